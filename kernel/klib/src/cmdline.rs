@@ -1,0 +1,186 @@
+//! The kernel command line: `init=/bin/prog loglevel=debug selftest -- arg1 arg2`.
+//!
+//! Words before `--` are kernel options; words after it are handed to the
+//! first program as its arguments (after `argv[0]`, the init path), as Linux
+//! does. Unknown options are collected so the kernel can report them; they
+//! are never fatal.
+
+use alloc::vec::Vec;
+
+/// The default first program.
+pub const DEFAULT_INIT: &str = "/bin/init";
+
+/// How verbose the kernel log is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    /// Only errors.
+    Error,
+    /// Errors and warnings.
+    Warn,
+    /// The default: boot progress and process events worth seeing.
+    Info,
+    /// Also process creation and exit.
+    Debug,
+    /// Also every system call.
+    Trace,
+}
+
+/// A deliberate failure, to prove the test harness notices each kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrashTest {
+    /// `panic!` in the kernel.
+    Panic,
+    /// A triple fault (the CPU resets).
+    TripleFault,
+    /// A self test that fails.
+    FailingSelfTest,
+    /// The kernel stops with interrupts off and never exits.
+    Hang,
+}
+
+/// Something wrong with one option; reported, then ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem<'a> {
+    /// An option the kernel does not know.
+    Unknown(&'a str),
+    /// A known option with a value it cannot use.
+    BadValue(&'a str),
+}
+
+/// The parsed command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandLine<'a> {
+    /// Path of the first program.
+    pub init: &'a str,
+    /// Arguments for the first program, after its path.
+    pub init_args: Vec<&'a str>,
+    /// Log verbosity.
+    pub log_level: LogLevel,
+    /// Run the in-kernel self tests instead of starting init.
+    pub selftest: bool,
+    /// Fail on purpose, in the way given.
+    pub crashtest: Option<CrashTest>,
+    /// Options that were not understood.
+    pub problems: Vec<Problem<'a>>,
+}
+
+/// Parses a command line. Never fails: bad options end up in `problems`.
+pub fn parse(line: &str) -> CommandLine<'_> {
+    let mut parsed = CommandLine {
+        init: DEFAULT_INIT,
+        init_args: Vec::new(),
+        log_level: LogLevel::Info,
+        selftest: false,
+        crashtest: None,
+        problems: Vec::new(),
+    };
+    let mut words = line.split_ascii_whitespace().peekable();
+    // Multiboot loaders (QEMU, GRUB) put the kernel's own path first.
+    if words.peek().is_some_and(|w| w.contains('/') && !w.contains('=')) {
+        words.next();
+    }
+    for word in words.by_ref() {
+        if word == "--" {
+            break;
+        }
+        let (key, value) = match word.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (word, None),
+        };
+        match (key, value) {
+            ("init", Some(path)) if path.starts_with('/') => parsed.init = path,
+            ("loglevel", Some(level)) => match parse_level(level) {
+                Some(level) => parsed.log_level = level,
+                None => parsed.problems.push(Problem::BadValue(word)),
+            },
+            ("selftest", None) => parsed.selftest = true,
+            ("crashtest", Some(kind)) => match kind {
+                "panic" => parsed.crashtest = Some(CrashTest::Panic),
+                "triple" => parsed.crashtest = Some(CrashTest::TripleFault),
+                "selftest" => parsed.crashtest = Some(CrashTest::FailingSelfTest),
+                "hang" => parsed.crashtest = Some(CrashTest::Hang),
+                _ => parsed.problems.push(Problem::BadValue(word)),
+            },
+            ("init" | "selftest", _) => parsed.problems.push(Problem::BadValue(word)),
+            _ => parsed.problems.push(Problem::Unknown(word)),
+        }
+    }
+    parsed.init_args.extend(words);
+    parsed
+}
+
+fn parse_level(text: &str) -> Option<LogLevel> {
+    Some(match text {
+        "error" => LogLevel::Error,
+        "warn" => LogLevel::Warn,
+        "info" => LogLevel::Info,
+        "debug" => LogLevel::Debug,
+        "trace" => LogLevel::Trace,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_line_gives_defaults() {
+        let c = parse("");
+        assert_eq!(c.init, "/bin/init");
+        assert!(c.init_args.is_empty());
+        assert_eq!(c.log_level, LogLevel::Info);
+        assert!(!c.selftest);
+        assert!(c.problems.is_empty());
+    }
+
+    #[test]
+    fn options_and_init_arguments() {
+        let c = parse("init=/bin/forktree loglevel=debug selftest -- 4  deep");
+        assert_eq!(c.init, "/bin/forktree");
+        assert_eq!(c.init_args, vec!["4", "deep"]);
+        assert_eq!(c.log_level, LogLevel::Debug);
+        assert!(c.selftest);
+    }
+
+    #[test]
+    fn unknown_and_bad_options_are_reported_not_fatal() {
+        let c = parse("foo=bar loglevel=loud init=relative crashtest=boom init=/bin/x");
+        assert_eq!(
+            c.problems,
+            vec![
+                Problem::Unknown("foo=bar"),
+                Problem::BadValue("loglevel=loud"),
+                Problem::BadValue("init=relative"),
+                Problem::BadValue("crashtest=boom"),
+            ]
+        );
+        assert_eq!(c.init, "/bin/x");
+        assert_eq!(c.log_level, LogLevel::Info);
+    }
+
+    #[test]
+    fn the_kernel_path_from_the_loader_is_skipped() {
+        let c = parse("build/kernel.elf init=/bin/hello -- a");
+        assert!(c.problems.is_empty());
+        assert_eq!(c.init, "/bin/hello");
+        assert_eq!(c.init_args, vec!["a"]);
+        assert_eq!(parse("selftest").selftest, true);
+    }
+
+    #[test]
+    fn crash_tests() {
+        assert_eq!(parse("crashtest=panic").crashtest, Some(CrashTest::Panic));
+        assert_eq!(parse("crashtest=triple").crashtest, Some(CrashTest::TripleFault));
+        assert_eq!(parse("crashtest=selftest").crashtest, Some(CrashTest::FailingSelfTest));
+        assert_eq!(parse("crashtest=hang").crashtest, Some(CrashTest::Hang));
+    }
+
+    #[test]
+    fn words_after_double_dash_are_not_options() {
+        let c = parse("-- selftest foo=bar");
+        assert!(!c.selftest);
+        assert!(c.problems.is_empty());
+        assert_eq!(c.init_args, vec!["selftest", "foo=bar"]);
+    }
+}

@@ -1,0 +1,11 @@
+//! Pure kernel logic with no hardware access, so it can be unit-tested on the
+//! host with plain `cargo test`: frame bookkeeping, pid allocation, the sleep
+//! timer queue and the kernel command-line parser.
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+pub mod cmdline;
+pub mod frames;
+pub mod pid;
+pub mod timerq;

@@ -1,0 +1,2 @@
+//! Architecture support. Only 32-bit x86 exists.
+pub mod x86;

@@ -1,0 +1,107 @@
+//! Small CPU operations: halting, interrupt flag, control registers, and the
+//! QEMU exit device.
+
+use core::arch::asm;
+
+/// Disables interrupts.
+pub fn disable_interrupts() {
+    // SAFETY: clearing IF only delays interrupts; the kernel runs with them off.
+    unsafe { x86::irq::disable() };
+}
+
+/// Enables interrupts and halts until the next one, atomically (`sti; hlt`:
+/// an interrupt arriving between the two still wakes the `hlt`).
+pub fn enable_interrupts_and_halt() {
+    // SAFETY: used only by the idle loop, which holds no locks.
+    unsafe { asm!("sti; hlt", options(nomem, nostack)) };
+}
+
+/// Stops the CPU for good.
+pub fn halt_forever() -> ! {
+    loop {
+        // SAFETY: with interrupts off, hlt parks the CPU.
+        unsafe { asm!("cli; hlt", options(nomem, nostack)) };
+    }
+}
+
+/// The faulting linear address of the last page fault.
+pub fn read_cr2() -> u32 {
+    // SAFETY: reading CR2 has no side effects.
+    unsafe { x86::controlregs::cr2() as u32 }
+}
+
+/// The physical address of the current page directory.
+pub fn read_cr3() -> u32 {
+    // SAFETY: reading CR3 has no side effects.
+    unsafe { x86::controlregs::cr3() as u32 }
+}
+
+/// Switches to the page directory at physical address `pd`.
+///
+/// # Safety
+/// `pd` must be a valid page directory that maps the kernel half.
+pub unsafe fn write_cr3(pd: u32) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { x86::controlregs::cr3_write(pd as u64) };
+}
+
+/// Drops the TLB entry for one page.
+pub fn flush_tlb_page(addr: usize) {
+    // SAFETY: invlpg only discards a cached translation.
+    unsafe { x86::tlb::flush(addr) };
+}
+
+/// Makes any x87 instruction fault (#NM): user programs must not use the FPU,
+/// because the kernel does not save its state across context switches.
+pub fn forbid_fpu() {
+    // SAFETY: setting CR0.EM only makes FPU instructions trap.
+    unsafe {
+        let cr0 = x86::controlregs::cr0();
+        x86::controlregs::cr0_write(cr0 | x86::controlregs::Cr0::CR0_EMULATE_COPROCESSOR);
+    }
+}
+
+/// I/O port of QEMU's `isa-debug-exit` device.
+const DEBUG_EXIT_PORT: u16 = 0xf4;
+
+/// Powers QEMU off with exit status `(value << 1) | 1` (needs
+/// `-device isa-debug-exit,iobase=0xf4,iosize=0x04`). Without the device the
+/// write does nothing and the CPU halts.
+pub fn qemu_exit(value: u8) -> ! {
+    // SAFETY: writing the exit port only ends the emulator.
+    unsafe { x86::io::outl(DEBUG_EXIT_PORT, value as u32) };
+    halt_forever()
+}
+
+/// Forces a triple fault (for the harness self-check): an empty IDT makes any
+/// exception unhandleable.
+pub fn triple_fault() -> ! {
+    let empty: x86::dtables::DescriptorTablePointer<u64> = x86::dtables::DescriptorTablePointer {
+        limit: 0,
+        base: core::ptr::null(),
+    };
+    // SAFETY: deliberately destroys the machine state; nothing runs after.
+    unsafe {
+        x86::dtables::lidt(&empty);
+        asm!("int3", options(nomem, nostack));
+    }
+    halt_forever()
+}
+
+/// Reads one byte from an I/O port.
+///
+/// # Safety
+/// The port must belong to a device whose reads have no harmful side effects.
+pub unsafe fn inb(port: u16) -> u8 {
+    // SAFETY: guaranteed by the caller.
+    unsafe { x86::io::inb(port) }
+}
+
+/// Writes one byte to an I/O port.
+///
+/// # Safety
+/// The port must belong to a device the caller owns.
+pub unsafe fn outb(port: u16, value: u8) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { x86::io::outb(port, value) }
+}

@@ -1,0 +1,223 @@
+//! The IDT, the entry stubs and the trap frame.
+//!
+//! Every vector the kernel handles has a tiny stub that pushes an error code
+//! (0 when the CPU pushes none) and the vector number, then jumps to
+//! `trap_common`, which saves the rest of the registers as a [`TrapFrame`] on
+//! the current kernel stack and calls `trap_entry(&mut TrapFrame)`, the one
+//! generic dispatcher (kernel/src/trap.rs). Returning from it restores the
+//! frame, possibly modified (a system call's result in `eax`, a new program's
+//! `eip` after execve), and `iret`s. A new process starts by "returning"
+//! through `trap_return` with a frame built by the kernel.
+//!
+//! All gates are interrupt gates, so the kernel always runs with interrupts
+//! off: on one CPU that is what keeps kernel data consistent. The system-call
+//! gate (vector 33) has DPL 3 so ring 3 may `int 0x21`; the others have DPL 0,
+//! so `int n` on them from user mode is a #GP.
+
+use core::arch::global_asm;
+
+use x86::dtables::{lidt, DescriptorTablePointer};
+use x86::segmentation::{
+    BuildDescriptor, Descriptor, DescriptorBuilder, GateDescriptorBuilder, SegmentSelector,
+};
+use x86::Ring;
+
+use super::gdt::KERNEL_CODE;
+
+/// Vector of the system-call gate (`int 0x21`).
+pub const SYSCALL_VECTOR: u32 = 0x21;
+/// Vector of IRQ 0 after the PIC remap (away from 0x20..0x2f, so that no
+/// hardware interrupt can land on the system-call vector 0x21).
+pub const IRQ_BASE: u32 = 0x40;
+
+/// The registers of an interrupted context, as the entry stub saves them.
+/// Field order is memory order (the last value pushed comes first).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TrapFrame {
+    /// Segment registers, pushed by the stub.
+    pub gs: u32,
+    pub fs: u32,
+    pub es: u32,
+    pub ds: u32,
+    /// General registers, in `pushal` order.
+    pub edi: u32,
+    pub esi: u32,
+    pub ebp: u32,
+    /// The kernel esp at `pushal` time; ignored by `popal`.
+    pub kernel_esp: u32,
+    pub ebx: u32,
+    pub edx: u32,
+    pub ecx: u32,
+    pub eax: u32,
+    /// Which vector fired.
+    pub vector: u32,
+    /// The CPU's error code, or 0.
+    pub error_code: u32,
+    /// Pushed by the CPU.
+    pub eip: u32,
+    pub cs: u32,
+    pub eflags: u32,
+    /// Pushed by the CPU only when the trap came from ring 3.
+    pub user_esp: u32,
+    pub user_ss: u32,
+}
+
+impl TrapFrame {
+    /// True when the interrupted code ran in ring 3.
+    pub fn from_user(&self) -> bool {
+        self.cs & 3 == 3
+    }
+
+    /// A frame that enters ring 3 at `eip` with stack `esp`, every general
+    /// register zero and interrupts enabled.
+    pub fn new_user(eip: u32, esp: u32) -> TrapFrame {
+        use super::gdt::{USER_CODE, USER_DATA};
+        const EFLAGS_RESERVED: u32 = 1 << 1;
+        const EFLAGS_IF: u32 = 1 << 9;
+        TrapFrame {
+            gs: USER_DATA as u32,
+            fs: USER_DATA as u32,
+            es: USER_DATA as u32,
+            ds: USER_DATA as u32,
+            eip,
+            cs: USER_CODE as u32,
+            eflags: EFLAGS_RESERVED | EFLAGS_IF,
+            user_esp: esp,
+            user_ss: USER_DATA as u32,
+            ..TrapFrame::default()
+        }
+    }
+}
+
+
+// Vectors with a CPU-pushed error code: 8, 10-14, 17, 21, 29, 30.
+global_asm!(
+    r#"
+    .macro TRAP_NOERR n
+    .global trap_stub_\n
+    trap_stub_\n:
+        pushl $0
+        pushl $\n
+        jmp trap_common
+    .endm
+    .macro TRAP_ERR n
+    .global trap_stub_\n
+    trap_stub_\n:
+        pushl $\n
+        jmp trap_common
+    .endm
+
+    .section .text
+    .irp n, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31,33
+    TRAP_NOERR \n
+    .endr
+    .irp n, 8,10,11,12,13,14,17,21,29,30
+    TRAP_ERR \n
+    .endr
+    .irp n, 64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79
+    TRAP_NOERR \n
+    .endr
+
+    trap_common:
+        pushal
+        pushl %ds
+        pushl %es
+        pushl %fs
+        pushl %gs
+        movw $0x10, %ax
+        movw %ax, %ds
+        movw %ax, %es
+        movw %ax, %fs
+        movw %ax, %gs
+        cld
+        pushl %esp
+        call trap_entry
+        addl $4, %esp
+    .global trap_return
+    trap_return:
+        popl %gs
+        popl %fs
+        popl %es
+        popl %ds
+        popal
+        addl $8, %esp
+        iretl
+
+    .section .rodata
+    .align 4
+    .global trap_stub_table
+    trap_stub_table:
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    .long trap_stub_\n
+    .endr
+    .global irq_stub_table
+    irq_stub_table:
+    .irp n, 64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79
+    .long trap_stub_\n
+    .endr
+    "#,
+    options(att_syntax)
+);
+
+extern "C" {
+    static trap_stub_table: [u32; 32];
+    static irq_stub_table: [u32; 16];
+    fn trap_stub_33();
+    /// Restores a [`TrapFrame`] at `esp` and returns to it.
+    pub fn trap_return();
+}
+
+static mut IDT: [Descriptor; 256] = [Descriptor::NULL; 256];
+
+fn gate(handler: u32, ring: Ring) -> Descriptor {
+    <DescriptorBuilder as GateDescriptorBuilder<u32>>::interrupt_descriptor(
+        SegmentSelector::from_raw(KERNEL_CODE),
+        handler,
+    )
+    .present()
+    .dpl(ring)
+    .finish()
+}
+
+/// Fills and loads the IDT.
+pub fn init() {
+    // SAFETY: runs once at boot with interrupts off; the stub tables are
+    // defined in the assembly above and the IDT is a static that lives forever.
+    unsafe {
+        let idt = &mut *(&raw mut IDT);
+        for (vector, &stub) in trap_stub_table.iter().enumerate() {
+            idt[vector] = gate(stub, Ring::Ring0);
+        }
+        for (irq, &stub) in irq_stub_table.iter().enumerate() {
+            idt[IRQ_BASE as usize + irq] = gate(stub, Ring::Ring0);
+        }
+        idt[SYSCALL_VECTOR as usize] = gate(trap_stub_33 as usize as u32, Ring::Ring3);
+        lidt(&DescriptorTablePointer::new_from_slice(idt));
+    }
+}
+
+/// The names of the CPU exceptions, for fault reports.
+pub fn exception_name(vector: u32) -> &'static str {
+    match vector {
+        0 => "divide error (#DE)",
+        1 => "debug (#DB)",
+        2 => "non-maskable interrupt",
+        3 => "breakpoint (#BP)",
+        4 => "overflow (#OF)",
+        5 => "bound range exceeded (#BR)",
+        6 => "invalid opcode (#UD)",
+        7 => "device not available (#NM)",
+        8 => "double fault (#DF)",
+        10 => "invalid TSS (#TS)",
+        11 => "segment not present (#NP)",
+        12 => "stack-segment fault (#SS)",
+        13 => "general protection fault (#GP)",
+        14 => "page fault (#PF)",
+        16 => "x87 floating-point error (#MF)",
+        17 => "alignment check (#AC)",
+        18 => "machine check (#MC)",
+        19 => "SIMD floating-point error (#XM)",
+        _ => "reserved exception",
+    }
+}

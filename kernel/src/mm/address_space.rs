@@ -1,0 +1,260 @@
+//! A process's address space: a page directory whose upper quarter is the
+//! kernel's (copied from the master directory; the kernel half is made of
+//! 4 MiB pages that never change, so the copies never go stale) and whose
+//! lower three quarters map user pages through page tables it owns.
+//!
+//! Lunaix duplicates a directory by mounting the child's tables next to the
+//! parent's (recursive mapping); here the direct map makes every table
+//! reachable at `phys + KERNEL_BASE`, so fork is a plain walk.
+
+use abi::errno::Errno;
+
+use super::{frames, page_down, phys_to_virt, PAGE_SIZE};
+use crate::arch::x86::boot::kernel_page_directory;
+use crate::arch::x86::cpu;
+use crate::arch::x86::paging::{directory_index, table_index, Entry, EntryFlags};
+
+/// First page-directory slot of the kernel half.
+const KERNEL_FIRST_SLOT: usize = directory_index(abi::layout::KERNEL_BASE);
+
+type Table = [Entry; 1024];
+
+fn table_at(phys: u32) -> *mut Table {
+    phys_to_virt(phys) as *mut Table
+}
+
+/// How a user page may be accessed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Read (and execute) only.
+    ReadOnly,
+    /// Read and write.
+    ReadWrite,
+}
+
+/// An address space; dropping it frees every user page and table it owns.
+pub struct AddressSpace {
+    directory: u32,
+}
+
+impl AddressSpace {
+    /// An empty user half with the kernel half mapped.
+    pub fn new() -> Result<AddressSpace, Errno> {
+        let directory = frames::allocate_zeroed().ok_or(Errno::ENOMEM)?;
+        // SAFETY: the new directory is a fresh frame only we reference; the
+        // master directory's kernel half is never written after boot.
+        unsafe {
+            let master = &(*kernel_page_directory()).0;
+            let new = &mut *table_at(directory);
+            for slot in KERNEL_FIRST_SLOT..1024 {
+                new[slot] = Entry(master[slot]);
+            }
+        }
+        Ok(AddressSpace { directory })
+    }
+
+    /// Physical address of the page directory (the value for CR3).
+    pub fn directory_phys(&self) -> u32 {
+        self.directory
+    }
+
+    fn is_active(&self) -> bool {
+        cpu::read_cr3() == self.directory
+    }
+
+    fn directory(&self) -> &Table {
+        // SAFETY: the directory frame belongs to this address space.
+        unsafe { &*table_at(self.directory) }
+    }
+
+    fn directory_mut(&mut self) -> &mut Table {
+        // SAFETY: the directory frame belongs to this address space, and
+        // `&mut self` makes this the only reference.
+        unsafe { &mut *table_at(self.directory) }
+    }
+
+    /// The page-table entry for `addr`, if its table exists.
+    pub fn entry(&self, addr: u32) -> Option<Entry> {
+        let pde = self.directory()[directory_index(addr)];
+        if directory_index(addr) >= KERNEL_FIRST_SLOT || !pde.is_present() {
+            return None;
+        }
+        // SAFETY: a present user directory entry points at a table we own.
+        let table = unsafe { &*table_at(pde.address()) };
+        Some(table[table_index(addr)])
+    }
+
+    /// The entry slot for `addr`, creating its page table when `create`.
+    fn entry_slot(&mut self, addr: u32, create: bool) -> Result<Option<&mut Entry>, Errno> {
+        let slot = directory_index(addr);
+        assert!(slot < KERNEL_FIRST_SLOT, "user mapping in the kernel half");
+        let mut pde = self.directory()[slot];
+        if !pde.is_present() {
+            if !create {
+                return Ok(None);
+            }
+            let table = frames::allocate_zeroed().ok_or(Errno::ENOMEM)?;
+            pde = Entry::new(
+                table,
+                EntryFlags::PRESENT | EntryFlags::WRITABLE | EntryFlags::USER,
+            );
+            self.directory_mut()[slot] = pde;
+        }
+        // SAFETY: a present user directory entry points at a table we own,
+        // and `&mut self` gives exclusive access to it.
+        let table = unsafe { &mut *table_at(pde.address()) };
+        Ok(Some(&mut table[table_index(addr)]))
+    }
+
+    fn set_entry(&mut self, addr: u32, entry: Entry) -> Result<(), Errno> {
+        let active = self.is_active();
+        let slot = self.entry_slot(addr, true)?.expect("created");
+        *slot = entry;
+        if active {
+            cpu::flush_tlb_page(addr as usize);
+        }
+        Ok(())
+    }
+
+    /// Maps a fresh zero-filled page at `addr` (page-aligned, unmapped).
+    /// Returns the frame's physical address.
+    pub fn map_zeroed(&mut self, addr: u32, access: Access) -> Result<u32, Errno> {
+        debug_assert_eq!(addr % PAGE_SIZE, 0);
+        let frame = frames::allocate_zeroed().ok_or(Errno::ENOMEM)?;
+        let mut flags = EntryFlags::PRESENT | EntryFlags::USER;
+        if access == Access::ReadWrite {
+            flags |= EntryFlags::WRITABLE;
+        }
+        if let Err(e) = self.set_entry(addr, Entry::new(frame, flags)) {
+            frames::release(frame);
+            return Err(e);
+        }
+        Ok(frame)
+    }
+
+    /// Makes an existing page writable (a loader segment sharing a page
+    /// with a writable one).
+    pub fn make_writable(&mut self, addr: u32) {
+        if let Some(entry) = self.entry(page_down(addr)) {
+            let upgraded = Entry(entry.0 | EntryFlags::WRITABLE.bits());
+            let _ = self.set_entry(page_down(addr), upgraded);
+        }
+    }
+
+    /// Unmaps the page at `addr`, if mapped, releasing its frame.
+    pub fn unmap(&mut self, addr: u32) {
+        let active = self.is_active();
+        if let Ok(Some(slot)) = self.entry_slot(addr, false) {
+            let old = *slot;
+            *slot = Entry::EMPTY;
+            if old.is_present() {
+                frames::release(old.address());
+                if active {
+                    cpu::flush_tlb_page(addr as usize);
+                }
+            }
+        }
+    }
+
+    /// A copy-on-write duplicate for fork: every present user page becomes
+    /// read-only and shared (writable ones are marked COPY_ON_WRITE in both
+    /// spaces); page tables are copied, frames are not.
+    pub fn fork(&mut self) -> Result<AddressSpace, Errno> {
+        let mut child = AddressSpace::new()?;
+        for slot in 0..KERNEL_FIRST_SLOT {
+            let pde = self.directory()[slot];
+            if !pde.is_present() {
+                continue;
+            }
+            let child_table = frames::allocate_zeroed().ok_or(Errno::ENOMEM)?;
+            child.directory_mut()[slot] = Entry::new(child_table, pde.flags());
+            // SAFETY: both tables belong to their address spaces; they are
+            // distinct frames.
+            let (parent_entries, child_entries) =
+                unsafe { (&mut *table_at(pde.address()), &mut *table_at(child_table)) };
+            for (parent_entry, child_entry) in parent_entries.iter_mut().zip(child_entries.iter_mut()) {
+                if !parent_entry.is_present() {
+                    continue;
+                }
+                let mut flags = parent_entry.flags();
+                if flags.contains(EntryFlags::WRITABLE) {
+                    flags.remove(EntryFlags::WRITABLE);
+                    flags.insert(EntryFlags::COPY_ON_WRITE);
+                }
+                *parent_entry = Entry::new(parent_entry.address(), flags);
+                *child_entry = *parent_entry;
+                frames::retain(parent_entry.address());
+            }
+        }
+        if self.is_active() {
+            // Reloading CR3 drops every stale writable translation at once.
+            // SAFETY: reloading the current directory changes no mapping.
+            unsafe { cpu::write_cr3(self.directory) };
+        }
+        Ok(child)
+    }
+
+    /// Makes the copy-on-write page at `addr` privately writable: copies it,
+    /// or, when no one else shares the frame any more, just takes it back.
+    /// Returns false when `addr` is not a copy-on-write page.
+    pub fn break_copy_on_write(&mut self, addr: u32) -> Result<bool, Errno> {
+        let page = page_down(addr);
+        let Some(entry) = self.entry(page) else { return Ok(false) };
+        if !entry.is_present() || !entry.flags().contains(EntryFlags::COPY_ON_WRITE) {
+            return Ok(false);
+        }
+        let mut flags = entry.flags();
+        flags.remove(EntryFlags::COPY_ON_WRITE);
+        flags.insert(EntryFlags::WRITABLE);
+        let old = entry.address();
+        if frames::refcount(old) == 1 {
+            self.set_entry(page, Entry::new(old, flags))?;
+            return Ok(true);
+        }
+        let new = frames::allocate_zeroed().ok_or(Errno::ENOMEM)?;
+        // SAFETY: both frames are in the direct map; `new` is ours alone.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                phys_to_virt(old) as *const u8,
+                phys_to_virt(new) as *mut u8,
+                PAGE_SIZE as usize,
+            );
+        }
+        self.set_entry(page, Entry::new(new, flags))?;
+        frames::release(old);
+        Ok(true)
+    }
+
+    /// Counts present user pages (for tests and reports).
+    pub fn mapped_pages(&self) -> usize {
+        let mut count = 0;
+        for slot in 0..KERNEL_FIRST_SLOT {
+            let pde = self.directory()[slot];
+            if pde.is_present() {
+                // SAFETY: a present user directory entry points at our table.
+                let table = unsafe { &*table_at(pde.address()) };
+                count += table.iter().filter(|e| e.is_present()).count();
+            }
+        }
+        count
+    }
+}
+
+impl Drop for AddressSpace {
+    fn drop(&mut self) {
+        assert!(!self.is_active(), "dropping the active address space");
+        for slot in 0..KERNEL_FIRST_SLOT {
+            let pde = self.directory()[slot];
+            if !pde.is_present() {
+                continue;
+            }
+            // SAFETY: a present user directory entry points at our table.
+            let table = unsafe { &*table_at(pde.address()) };
+            for entry in table.iter().filter(|e| e.is_present()) {
+                frames::release(entry.address());
+            }
+            frames::release(pde.address());
+        }
+        frames::release(self.directory);
+    }
+}

@@ -1,0 +1,102 @@
+//! The physical frame allocator: [`klib::frames::FrameTable`] (pure
+//! bookkeeping, host-tested) fed from the Multiboot memory map, minus
+//! everything that is already in use.
+
+use spin::Mutex;
+
+use klib::frames::FrameTable;
+
+use super::{phys_to_virt, DIRECT_MAP_SIZE, PAGE_SIZE};
+use crate::multiboot::BootInfo;
+
+static FRAMES: Mutex<Option<FrameTable>> = Mutex::new(None);
+
+extern "C" {
+    static __kernel_start: u8;
+    static __kernel_end: u8;
+}
+
+/// Totals for the boot report.
+pub struct MemorySummary {
+    /// Usable RAM the map reports, in bytes.
+    pub total_bytes: u64,
+    /// Frames handed to the allocator.
+    pub free_frames: usize,
+}
+
+/// Builds the frame table: usable RAM from 1 MiB up to the end of the direct
+/// map, minus the kernel image and the boot modules.
+pub fn init(boot: &BootInfo) -> MemorySummary {
+    // SAFETY: linker-script symbols; only their addresses are used.
+    let (kernel_start, kernel_end) = unsafe {
+        (
+            super::virt_to_phys(&raw const __kernel_start as usize),
+            super::virt_to_phys(&raw const __kernel_end as usize),
+        )
+    };
+    let top = boot
+        .memory
+        .iter()
+        .filter(|r| r.usable)
+        .map(|r| (r.base + r.length).min(DIRECT_MAP_SIZE))
+        .max()
+        .unwrap_or(0);
+    let first_frame = 0x10_0000 / PAGE_SIZE;
+    let frame_count = (top / PAGE_SIZE as u64).saturating_sub(first_frame as u64) as usize;
+    let mut table = FrameTable::new(first_frame, frame_count);
+    let mut total_bytes = 0;
+    let mut reserved = alloc::vec![(kernel_start, kernel_end)];
+    for module in &boot.modules {
+        reserved.push((module.start, module.end));
+    }
+    for region in boot.memory.iter().filter(|r| r.usable) {
+        total_bytes += region.length;
+        let start = region.base.min(DIRECT_MAP_SIZE);
+        let end = (region.base + region.length).min(DIRECT_MAP_SIZE);
+        let first = start.div_ceil(PAGE_SIZE as u64) as u32;
+        let last = (end / PAGE_SIZE as u64) as u32;
+        for frame in first..last {
+            let addr = frame * PAGE_SIZE;
+            let in_use = reserved.iter().any(|&(s, e)| addr + PAGE_SIZE > s && addr < e);
+            if !in_use {
+                table.add_free_range(frame, frame + 1);
+            }
+        }
+    }
+    let free_frames = table.free_count();
+    *FRAMES.lock() = Some(table);
+    MemorySummary { total_bytes, free_frames }
+}
+
+fn with_table<R>(f: impl FnOnce(&mut FrameTable) -> R) -> R {
+    f(FRAMES.lock().as_mut().expect("frame allocator not initialised"))
+}
+
+/// Allocates a zero-filled frame; returns its physical address.
+pub fn allocate_zeroed() -> Option<u32> {
+    let phys = with_table(|t| t.allocate())? * PAGE_SIZE;
+    // SAFETY: the frame was free, so nobody else uses it; it lies in the
+    // direct map.
+    unsafe { core::ptr::write_bytes(phys_to_virt(phys) as *mut u8, 0, PAGE_SIZE as usize) };
+    Some(phys)
+}
+
+/// Adds a sharer to an allocated frame.
+pub fn retain(phys: u32) {
+    with_table(|t| t.retain(phys / PAGE_SIZE)).expect("retain of a frame that is not allocated");
+}
+
+/// Drops a sharer; the frame is freed with its last one. Returns the count left.
+pub fn release(phys: u32) -> u16 {
+    with_table(|t| t.release(phys / PAGE_SIZE)).expect("release of a frame that is not allocated")
+}
+
+/// How many mappings share the frame.
+pub fn refcount(phys: u32) -> u16 {
+    with_table(|t| t.refcount(phys / PAGE_SIZE)).unwrap_or(0)
+}
+
+/// Free frames right now.
+pub fn free_count() -> usize {
+    with_table(|t| t.free_count())
+}

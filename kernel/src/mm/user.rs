@@ -1,0 +1,180 @@
+//! Checked access to user memory: the only way the kernel touches it.
+//!
+//! A [`UserAddr`] is an untrusted number from a system call. Before any byte
+//! moves, the whole range is checked against the caller's page tables: it
+//! must not wrap, must lie below the kernel, and every page must be present
+//! and user-accessible (and writable, or copy-on-write, for writes, which
+//! are copied first). Anything else is `EFAULT`, and nothing has been
+//! written. Bytes are then copied through the direct map, so the kernel
+//! never takes a page fault on a user address.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use abi::errno::Errno;
+
+use super::address_space::AddressSpace;
+use super::{page_down, phys_to_virt, PAGE_SIZE};
+use crate::arch::x86::paging::EntryFlags;
+
+/// An address in user space, as a system call received it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserAddr(usize);
+
+/// Whether a range is going to be read or written by the kernel.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    KernelReads,
+    KernelWrites,
+}
+
+impl UserAddr {
+    /// Wraps a raw system-call argument.
+    pub const fn new(addr: usize) -> UserAddr {
+        UserAddr(addr)
+    }
+
+    /// The raw value.
+    pub const fn addr(self) -> usize {
+        self.0
+    }
+
+    /// True for NULL.
+    pub const fn is_null(self) -> bool {
+        self.0 == 0
+    }
+
+    /// This address plus `offset`, or EFAULT if it wraps.
+    pub fn offset(self, offset: usize) -> Result<UserAddr, Errno> {
+        self.0.checked_add(offset).map(UserAddr).ok_or(Errno::EFAULT)
+    }
+}
+
+/// Checks `[addr, addr + len)` page by page; for writes, breaks
+/// copy-on-write sharing so every page ends up privately writable.
+fn check(space: &mut AddressSpace, addr: UserAddr, len: usize, dir: Direction) -> Result<(), Errno> {
+    if len == 0 {
+        return Ok(());
+    }
+    let start = addr.0 as u64;
+    let end = start + len as u64; // cannot overflow in u64
+    if end > abi::layout::USER_END as u64 || start < PAGE_SIZE as u64 {
+        return Err(Errno::EFAULT);
+    }
+    let mut page = page_down(start as u32) as u64;
+    while page < end {
+        let entry = space.entry(page as u32).ok_or(Errno::EFAULT)?;
+        let flags = entry.flags();
+        if !flags.contains(EntryFlags::PRESENT | EntryFlags::USER) {
+            return Err(Errno::EFAULT);
+        }
+        if dir == Direction::KernelWrites && !flags.contains(EntryFlags::WRITABLE) {
+            if !flags.contains(EntryFlags::COPY_ON_WRITE) {
+                return Err(Errno::EFAULT);
+            }
+            space.break_copy_on_write(page as u32)?;
+        }
+        page += PAGE_SIZE as u64;
+    }
+    Ok(())
+}
+
+/// Calls `f` with each (kernel pointer, length) piece of a checked range.
+fn for_each_piece(space: &AddressSpace, addr: UserAddr, len: usize, mut f: impl FnMut(*mut u8, usize)) {
+    let mut done = 0;
+    while done < len {
+        let va = (addr.0 + done) as u32;
+        let in_page = (PAGE_SIZE - va % PAGE_SIZE) as usize;
+        let n = in_page.min(len - done);
+        let frame = space.entry(va).expect("range was checked").address();
+        f((phys_to_virt(frame) + (va % PAGE_SIZE) as usize) as *mut u8, n);
+        done += n;
+    }
+}
+
+/// Copies `out.len()` bytes from user memory.
+pub fn copy_from_user(space: &mut AddressSpace, addr: UserAddr, out: &mut [u8]) -> Result<(), Errno> {
+    check(space, addr, out.len(), Direction::KernelReads)?;
+    let mut done = 0;
+    for_each_piece(space, addr, out.len(), |ptr, n| {
+        // SAFETY: the range was checked to be mapped user memory, reached
+        // through the direct map; `out` is a kernel buffer of this length.
+        unsafe { core::ptr::copy_nonoverlapping(ptr, out[done..].as_mut_ptr(), n) };
+        done += n;
+    });
+    Ok(())
+}
+
+/// Copies `data` into user memory; all or nothing.
+pub fn copy_to_user(space: &mut AddressSpace, addr: UserAddr, data: &[u8]) -> Result<(), Errno> {
+    check(space, addr, data.len(), Direction::KernelWrites)?;
+    let mut done = 0;
+    for_each_piece(space, addr, data.len(), |ptr, n| {
+        // SAFETY: the range was checked to be privately writable user memory.
+        unsafe { core::ptr::copy_nonoverlapping(data[done..].as_ptr(), ptr, n) };
+        done += n;
+    });
+    Ok(())
+}
+
+/// Reads a user value of a plain-data type (no alignment needed).
+pub fn read_u32(space: &mut AddressSpace, addr: UserAddr) -> Result<u32, Errno> {
+    let mut bytes = [0u8; 4];
+    copy_from_user(space, addr, &mut bytes)?;
+    Ok(u32::from_le_bytes(bytes))
+}
+
+/// Reads a NUL-terminated string of at most `max_len` bytes (without the
+/// NUL). Longer strings are `too_long`; invalid UTF-8 is EINVAL.
+pub fn read_c_string(
+    space: &mut AddressSpace,
+    addr: UserAddr,
+    max_len: usize,
+    too_long: Errno,
+) -> Result<String, Errno> {
+    let mut bytes = Vec::new();
+    loop {
+        let mut byte = [0u8; 1];
+        copy_from_user(space, addr.offset(bytes.len())?, &mut byte)?;
+        if byte[0] == 0 {
+            break;
+        }
+        if bytes.len() == max_len {
+            return Err(too_long);
+        }
+        bytes.push(byte[0]);
+    }
+    String::from_utf8(bytes).map_err(|_| Errno::EINVAL)
+}
+
+/// Reads a NULL-terminated array of string pointers (argv, envp). NULL
+/// itself means an empty array.
+pub fn read_string_array(
+    space: &mut AddressSpace,
+    addr: UserAddr,
+    max_count: usize,
+    byte_budget: &mut usize,
+) -> Result<Vec<String>, Errno> {
+    let mut strings = Vec::new();
+    if addr.is_null() {
+        return Ok(strings);
+    }
+    loop {
+        let pointer = read_u32(space, addr.offset(strings.len() * 4)?)?;
+        if pointer == 0 {
+            return Ok(strings);
+        }
+        if strings.len() == max_count {
+            return Err(Errno::E2BIG);
+        }
+        let s = read_c_string(space, UserAddr::new(pointer as usize), *byte_budget, Errno::E2BIG)?;
+        *byte_budget = byte_budget.checked_sub(s.len() + 1).ok_or(Errno::E2BIG)?;
+        strings.push(s);
+    }
+}
+
+/// True when `addr` can be written by the kernel right now (for callers that
+/// must validate before committing, like waitpid's status pointer).
+pub fn probe_writable(space: &mut AddressSpace, addr: UserAddr, len: usize) -> Result<(), Errno> {
+    check(space, addr, len, Direction::KernelWrites)
+}

@@ -1,0 +1,133 @@
+//! Loading a program from the initrd into a fresh address space.
+//!
+//! The file is validated by `initrd::elf` (the same code initrd-builder
+//! runs): ELF32, i386, ET_EXEC, segments inside user space. Segments are
+//! mapped page by page (text and rodata read-only, data and bss writable),
+//! the stack gets its first pages and the System V i386 start-up layout:
+//! `esp -> argc, argv[0..argc], NULL, envp[..], NULL`, strings above.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use abi::errno::Errno;
+use abi::layout::{USER_IMAGE_END, USER_IMAGE_START, USER_STACK_TOP};
+use initrd::cpio::Archive;
+use initrd::elf::{parse_executable, UserRange};
+use spin::Once;
+
+use crate::mm::address_space::Access;
+use crate::mm::{page_down, page_up, user, AddressSpace, UserAddr, PAGE_SIZE};
+
+/// Stack pages mapped at load time; more are added on demand.
+const INITIAL_STACK_PAGES: u32 = 4;
+
+static INITRD: Once<Archive<'static>> = Once::new();
+
+/// Makes the initrd the source of programs.
+pub fn set_initrd(archive: Archive<'static>) {
+    INITRD.call_once(|| archive);
+}
+
+/// The initrd, if one was loaded.
+pub fn initrd() -> Option<&'static Archive<'static>> {
+    INITRD.get()
+}
+
+/// A loaded program, ready to run.
+pub struct Image {
+    /// Its memory.
+    pub space: AddressSpace,
+    /// Entry point.
+    pub entry: u32,
+    /// Initial stack pointer (pointing at argc).
+    pub stack_pointer: u32,
+    /// The initial program break (end of the image, page aligned).
+    pub brk: u32,
+}
+
+/// Loads the initrd file at `path` with the given arguments and environment.
+pub fn load(path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno> {
+    let archive = initrd().ok_or(Errno::ENOENT)?;
+    let entry = archive.find(path).ok_or(Errno::ENOENT)?;
+    if entry.is_dir() {
+        return Err(Errno::EACCES);
+    }
+    let range = UserRange { start: USER_IMAGE_START, end: USER_IMAGE_END };
+    let exe = parse_executable(entry.data, range).map_err(|e| {
+        log::info!("exec {}: not a valid program: {}", path, e);
+        Errno::ENOEXEC
+    })?;
+    let mut space = AddressSpace::new()?;
+    let mut image_end = 0;
+    for segment in exe.segments() {
+        let start = page_down(segment.vaddr);
+        let end = page_up(segment.vaddr + segment.mem_size);
+        let access = if segment.writable { Access::ReadWrite } else { Access::ReadOnly };
+        let mut page = start;
+        while page < end {
+            match space.entry(page) {
+                Some(e) if e.is_present() => {
+                    if segment.writable {
+                        space.make_writable(page);
+                    }
+                }
+                _ => {
+                    space.map_zeroed(page, access)?;
+                }
+            }
+            page += PAGE_SIZE;
+        }
+        write_into(&mut space, segment.vaddr, exe.segment_data(segment));
+        image_end = image_end.max(end);
+    }
+    let stack_pointer = build_stack(&mut space, argv, envp)?;
+    Ok(Image { space, entry: exe.entry, stack_pointer, brk: image_end })
+}
+
+/// Copies bytes into pages this loader mapped (read-only ones included).
+fn write_into(space: &mut AddressSpace, addr: u32, data: &[u8]) {
+    let mut done = 0;
+    while done < data.len() {
+        let va = addr + done as u32;
+        let n = ((PAGE_SIZE - va % PAGE_SIZE) as usize).min(data.len() - done);
+        let frame = space.entry(va).expect("segment pages are mapped").address();
+        let dst = crate::mm::phys_to_virt(frame) + (va % PAGE_SIZE) as usize;
+        // SAFETY: the frame was just mapped for this image and lies in the
+        // direct map; the piece stays inside its page.
+        unsafe { core::ptr::copy_nonoverlapping(data[done..].as_ptr(), dst as *mut u8, n) };
+        done += n;
+    }
+}
+
+/// Maps the initial stack and lays out argc, argv and envp on it.
+fn build_stack(space: &mut AddressSpace, argv: &[String], envp: &[String]) -> Result<u32, Errno> {
+    for i in 1..=INITIAL_STACK_PAGES {
+        space.map_zeroed(USER_STACK_TOP - i * PAGE_SIZE, Access::ReadWrite)?;
+    }
+    let mut sp = USER_STACK_TOP;
+    let mut push_string = |space: &mut AddressSpace, s: &str| -> Result<u32, Errno> {
+        sp -= s.len() as u32 + 1;
+        user::copy_to_user(space, UserAddr::new(sp as usize), s.as_bytes())?;
+        user::copy_to_user(space, UserAddr::new(sp as usize + s.len()), &[0])?;
+        Ok(sp)
+    };
+    let mut argv_ptrs = Vec::with_capacity(argv.len());
+    for a in argv {
+        argv_ptrs.push(push_string(space, a)?);
+    }
+    let mut envp_ptrs = Vec::with_capacity(envp.len());
+    for e in envp {
+        envp_ptrs.push(push_string(space, e)?);
+    }
+    let mut words: Vec<u32> = Vec::new();
+    words.push(argv.len() as u32);
+    words.extend(&argv_ptrs);
+    words.push(0);
+    words.extend(&envp_ptrs);
+    words.push(0);
+    let strings_bottom = USER_STACK_TOP - (argv.iter().chain(envp).map(|s| s.len() as u32 + 1).sum::<u32>());
+    let sp = (strings_bottom - words.len() as u32 * 4) & !0xf;
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    user::copy_to_user(space, UserAddr::new(sp as usize), &bytes)?;
+    Ok(sp)
+}

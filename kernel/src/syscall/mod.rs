@@ -1,0 +1,33 @@
+//! System calls: `int 0x21` with the number in `eax` and arguments in
+//! `ebx, ecx, edx, edi, esi`. The dispatch is generated from
+//! abi/syscalls.tbl by build.rs; handlers are typed and return
+//! `Result<usize, Errno>`; [`handle`] is the one place that turns an error
+//! into `-errno` in `eax`.
+
+mod handlers;
+
+use abi::errno::{encode_result, Errno};
+
+use crate::arch::x86::TrapFrame;
+use crate::mm::UserAddr;
+
+include!(concat!(env!("OUT_DIR"), "/syscall_dispatch.rs"));
+
+/// Runs the system call described by `frame` and stores the result in `eax`.
+pub fn handle(frame: &mut TrapFrame) {
+    let nr = frame.eax as usize;
+    let args = [frame.ebx, frame.ecx, frame.edx, frame.edi, frame.esi].map(|a| a as usize);
+    let result = dispatch(frame, nr, args).unwrap_or(Err(Errno::ENOSYS));
+    if log::log_enabled!(log::Level::Trace) {
+        log::trace!(
+            "syscall: pid {} {}({:#x}, {:#x}, {:#x}) = {:?}",
+            crate::proc::current_pid(),
+            abi::nr::syscall_name(nr).unwrap_or("unknown"),
+            args[0],
+            args[1],
+            args[2],
+            result
+        );
+    }
+    frame.eax = encode_result(result) as u32;
+}

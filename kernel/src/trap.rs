@@ -1,0 +1,107 @@
+//! The one trap dispatcher. The arch entry stub calls [`trap_entry`] for
+//! every exception, interrupt and system call, with the saved registers.
+
+use abi::signal::Signal;
+
+use crate::arch::x86::idt::{exception_name, IRQ_BASE, SYSCALL_VECTOR};
+use crate::arch::x86::paging::fault;
+use crate::arch::x86::{cpu, pic, TrapFrame};
+use crate::{proc, syscall};
+
+const PAGE_FAULT: u32 = 14;
+const TIMER_IRQ: u32 = 0;
+
+/// Called by `trap_common` in arch/x86/idt.rs with interrupts off.
+#[no_mangle]
+pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
+    match frame.vector {
+        0..=31 => exception(frame),
+        SYSCALL_VECTOR => syscall::handle(frame),
+        v if (IRQ_BASE..IRQ_BASE + 16).contains(&v) => interrupt(v - IRQ_BASE, frame.from_user()),
+        v => panic!("trap on unexpected vector {v}"),
+    }
+}
+
+fn interrupt(irq: u32, from_user: bool) {
+    if pic::is_spurious(irq) {
+        if irq == 15 {
+            pic::end_of_interrupt(2);
+        }
+        return;
+    }
+    // Acknowledge first: the handler may switch to another process, and the
+    // next tick must still arrive.
+    pic::end_of_interrupt(irq);
+    if irq == TIMER_IRQ {
+        proc::timer_tick(from_user);
+    }
+}
+
+/// The signal a CPU exception in ring 3 kills with (the contract's table).
+fn signal_for(vector: u32) -> Signal {
+    match vector {
+        0 | 16 | 19 => Signal::SIGFPE,
+        3 | 1 => Signal::SIGTRAP,
+        6 | 7 => Signal::SIGILL,
+        11 | 12 | 17 => Signal::SIGBUS,
+        _ => Signal::SIGSEGV,
+    }
+}
+
+fn exception(frame: &mut TrapFrame) {
+    if !frame.from_user() {
+        kernel_fault(frame);
+    }
+    if frame.vector == PAGE_FAULT {
+        let address = cpu::read_cr2();
+        let write = frame.error_code & fault::WRITE != 0;
+        let present = frame.error_code & fault::PRESENT != 0;
+        match proc::handle_user_page_fault(address, write, present) {
+            Ok(true) => return,
+            Ok(false) => {
+                let what = match (write, present) {
+                    (true, true) => "page fault (write to a read-only page)",
+                    (true, false) => "page fault (write to an unmapped page)",
+                    (false, true) => "page fault (read of a protected page)",
+                    (false, false) => "page fault (read of an unmapped page)",
+                };
+                proc::kill_current(Signal::SIGSEGV, what, frame.eip, address);
+            }
+            Err(_) => proc::kill_current(Signal::SIGKILL, "out of memory in a page fault", frame.eip, address),
+        }
+    }
+    proc::kill_current(signal_for(frame.vector), exception_name(frame.vector), frame.eip, frame.eip);
+}
+
+/// An exception in ring 0 is a kernel bug: report everything and stop.
+fn kernel_fault(frame: &TrapFrame) -> ! {
+    let cr2 = cpu::read_cr2();
+    crate::kprintln!(
+        "\nKERNEL PANIC: {} in kernel mode (error code {:#x})",
+        exception_name(frame.vector),
+        frame.error_code
+    );
+    crate::kprintln!(
+        "  eip={:#010x} cs={:#06x} eflags={:#010x} cr2={:#010x}",
+        frame.eip,
+        frame.cs,
+        frame.eflags,
+        cr2
+    );
+    crate::kprintln!(
+        "  eax={:#010x} ebx={:#010x} ecx={:#010x} edx={:#010x}",
+        frame.eax,
+        frame.ebx,
+        frame.ecx,
+        frame.edx
+    );
+    crate::kprintln!(
+        "  esi={:#010x} edi={:#010x} ebp={:#010x} esp={:#010x}",
+        frame.esi,
+        frame.edi,
+        frame.ebp,
+        frame.kernel_esp + 20
+    );
+    crate::print_backtrace(frame.ebp as usize);
+    crate::die()
+}
