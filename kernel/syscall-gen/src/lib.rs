@@ -1,1 +1,733 @@
+//! Parser and code generator for `kernel/abi/syscalls.tbl`, the one list of system calls.
+//!
+//! Every artefact that names a system call is derived from that table here, so the kernel's
+//! dispatch, the numbers shared through `abi::nr`, ulib's raw wrappers, the C header and the
+//! documentation can never disagree:
+//!
+//! | function            | consumer                                         |
+//! |---------------------|--------------------------------------------------|
+//! | [`rust_numbers`]    | `abi/build.rs` -> `abi::nr`                      |
+//! | [`kernel_dispatch`] | the kernel's build script -> `syscall::dispatch` |
+//! | [`ulib_wrappers`]   | ulib's build script -> `ulib::raw::sys_*`        |
+//! | [`c_header`]        | `sysroot/include/sys/syscall.h`                  |
+//! | [`markdown_table`]  | `docs/syscalls.md`                               |
+//!
+//! # Table format
+//!
+//! One call per line: `<nr>  <name>(<args>)  -- <summary>`. Blank lines and lines whose first
+//! non-blank character is `#` are ignored. `<args>` is a comma-separated list of `name: type`
+//! with `type` one of `i32 u32 usize isize uptr` (`uptr` is a user-space address); at most
+//! five of them. `@frame`, only as the first entry, hands the handler the caller's trap frame
+//! and is not a user-visible argument. The summary (everything after the first ` -- `) must
+//! not be empty. Names and argument names are lowercase identifiers. Duplicate names,
+//! numbers or argument names are errors.
 
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
+
+/// Most user-visible arguments a call can take: `ebx, ecx, edx, edi, esi`.
+pub const MAX_ARGS: usize = 5;
+
+/// The parsed table: every call, ordered by number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// The calls, sorted by ascending number.
+    pub calls: Vec<Syscall>,
+}
+
+/// One system call of the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Syscall {
+    /// The call number (the value in `eax`).
+    pub nr: usize,
+    /// The call's name, a lowercase identifier (`fork`).
+    pub name: String,
+    /// Whether the handler receives the caller's trap frame (`@frame`) before its arguments.
+    pub wants_frame: bool,
+    /// The user-visible arguments, in register order (`ebx, ecx, edx, edi, esi`).
+    pub args: Vec<Arg>,
+    /// One-line description, used in doc comments and the docs table.
+    pub summary: String,
+}
+
+/// One user-visible argument of a call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arg {
+    /// The argument's name, a lowercase identifier.
+    pub name: String,
+    /// The argument's type.
+    pub ty: ArgType,
+}
+
+/// The type of an argument as the table spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArgType {
+    /// `i32`: a signed 32-bit value.
+    I32,
+    /// `u32`: an unsigned 32-bit value.
+    U32,
+    /// `usize`: a machine word (sizes, addresses the kernel does not dereference).
+    Usize,
+    /// `isize`: a signed machine word.
+    Isize,
+    /// `uptr`: an untrusted user-space address the kernel may dereference.
+    UserAddr,
+}
+
+impl ArgType {
+    /// Parses the table spelling of a type.
+    pub fn from_table(s: &str) -> Option<ArgType> {
+        match s {
+            "i32" => Some(ArgType::I32),
+            "u32" => Some(ArgType::U32),
+            "usize" => Some(ArgType::Usize),
+            "isize" => Some(ArgType::Isize),
+            "uptr" => Some(ArgType::UserAddr),
+            _ => None,
+        }
+    }
+
+    /// The table spelling of the type (`uptr` for [`ArgType::UserAddr`]).
+    pub fn table_name(self) -> &'static str {
+        match self {
+            ArgType::I32 => "i32",
+            ArgType::U32 => "u32",
+            ArgType::Usize => "usize",
+            ArgType::Isize => "isize",
+            ArgType::UserAddr => "uptr",
+        }
+    }
+
+    /// The Rust type ulib's raw wrappers take for this argument (`usize` for addresses:
+    /// the caller casts its pointer).
+    fn ulib_type(self) -> &'static str {
+        match self {
+            ArgType::UserAddr => "usize",
+            other => other.table_name(),
+        }
+    }
+
+    /// The kernel-side expression converting the raw register `args[i]` to this type.
+    fn kernel_conversion(self, i: usize) -> String {
+        match self {
+            ArgType::I32 => format!("args[{i}] as i32"),
+            ArgType::U32 => format!("args[{i}] as u32"),
+            ArgType::Usize => format!("args[{i}]"),
+            ArgType::Isize => format!("args[{i}] as isize"),
+            ArgType::UserAddr => format!("UserAddr::new(args[{i}])"),
+        }
+    }
+
+    /// The C type used in the docs and header comments.
+    fn c_type(self) -> &'static str {
+        match self {
+            ArgType::I32 => "int",
+            ArgType::U32 => "unsigned int",
+            ArgType::Usize => "size_t",
+            ArgType::Isize => "ssize_t",
+            ArgType::UserAddr => "void *",
+        }
+    }
+}
+
+/// Why the table was rejected, and on which line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line number in the table.
+    pub line: usize,
+    /// What is wrong with that line.
+    pub kind: ParseErrorKind,
+}
+
+/// The kinds of table errors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// The line does not have the shape `<nr> <name>(<args>) -- <summary>`.
+    Malformed(String),
+    /// A name (call or argument) is not a lowercase identifier, or is a Rust keyword.
+    BadIdentifier(String),
+    /// The name was already used on `first_line`.
+    DuplicateName {
+        /// The repeated call name.
+        name: String,
+        /// Where it was first defined.
+        first_line: usize,
+    },
+    /// The number was already used on `first_line`.
+    DuplicateNumber {
+        /// The repeated call number.
+        nr: usize,
+        /// Where it was first used.
+        first_line: usize,
+    },
+    /// An argument type other than `i32 u32 usize isize uptr`.
+    UnknownType(String),
+    /// `@frame` appears somewhere other than as the first argument.
+    FrameNotFirst,
+    /// Two arguments of one call share a name.
+    DuplicateArg(String),
+    /// More than [`MAX_ARGS`] user-visible arguments.
+    TooManyArgs(usize),
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "syscalls.tbl line {}: ", self.line)?;
+        match &self.kind {
+            ParseErrorKind::Malformed(why) => write!(f, "malformed line: {why}"),
+            ParseErrorKind::BadIdentifier(name) => write!(
+                f,
+                "`{name}` is not a valid name (lowercase identifier, not a Rust keyword)"
+            ),
+            ParseErrorKind::DuplicateName { name, first_line } => write!(
+                f,
+                "duplicate system call name `{name}` (first defined on line {first_line})"
+            ),
+            ParseErrorKind::DuplicateNumber { nr, first_line } => write!(
+                f,
+                "duplicate system call number {nr} (first used on line {first_line})"
+            ),
+            ParseErrorKind::UnknownType(ty) => write!(
+                f,
+                "unknown argument type `{ty}` (expected one of i32, u32, usize, isize, uptr)"
+            ),
+            ParseErrorKind::FrameNotFirst => {
+                write!(f, "`@frame` may only appear as the first argument")
+            }
+            ParseErrorKind::DuplicateArg(name) => write!(f, "duplicate argument name `{name}`"),
+            ParseErrorKind::TooManyArgs(n) => write!(
+                f,
+                "{n} arguments, but at most {MAX_ARGS} fit in registers (ebx, ecx, edx, edi, esi)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Rust keywords (strict and reserved) that cannot be used as generated identifiers.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
+];
+
+/// Names the generated code itself uses as parameters or locals; an argument so named would
+/// shadow them.
+const RESERVED_ARG_NAMES: &[&str] = &["frame", "nr", "args", "ret"];
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s != "_"
+}
+
+/// Checks a call name. Call names only appear prefixed (`sys_`, `SYS_`) or upper-cased, so
+/// keywords such as `yield` are fine.
+fn check_call_name(name: &str, line: usize) -> Result<(), ParseError> {
+    if is_identifier(name) {
+        Ok(())
+    } else {
+        Err(ParseError {
+            line,
+            kind: ParseErrorKind::BadIdentifier(name.to_string()),
+        })
+    }
+}
+
+/// Checks an argument name, which appears bare in generated Rust and C code.
+fn check_arg_name(name: &str, line: usize) -> Result<(), ParseError> {
+    if is_identifier(name) && !KEYWORDS.contains(&name) && !RESERVED_ARG_NAMES.contains(&name) {
+        Ok(())
+    } else {
+        Err(ParseError {
+            line,
+            kind: ParseErrorKind::BadIdentifier(name.to_string()),
+        })
+    }
+}
+
+fn malformed(line: usize, why: &str) -> ParseError {
+    ParseError {
+        line,
+        kind: ParseErrorKind::Malformed(why.to_string()),
+    }
+}
+
+/// Parses one non-comment line.
+fn parse_line(text: &str, line: usize) -> Result<Syscall, ParseError> {
+    let (decl, summary) = text
+        .split_once(" -- ")
+        .ok_or_else(|| malformed(line, "expected `<nr> <name>(<args>) -- <summary>`"))?;
+    let summary = summary.trim();
+    if summary.is_empty() {
+        return Err(malformed(line, "empty summary after `--`"));
+    }
+    let decl = decl.trim();
+    let (nr_text, call) = decl
+        .split_once(char::is_whitespace)
+        .ok_or_else(|| malformed(line, "expected a number, then `<name>(<args>)`"))?;
+    let nr: usize = nr_text
+        .parse()
+        .map_err(|_| malformed(line, &format!("`{nr_text}` is not a decimal call number")))?;
+    let call = call.trim();
+    let (name, rest) = call
+        .split_once('(')
+        .ok_or_else(|| malformed(line, "expected `(` after the call name"))?;
+    let name = name.trim();
+    check_call_name(name, line)?;
+    let arg_list = rest
+        .strip_suffix(')')
+        .ok_or_else(|| malformed(line, "expected the argument list to end with `)`"))?;
+    if arg_list.contains(['(', ')']) {
+        return Err(malformed(
+            line,
+            "unbalanced parentheses in the argument list",
+        ));
+    }
+
+    let mut wants_frame = false;
+    let mut args: Vec<Arg> = Vec::new();
+    if !arg_list.trim().is_empty() {
+        for (position, item) in arg_list.split(',').map(str::trim).enumerate() {
+            if item == "@frame" {
+                if position != 0 {
+                    return Err(ParseError {
+                        line,
+                        kind: ParseErrorKind::FrameNotFirst,
+                    });
+                }
+                wants_frame = true;
+                continue;
+            }
+            if item.is_empty() {
+                return Err(malformed(line, "empty argument in the argument list"));
+            }
+            let (arg_name, ty) = item
+                .split_once(':')
+                .ok_or_else(|| malformed(line, &format!("argument `{item}` lacks `: type`")))?;
+            let arg_name = arg_name.trim();
+            let ty = ty.trim();
+            check_arg_name(arg_name, line)?;
+            let ty = ArgType::from_table(ty).ok_or_else(|| ParseError {
+                line,
+                kind: ParseErrorKind::UnknownType(ty.to_string()),
+            })?;
+            if args.iter().any(|a| a.name == arg_name) {
+                return Err(ParseError {
+                    line,
+                    kind: ParseErrorKind::DuplicateArg(arg_name.to_string()),
+                });
+            }
+            args.push(Arg {
+                name: arg_name.to_string(),
+                ty,
+            });
+        }
+    }
+    if args.len() > MAX_ARGS {
+        return Err(ParseError {
+            line,
+            kind: ParseErrorKind::TooManyArgs(args.len()),
+        });
+    }
+    Ok(Syscall {
+        nr,
+        name: name.to_string(),
+        wants_frame,
+        args,
+        summary: summary.to_string(),
+    })
+}
+
+/// Parses and validates the table text. The result is sorted by call number.
+pub fn parse(text: &str) -> Result<Table, ParseError> {
+    let mut calls = Vec::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut numbers: HashMap<usize, usize> = HashMap::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let call = parse_line(trimmed, line)?;
+        if let Some(&first_line) = names.get(&call.name) {
+            return Err(ParseError {
+                line,
+                kind: ParseErrorKind::DuplicateName {
+                    name: call.name,
+                    first_line,
+                },
+            });
+        }
+        if let Some(&first_line) = numbers.get(&call.nr) {
+            return Err(ParseError {
+                line,
+                kind: ParseErrorKind::DuplicateNumber {
+                    nr: call.nr,
+                    first_line,
+                },
+            });
+        }
+        names.insert(call.name.clone(), line);
+        numbers.insert(call.nr, line);
+        calls.push(call);
+    }
+    calls.sort_by_key(|c| c.nr);
+    Ok(Table { calls })
+}
+
+/// Path of the table relative to the repository root, quoted in generated headers.
+const TABLE_PATH: &str = "kernel/abi/syscalls.tbl";
+
+/// The Rust constant name of a call (`FORK`).
+fn const_name(call: &Syscall) -> String {
+    call.name.to_ascii_uppercase()
+}
+
+/// `pid: i32, status: uptr` as the table writes it, without `@frame` (empty for none).
+fn table_signature(call: &Syscall) -> String {
+    call.args
+        .iter()
+        .map(|a| format!("{}: {}", a.name, a.ty.table_name()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Generates the body of `abi::nr`: one `pub const NAME: usize` per call and `SYSCALLS`, a
+/// `&[SyscallInfo]` ordered by number (the includer defines `SyscallInfo`).
+pub fn rust_numbers(t: &Table) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// Generated from {TABLE_PATH} by syscall-gen. Do not edit."
+    );
+    for call in &t.calls {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "/// `{}({})`: {}",
+            call.name,
+            table_signature(call),
+            call.summary
+        );
+        let _ = writeln!(out, "pub const {}: usize = {};", const_name(call), call.nr);
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "/// Every system call of the table, ordered by number."
+    );
+    let _ = writeln!(out, "pub const SYSCALLS: &[SyscallInfo] = &[");
+    for call in &t.calls {
+        let args = call
+            .args
+            .iter()
+            .map(|a| format!("{:?}", a.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "    SyscallInfo {{ nr: {}, name: {:?}, args: &[{}] }},",
+            const_name(call),
+            call.name,
+            args
+        );
+    }
+    let _ = writeln!(out, "];");
+    out
+}
+
+/// Generates the kernel's `dispatch` function.
+///
+/// The output is meant to be `include!`d in a module that has `TrapFrame`, `Errno`, `UserAddr`
+/// and a `handlers` module (with one `sys_<name>` per call) in scope. `dispatch` returns
+/// `None` for an unknown number, so the caller decides on `ENOSYS`.
+pub fn kernel_dispatch(t: &Table) -> String {
+    let any_frame = t.calls.iter().any(|c| c.wants_frame);
+    let any_args = t.calls.iter().any(|c| !c.args.is_empty());
+    let frame = if any_frame { "frame" } else { "_frame" };
+    let args = if any_args { "args" } else { "_args" };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// Generated from {TABLE_PATH} by syscall-gen. Do not edit."
+    );
+    let _ = writeln!(
+        out,
+        "/// Generated from {TABLE_PATH}. Routes a call number to its typed handler."
+    );
+    let _ = writeln!(out, "///");
+    let _ = writeln!(
+        out,
+        "/// `args` are the raw registers `ebx, ecx, edx, edi, esi`. Returns `None` for a number"
+    );
+    let _ = writeln!(
+        out,
+        "/// the table does not define. Handlers that never return (`exit`) may return `!`."
+    );
+    let _ = writeln!(out, "#[allow(unreachable_code)]");
+    let _ = writeln!(
+        out,
+        "pub fn dispatch({frame}: &mut TrapFrame, nr: usize, {args}: [usize; 5]) -> Option<Result<usize, Errno>> {{"
+    );
+    let _ = writeln!(out, "    match nr {{");
+    for call in &t.calls {
+        let mut params: Vec<String> = Vec::new();
+        if call.wants_frame {
+            params.push("frame".to_string());
+        }
+        params.extend(
+            call.args
+                .iter()
+                .enumerate()
+                .map(|(i, a)| a.ty.kernel_conversion(i)),
+        );
+        let _ = writeln!(
+            out,
+            "        {} => Some(handlers::sys_{}({})),",
+            call.nr,
+            call.name,
+            params.join(", ")
+        );
+    }
+    let _ = writeln!(out, "        _ => None,");
+    let _ = writeln!(out, "    }}");
+    let _ = writeln!(out, "}}");
+    out
+}
+
+/// Generates ulib's typed raw wrappers, one `pub unsafe fn sys_<name>(..) -> isize` per call.
+///
+/// The output is meant to be `include!`d in ulib's `raw` module, which defines
+/// `unsafe fn syscall(nr, a1, a2, a3, a4, a5) -> isize` and has `nr` (`abi::nr`) in scope.
+/// Address arguments are `usize`: the caller casts its pointer.
+pub fn ulib_wrappers(t: &Table) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// Generated from {TABLE_PATH} by syscall-gen. Do not edit."
+    );
+    for call in &t.calls {
+        let params = call
+            .args
+            .iter()
+            .map(|a| format!("{}: {}", a.name, a.ty.ulib_type()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut regs: Vec<String> = call
+            .args
+            .iter()
+            .map(|a| match a.ty {
+                ArgType::Usize | ArgType::UserAddr => a.name.clone(),
+                _ => format!("{} as usize", a.name),
+            })
+            .collect();
+        regs.resize(MAX_ARGS, "0".to_string());
+        let addresses: Vec<&str> = call
+            .args
+            .iter()
+            .filter(|a| a.ty == ArgType::UserAddr)
+            .map(|a| a.name.as_str())
+            .collect();
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "/// Raw `{}` (call {}): {}",
+            call.name, call.nr, call.summary
+        );
+        let _ = writeln!(out, "///");
+        let _ = writeln!(
+            out,
+            "/// Returns the raw `eax`: a negative errno (-4095..=-1) on failure."
+        );
+        let _ = writeln!(out, "///");
+        let _ = writeln!(out, "/// # Safety");
+        let _ = writeln!(out, "///");
+        if addresses.is_empty() {
+            let _ = writeln!(
+                out,
+                "/// The call acts on the whole process (see the summary above); the caller must"
+            );
+            let _ = writeln!(
+                out,
+                "/// uphold whatever invariants its effect on memory, the program break or the"
+            );
+            let _ = writeln!(out, "/// process itself requires.");
+        } else {
+            let list = addresses
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                out,
+                "/// {list} must be NULL where the call allows it or point to memory valid for the"
+            );
+            let _ = writeln!(
+                out,
+                "/// reads and writes the call performs (see the summary above); memory the kernel"
+            );
+            let _ = writeln!(
+                out,
+                "/// writes must not be aliased by live references. The call's effect on the process"
+            );
+            let _ = writeln!(out, "/// must be acceptable to the caller.");
+        }
+        let _ = writeln!(out, "#[inline]");
+        let _ = writeln!(
+            out,
+            "pub unsafe fn sys_{}({}) -> isize {{",
+            call.name, params
+        );
+        let _ = writeln!(
+            out,
+            "    // SAFETY: the caller upholds this function's `# Safety` contract, which is the"
+        );
+        let _ = writeln!(out, "    // contract of the call itself.");
+        let _ = writeln!(
+            out,
+            "    unsafe {{ syscall(nr::{}, {}) }}",
+            const_name(call),
+            regs.join(", ")
+        );
+        let _ = writeln!(out, "}}");
+    }
+    out
+}
+
+/// Generates `sys/syscall.h`: `SYS_<name>` numbers and `__lunaix_syscall0..5` raw helpers.
+pub fn c_header(t: &Table) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/* Generated from {TABLE_PATH} by syscall-gen. Do not edit."
+    );
+    let _ = writeln!(
+        out,
+        " * Regenerate: cargo run -p syscall-gen -- c-header > sysroot/include/sys/syscall.h"
+    );
+    let _ = writeln!(out, " *");
+    let _ = writeln!(
+        out,
+        " * ABI: int $0x21; eax = number; arguments in ebx, ecx, edx, edi, esi; result in eax."
+    );
+    let _ = writeln!(
+        out,
+        " * A result in -4095..-1 is a negated errno value; anything else is success. */"
+    );
+    let _ = writeln!(out, "#ifndef _SYS_SYSCALL_H");
+    let _ = writeln!(out, "#define _SYS_SYSCALL_H");
+    let _ = writeln!(out);
+    for call in &t.calls {
+        let sig = call
+            .args
+            .iter()
+            .map(|a| {
+                let ty = a.ty.c_type();
+                let sep = if ty.ends_with('*') { "" } else { " " };
+                format!("{ty}{sep}{}", a.name)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sig = if sig.is_empty() {
+            "void".to_string()
+        } else {
+            sig
+        };
+        let _ = writeln!(
+            out,
+            "#define SYS_{} {} /* {}({}) */",
+            call.name, call.nr, call.name, sig
+        );
+    }
+    let _ = writeln!(out);
+    let regs = ["b", "c", "d", "D", "S"];
+    for n in 0..=MAX_ARGS {
+        let params: String = (1..=n).map(|i| format!(", long a{i}")).collect();
+        let inputs: String = (1..=n)
+            .map(|i| format!(", \"{}\"(a{i})", regs[i - 1]))
+            .collect();
+        let _ = writeln!(
+            out,
+            "static inline long __lunaix_syscall{n}(long nr{params})"
+        );
+        let _ = writeln!(out, "{{");
+        let _ = writeln!(out, "    long ret;");
+        let _ = writeln!(
+            out,
+            "    __asm__ volatile(\"int $0x21\" : \"=a\"(ret) : \"a\"(nr){inputs} : \"memory\");"
+        );
+        let _ = writeln!(out, "    return ret;");
+        let _ = writeln!(out, "}}");
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "#endif /* _SYS_SYSCALL_H */");
+    out
+}
+
+/// Escapes text for a markdown table cell.
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// Generates `docs/syscalls.md`: a GitHub markdown table of every call.
+pub fn markdown_table(t: &Table) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# System calls");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "<!-- Generated by syscall-gen from {TABLE_PATH}. Do not edit: run"
+    );
+    let _ = writeln!(
+        out,
+        "     `cargo run -p syscall-gen -- docs > docs/syscalls.md` after changing the table. -->"
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "This file is generated from [`{TABLE_PATH}`](../{TABLE_PATH}), the one list of system calls."
+    );
+    let _ = writeln!(
+        out,
+        "Trap with `int 0x21`; `eax` holds the number, arguments go in `ebx, ecx, edx, edi, esi`"
+    );
+    let _ = writeln!(
+        out,
+        "in order, and the result comes back in `eax`. A result in -4095..=-1 is a negated Linux"
+    );
+    let _ = writeln!(
+        out,
+        "errno; an unknown number returns `-ENOSYS`. `uptr` is a user-space address."
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(out, "| nr | name | arguments | returns / summary |");
+    let _ = writeln!(out, "|---:|---|---|---|");
+    for call in &t.calls {
+        let args = if call.args.is_empty() {
+            "–".to_string()
+        } else {
+            format!("`{}`", table_signature(call))
+        };
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} |",
+            call.nr,
+            call.name,
+            md_cell(&args),
+            md_cell(&call.summary)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,15 @@
+//! Sizes the kernel enforces at the system-call boundary.
+
+/// Longest path `execve` accepts, in bytes, without the terminating NUL; longer is
+/// `ENAMETOOLONG`.
+pub const MAX_PATH_LEN: usize = 255;
+
+/// Most entries `argv` may have, and separately most entries `envp` may have, not counting
+/// the NULL terminator; more is `E2BIG`.
+pub const MAX_ARGS: usize = 32;
+
+/// Most bytes of `argv` strings in total, counting each terminating NUL; more is `E2BIG`.
+pub const MAX_ARG_BYTES: usize = 4096;
+
+/// Most processes that can exist at once (including zombies); `fork` beyond is `EAGAIN`.
+pub const MAX_PROCESSES: usize = 512;

@@ -1,0 +1,702 @@
+use super::*;
+
+use std::path::{Path, PathBuf};
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn real_table_text() -> String {
+    std::fs::read_to_string(manifest_dir().join("../abi/syscalls.tbl")).expect("read syscalls.tbl")
+}
+
+fn real_table() -> Table {
+    parse(&real_table_text()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn call<'a>(t: &'a Table, name: &str) -> &'a Syscall {
+    t.calls
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no call {name}"))
+}
+
+fn arg(name: &str, ty: ArgType) -> Arg {
+    Arg {
+        name: name.to_string(),
+        ty,
+    }
+}
+
+// ---------------------------------------------------------------- parsing the real table
+
+#[test]
+fn real_table_parses_with_the_contract_numbers() {
+    let t = real_table();
+    let numbers: Vec<(usize, &str)> = t.calls.iter().map(|c| (c.nr, c.name.as_str())).collect();
+    assert_eq!(
+        numbers,
+        [
+            (1, "fork"),
+            (2, "yield"),
+            (3, "sbrk"),
+            (4, "brk"),
+            (5, "getpid"),
+            (6, "getppid"),
+            (7, "sleep"),
+            (8, "exit"),
+            (9, "wait"),
+            (10, "waitpid"),
+            (22, "write"),
+            (54, "execve"),
+            (128, "clock_gettime"),
+        ]
+    );
+}
+
+#[test]
+fn real_table_arguments_and_frames() {
+    let t = real_table();
+    let fork = call(&t, "fork");
+    assert!(fork.wants_frame);
+    assert!(fork.args.is_empty());
+    let execve = call(&t, "execve");
+    assert!(execve.wants_frame);
+    assert_eq!(
+        execve.args,
+        [
+            arg("path", ArgType::UserAddr),
+            arg("argv", ArgType::UserAddr),
+            arg("envp", ArgType::UserAddr)
+        ]
+    );
+    let write = call(&t, "write");
+    assert!(!write.wants_frame);
+    assert_eq!(
+        write.args,
+        [
+            arg("fd", ArgType::I32),
+            arg("buf", ArgType::UserAddr),
+            arg("len", ArgType::Usize)
+        ]
+    );
+    assert_eq!(call(&t, "sbrk").args, [arg("increment", ArgType::Isize)]);
+    assert_eq!(call(&t, "sleep").args, [arg("seconds", ArgType::U32)]);
+    assert!(write.summary.starts_with("write len bytes to fd"));
+}
+
+#[test]
+fn comments_blank_lines_and_order() {
+    let t = parse("# c\n\n  # indented comment\n5 b() -- second\n2 a(x: u32) -- first\n").unwrap();
+    assert_eq!(t.calls.len(), 2);
+    assert_eq!(t.calls[0].name, "a");
+    assert_eq!(t.calls[0].nr, 2);
+    assert_eq!(t.calls[0].summary, "first");
+    assert_eq!(t.calls[1].name, "b");
+}
+
+#[test]
+fn five_arguments_after_a_frame_are_fine() {
+    let t = parse("1 f(@frame, a: i32, b: u32, c: usize, d: isize, e: uptr) -- ok").unwrap();
+    assert!(t.calls[0].wants_frame);
+    assert_eq!(t.calls[0].args.len(), 5);
+}
+
+#[test]
+fn summary_may_contain_double_dashes() {
+    let t = parse("1 f() -- a -- b").unwrap();
+    assert_eq!(t.calls[0].summary, "a -- b");
+}
+
+// ---------------------------------------------------------------- rejected tables
+
+/// Parses `body` after two comment lines, so the error must be on line 3 or later.
+fn error_of(body: &str) -> ParseError {
+    let text = format!("# header\n\n{body}");
+    parse(&text).expect_err("the table must be rejected")
+}
+
+#[test]
+fn duplicate_name_names_both_lines() {
+    let e = error_of("1 fork() -- a\n2 yield() -- b\n3 fork() -- c\n");
+    assert_eq!(
+        e,
+        ParseError {
+            line: 5,
+            kind: ParseErrorKind::DuplicateName {
+                name: "fork".into(),
+                first_line: 3
+            }
+        }
+    );
+    let shown = e.to_string();
+    assert!(shown.contains("line 5"), "{shown}");
+    assert!(
+        shown.contains("duplicate system call name `fork`"),
+        "{shown}"
+    );
+    assert!(shown.contains("line 3"), "{shown}");
+}
+
+#[test]
+fn duplicate_number() {
+    let e = error_of("1 fork() -- a\n1 yield() -- b\n");
+    assert_eq!(
+        e,
+        ParseError {
+            line: 4,
+            kind: ParseErrorKind::DuplicateNumber {
+                nr: 1,
+                first_line: 3
+            }
+        }
+    );
+    assert!(e.to_string().contains("duplicate system call number 1"));
+}
+
+#[test]
+fn unknown_type() {
+    let e = error_of("1 f() -- a\n2 g(x: u64) -- b\n");
+    assert_eq!(
+        e,
+        ParseError {
+            line: 4,
+            kind: ParseErrorKind::UnknownType("u64".into())
+        }
+    );
+    assert!(e
+        .to_string()
+        .contains("line 4: unknown argument type `u64`"));
+}
+
+#[test]
+fn frame_not_first() {
+    let e = error_of("1 f(a: i32, @frame) -- a\n");
+    assert_eq!(
+        e,
+        ParseError {
+            line: 3,
+            kind: ParseErrorKind::FrameNotFirst
+        }
+    );
+    assert_eq!(
+        error_of("1 f(@frame, @frame) -- a").kind,
+        ParseErrorKind::FrameNotFirst
+    );
+}
+
+#[test]
+fn duplicate_argument() {
+    let e = error_of("1 f(a: i32, b: u32, a: usize) -- a\n");
+    assert_eq!(
+        e,
+        ParseError {
+            line: 3,
+            kind: ParseErrorKind::DuplicateArg("a".into())
+        }
+    );
+}
+
+#[test]
+fn too_many_arguments() {
+    let e = error_of("1 f() -- ok\n2 g(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -- a\n");
+    assert_eq!(
+        e,
+        ParseError {
+            line: 4,
+            kind: ParseErrorKind::TooManyArgs(6)
+        }
+    );
+    assert!(e.to_string().contains("at most 5"));
+}
+
+#[test]
+fn malformed_lines() {
+    let cases = [
+        "1 f()",              // no summary separator
+        "1 f() --",           // separator without summary
+        "1 f() --   ",        // blank summary
+        "x f() -- a",         // not a number
+        "-1 f() -- a",        // negative number
+        "1f() -- a",          // no space after the number
+        "1 f -- a",           // no argument list
+        "1 f(a: i32 -- a",    // unclosed argument list
+        "1 f(a: i32) x -- a", // junk after the list
+        "1 f((a: i32)) -- a", // nested parentheses
+        "1 f(a) -- a",        // argument without type
+        "1 f(a: i32,) -- a",  // trailing comma
+        "1 f(, a: i32) -- a", // leading comma
+        "f() -- a",           // no number at all
+    ];
+    for case in cases {
+        let e = error_of(case);
+        assert_eq!(e.line, 3, "{case}");
+        assert!(
+            matches!(e.kind, ParseErrorKind::Malformed(_)),
+            "{case}: {e:?}"
+        );
+        assert!(
+            e.to_string().contains("line 3: malformed line"),
+            "{case}: {e}"
+        );
+    }
+}
+
+#[test]
+fn bad_identifiers() {
+    let cases = [
+        "1 Fork() -- a",        // uppercase call name
+        "1 2fork() -- a",       // leading digit
+        "1 fo-rk() -- a",       // punctuation
+        "1 f(type: i32) -- a",  // Rust keyword as an argument
+        "1 f(frame: i32) -- a", // would shadow the dispatch parameter
+        "1 f(args: i32) -- a",  // would shadow the dispatch parameter
+        "1 f(X: i32) -- a",     // uppercase argument
+        "1 f(_: i32) -- a",     // not a name
+    ];
+    for case in cases {
+        let e = error_of(case);
+        assert_eq!(e.line, 3, "{case}");
+        assert!(
+            matches!(e.kind, ParseErrorKind::BadIdentifier(_)),
+            "{case}: {e:?}"
+        );
+    }
+}
+
+#[test]
+fn keyword_call_names_are_fine() {
+    // `yield` only ever appears as `sys_yield`, `YIELD` and `SYS_yield`.
+    assert_eq!(parse("2 yield() -- a").unwrap().calls[0].name, "yield");
+}
+
+#[test]
+fn type_names_round_trip() {
+    for ty in [
+        ArgType::I32,
+        ArgType::U32,
+        ArgType::Usize,
+        ArgType::Isize,
+        ArgType::UserAddr,
+    ] {
+        assert_eq!(ArgType::from_table(ty.table_name()), Some(ty));
+    }
+    assert_eq!(ArgType::UserAddr.table_name(), "uptr");
+    assert_eq!(ArgType::from_table("ptr"), None);
+}
+
+// ---------------------------------------------------------------- generated text
+
+#[test]
+fn rust_numbers_has_every_call() {
+    let t = real_table();
+    let out = rust_numbers(&t);
+    for c in &t.calls {
+        let line = format!("pub const {}: usize = {};", c.name.to_uppercase(), c.nr);
+        assert!(out.contains(&line), "missing {line}");
+    }
+    assert!(out.contains("pub const SYSCALLS: &[SyscallInfo] = &["));
+    assert!(out.contains(
+        "SyscallInfo { nr: WRITE, name: \"write\", args: &[\"fd\", \"buf\", \"len\"] },"
+    ));
+    assert!(out.contains("SyscallInfo { nr: FORK, name: \"fork\", args: &[] },"));
+}
+
+#[test]
+fn kernel_dispatch_routes_every_call() {
+    let t = real_table();
+    let out = kernel_dispatch(&t);
+    assert!(out.contains(
+        "pub fn dispatch(frame: &mut TrapFrame, nr: usize, args: [usize; 5]) -> Option<Result<usize, Errno>> {"
+    ));
+    assert_eq!(out.matches("pub fn ").count(), 1, "exactly one function");
+    for c in &t.calls {
+        let arm = format!("        {} => Some(handlers::sys_{}(", c.nr, c.name);
+        assert!(out.contains(&arm), "missing arm for {}", c.name);
+    }
+    assert!(out.contains("1 => Some(handlers::sys_fork(frame)),"));
+    assert!(out.contains(
+        "22 => Some(handlers::sys_write(args[0] as i32, UserAddr::new(args[1]), args[2])),"
+    ));
+    assert!(out.contains(
+        "54 => Some(handlers::sys_execve(frame, UserAddr::new(args[0]), UserAddr::new(args[1]), UserAddr::new(args[2]))),"
+    ));
+    assert!(out.contains("3 => Some(handlers::sys_sbrk(args[0] as isize)),"));
+    assert!(out.contains("7 => Some(handlers::sys_sleep(args[0] as u32)),"));
+    assert!(out.contains("4 => Some(handlers::sys_brk(args[0])),"));
+    assert!(out.contains("_ => None,"));
+}
+
+#[test]
+fn kernel_dispatch_without_frames_or_args_names_them_unused() {
+    let out = kernel_dispatch(&parse("1 f() -- a").unwrap());
+    assert!(out.contains("pub fn dispatch(_frame: &mut TrapFrame, nr: usize, _args: [usize; 5])"));
+}
+
+#[test]
+fn ulib_wrappers_cover_every_call() {
+    let t = real_table();
+    let out = ulib_wrappers(&t);
+    for c in &t.calls {
+        let sig = format!("pub unsafe fn sys_{}(", c.name);
+        assert!(out.contains(&sig), "missing {sig}");
+    }
+    assert_eq!(out.matches("/// # Safety").count(), t.calls.len());
+    assert_eq!(out.matches("// SAFETY:").count(), t.calls.len());
+    assert!(out.contains("pub unsafe fn sys_write(fd: i32, buf: usize, len: usize) -> isize {"));
+    assert!(out.contains("unsafe { syscall(nr::WRITE, fd as usize, buf, len, 0, 0) }"));
+    assert!(out.contains("pub unsafe fn sys_fork() -> isize {"));
+    assert!(out.contains("unsafe { syscall(nr::FORK, 0, 0, 0, 0, 0) }"));
+}
+
+#[test]
+fn c_header_defines_every_call_and_helper() {
+    let t = real_table();
+    let out = c_header(&t);
+    assert!(out.contains("#ifndef _SYS_SYSCALL_H\n#define _SYS_SYSCALL_H\n"));
+    assert!(out.trim_end().ends_with("#endif /* _SYS_SYSCALL_H */"));
+    for c in &t.calls {
+        let define = format!("#define SYS_{} {} ", c.name, c.nr);
+        assert!(out.contains(&define), "missing {define}");
+    }
+    for n in 0..=5 {
+        assert!(out.contains(&format!("static inline long __lunaix_syscall{n}(long nr")));
+    }
+    assert_eq!(out.matches("\"int $0x21\"").count(), 6);
+    assert_eq!(out.matches(": \"memory\");").count(), 6);
+    assert!(out.contains(
+        "static inline long __lunaix_syscall5(long nr, long a1, long a2, long a3, long a4, long a5)"
+    ));
+    assert!(out.contains(
+        ": \"=a\"(ret) : \"a\"(nr), \"b\"(a1), \"c\"(a2), \"d\"(a3), \"D\"(a4), \"S\"(a5) : \"memory\");"
+    ));
+}
+
+/// Compiles the header with the same flags the C shim uses and checks the register setup.
+/// Skipped (with a note) only where gcc or objdump is missing.
+#[test]
+fn c_header_compiles_with_gcc_m32() {
+    use std::process::Command;
+    let dir = std::env::temp_dir().join(format!("syscall-gen-test-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sys")).unwrap();
+    std::fs::write(dir.join("sys/syscall.h"), c_header(&real_table())).unwrap();
+    let source = dir.join("t.c");
+    std::fs::write(
+        &source,
+        "#include <sys/syscall.h>\n\
+         long f(long a, long b, long c, long d, long e) {\n\
+         return __lunaix_syscall0(SYS_getpid) + __lunaix_syscall1(SYS_exit, a)\n\
+         + __lunaix_syscall2(SYS_clock_gettime, a, b) + __lunaix_syscall3(SYS_write, a, b, c)\n\
+         + __lunaix_syscall4(SYS_write, a, b, c, d) + __lunaix_syscall5(SYS_execve, a, b, c, d, e);\n}\n",
+    )
+    .unwrap();
+    let object = dir.join("t.o");
+    let gcc = Command::new("gcc")
+        .args([
+            "-m32",
+            "-ffreestanding",
+            "-nostdlib",
+            "-fno-pic",
+            "-O2",
+            "-Wall",
+            "-Werror",
+            "-c",
+        ])
+        .arg("-I")
+        .arg(&dir)
+        .arg(&source)
+        .arg("-o")
+        .arg(&object)
+        .output();
+    let Ok(gcc) = gcc else {
+        eprintln!("note: gcc not found; c_header_compiles_with_gcc_m32 skipped");
+        return;
+    };
+    assert!(
+        gcc.status.success(),
+        "gcc rejected the header:\n{}",
+        String::from_utf8_lossy(&gcc.stderr)
+    );
+    let Ok(dump) = Command::new("objdump").arg("-d").arg(&object).output() else {
+        eprintln!("note: objdump not found; disassembly check skipped");
+        return;
+    };
+    let text = String::from_utf8_lossy(&dump.stdout);
+    assert_eq!(text.matches("int    $0x21").count(), 6, "{text}");
+    assert!(
+        text.contains("mov    $0x36,%eax"),
+        "execve number in eax:\n{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn markdown_table_lists_every_call() {
+    let t = real_table();
+    let out = markdown_table(&t);
+    assert!(out.contains("Generated by syscall-gen"));
+    assert!(out.contains("| nr | name | arguments | returns / summary |\n|---:|---|---|---|\n"));
+    for c in &t.calls {
+        assert!(
+            out.contains(&format!("| {} | `{}` | ", c.nr, c.name)),
+            "missing {}",
+            c.name
+        );
+    }
+    assert!(out.contains("| 1 | `fork` | – | create a child process"));
+    assert!(out.contains("| 22 | `write` | `fd: i32, buf: uptr, len: usize` | write len bytes"));
+}
+
+#[test]
+fn markdown_escapes_pipes() {
+    let out = markdown_table(&parse("1 f() -- a | b").unwrap());
+    assert!(out.contains("| 1 | `f` | – | a \\| b |"));
+}
+
+#[test]
+fn docs_are_not_stale() {
+    let docs_path: PathBuf = manifest_dir().join("../../docs/syscalls.md");
+    let docs = std::fs::read_to_string(&docs_path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", docs_path.display()));
+    assert!(
+        docs == markdown_table(&real_table()),
+        "docs/syscalls.md is stale; regenerate it with\n    cargo run -p syscall-gen -- docs > docs/syscalls.md"
+    );
+}
+
+// ---------------------------------------------------------------- generated code, compiled
+
+/// The kernel side: `dispatch` generated from `testdata/fixture.tbl`, with stand-ins for the
+/// kernel's types. Each handler returns a value that encodes exactly what it received.
+mod kernel_side {
+    /// Stand-in for the kernel's trap frame.
+    #[derive(Debug, Default)]
+    pub struct TrapFrame {
+        pub eip: usize,
+    }
+
+    /// Stand-in for `abi::Errno`.
+    #[derive(Debug, PartialEq, Eq)]
+    pub enum Errno {
+        Inval,
+    }
+
+    /// Stand-in for the kernel's checked user address.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct UserAddr(pub usize);
+
+    impl UserAddr {
+        pub fn new(addr: usize) -> UserAddr {
+            UserAddr(addr)
+        }
+    }
+
+    pub mod handlers {
+        use super::{Errno, TrapFrame, UserAddr};
+        use std::cell::RefCell;
+
+        thread_local! {
+            /// What the last handler saw, as text.
+            pub static SEEN: RefCell<String> = const { RefCell::new(String::new()) };
+        }
+
+        fn record(s: String) {
+            SEEN.with(|seen| *seen.borrow_mut() = s);
+        }
+
+        pub fn sys_no_args() -> Result<usize, Errno> {
+            record("no_args".into());
+            Ok(100)
+        }
+
+        pub fn sys_framed(frame: &mut TrapFrame, code: i32) -> Result<usize, Errno> {
+            record(format!("framed eip={:#x} code={code}", frame.eip));
+            frame.eip += 2;
+            if code < 0 {
+                Err(Errno::Inval)
+            } else {
+                Ok(code as usize)
+            }
+        }
+
+        pub fn sys_framed_max(
+            frame: &mut TrapFrame,
+            a: UserAddr,
+            b: UserAddr,
+            c: UserAddr,
+            d: UserAddr,
+            e: usize,
+        ) -> Result<usize, Errno> {
+            record(format!(
+                "framed_max eip={:#x} {:#x} {:#x} {:#x} {:#x} {e:#x}",
+                frame.eip, a.0, b.0, c.0, d.0
+            ));
+            Ok(5)
+        }
+
+        pub fn sys_all_types(
+            a: i32,
+            b: u32,
+            c: usize,
+            d: isize,
+            e: UserAddr,
+        ) -> Result<usize, Errno> {
+            record(format!("all_types {a} {b} {c} {d} {e:?}"));
+            Ok(7)
+        }
+
+        pub fn sys_diverges(status: i32) -> ! {
+            panic!("diverges({status})");
+        }
+    }
+
+    include!(concat!(env!("OUT_DIR"), "/fixture_dispatch.rs"));
+}
+
+fn seen() -> String {
+    kernel_side::handlers::SEEN.with(|s| s.borrow().clone())
+}
+
+#[test]
+fn generated_dispatch_routes_and_converts() {
+    use kernel_side::{dispatch, Errno, TrapFrame};
+    let mut frame = TrapFrame { eip: 0x1000 };
+
+    assert_eq!(dispatch(&mut frame, 1, [9; 5]), Some(Ok(100)));
+    assert_eq!(seen(), "no_args");
+
+    assert_eq!(dispatch(&mut frame, 3, [42, 0, 0, 0, 0]), Some(Ok(42)));
+    assert_eq!(seen(), "framed eip=0x1000 code=42");
+    assert_eq!(
+        frame.eip, 0x1002,
+        "the handler got the caller's frame, mutably"
+    );
+    assert_eq!(
+        dispatch(&mut frame, 3, [usize::MAX, 0, 0, 0, 0]),
+        Some(Err(Errno::Inval))
+    );
+    assert_eq!(seen(), "framed eip=0x1002 code=-1");
+
+    assert_eq!(
+        dispatch(&mut frame, 5, [0xa, 0xb, 0xc, 0xd, 0xe]),
+        Some(Ok(5))
+    );
+    assert_eq!(seen(), "framed_max eip=0x1004 0xa 0xb 0xc 0xd 0xe");
+
+    let minus_one = usize::MAX;
+    assert_eq!(
+        dispatch(
+            &mut frame,
+            7,
+            [minus_one, minus_one, minus_one, minus_one, 0xbfff_f000]
+        ),
+        Some(Ok(7))
+    );
+    assert_eq!(
+        seen(),
+        format!(
+            "all_types -1 {} {} -1 UserAddr({})",
+            u32::MAX as usize & minus_one,
+            usize::MAX,
+            0xbfff_f000usize
+        )
+    );
+}
+
+#[test]
+fn generated_dispatch_rejects_unknown_numbers() {
+    let mut frame = kernel_side::TrapFrame::default();
+    for nr in [0, 2, 4, 6, 8, 10, 128, usize::MAX] {
+        assert_eq!(kernel_side::dispatch(&mut frame, nr, [0; 5]), None, "{nr}");
+    }
+}
+
+#[test]
+fn generated_dispatch_calls_diverging_handlers() {
+    let mut frame = kernel_side::TrapFrame::default();
+    let result = std::panic::catch_unwind(move || {
+        let _ = kernel_side::dispatch(&mut frame, 9, [3, 0, 0, 0, 0]);
+    });
+    let payload = result.expect_err("the diverging handler ran");
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(message, "diverges(3)");
+}
+
+/// The user side: wrappers generated from `testdata/fixture.tbl` over a fake `syscall` that
+/// records its registers.
+#[allow(unsafe_code)]
+mod user_side {
+    use std::cell::Cell;
+
+    pub mod nr {
+        /// Stand-in for `abi::nr::SyscallInfo`.
+        #[allow(dead_code)]
+        pub struct SyscallInfo {
+            pub nr: usize,
+            pub name: &'static str,
+            pub args: &'static [&'static str],
+        }
+
+        include!(concat!(env!("OUT_DIR"), "/fixture_numbers.rs"));
+    }
+
+    thread_local! {
+        /// The registers of the last call: eax, ebx, ecx, edx, edi, esi.
+        pub static REGS: Cell<[usize; 6]> = const { Cell::new([0; 6]) };
+    }
+
+    /// Stand-in for ulib's raw trap: records the registers and returns `-22`.
+    ///
+    /// # Safety
+    ///
+    /// Always safe; `unsafe` only to match ulib's signature.
+    pub unsafe fn syscall(
+        nr: usize,
+        a1: usize,
+        a2: usize,
+        a3: usize,
+        a4: usize,
+        a5: usize,
+    ) -> isize {
+        REGS.with(|r| r.set([nr, a1, a2, a3, a4, a5]));
+        -22
+    }
+
+    include!(concat!(env!("OUT_DIR"), "/fixture_wrappers.rs"));
+}
+
+#[test]
+#[allow(unsafe_code)]
+fn generated_wrappers_pass_registers_in_order() {
+    use user_side::*;
+    let regs = || REGS.with(|r| r.get());
+
+    // SAFETY: the fake `syscall` touches no memory the arguments name.
+    assert_eq!(unsafe { sys_no_args() }, -22);
+    assert_eq!(regs(), [1, 0, 0, 0, 0, 0]);
+
+    // SAFETY: as above.
+    unsafe { sys_all_types(-1, 0xffff_fffe, 3, -4, 0x1234) };
+    assert_eq!(
+        regs(),
+        [7, usize::MAX, 0xffff_fffe, 3, (-4isize) as usize, 0x1234]
+    );
+
+    // SAFETY: as above.
+    unsafe { sys_framed(9) };
+    assert_eq!(regs(), [3, 9, 0, 0, 0, 0]);
+
+    // SAFETY: as above.
+    unsafe { sys_framed_max(1, 2, 3, 4, 5) };
+    assert_eq!(regs(), [5, 1, 2, 3, 4, 5]);
+
+    // SAFETY: as above.
+    unsafe { sys_diverges(-3) };
+    assert_eq!(regs(), [9, (-3isize) as usize, 0, 0, 0, 0]);
+
+    assert_eq!(nr::SYSCALLS.len(), 5);
+    assert_eq!(nr::ALL_TYPES, 7);
+}
