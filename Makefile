@@ -1,0 +1,83 @@
+# Lunaix-rs: `make run` boots the demo, `make test` runs every test.
+# See README.md. Everything is built into build/:
+#   build/kernel.elf     the kernel (Multiboot ELF32)
+#   build/bin/*          user programs (Rust apps from uapps/, C apps from uapps/c/)
+#   build/initrd.cpio    the boot image holding build/bin/* as /bin/*
+
+SHELL        := bash
+QEMU         ?= qemu-system-i386
+INIT         ?= /bin/init
+ARGS         ?=
+KOPTS        ?=
+MEMORY       ?= 256M
+BUILD        := build
+KERNEL_ELF   := kernel/target/i686-lunaix/release/kernel
+UAPPS_OUT    := uapps/target/i686-lunaix/release
+RUST_APPS    := $(basename $(notdir $(wildcard uapps/src/bin/*.rs)))
+C_APPS       := $(basename $(notdir $(wildcard uapps/c/*.c)))
+BUILDER      := target/release/initrd-builder
+QEMU_FLAGS   := -accel tcg -smp 1 -m $(MEMORY) -display none -monitor none -serial stdio \
+                -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+.PHONY: all run test bench gdb kernel uapps sysroot initrd toolchain qemu doc clean
+
+all: kernel initrd
+
+# The pinned nightly from rust-toolchain.toml (with rust-src), installed on first use.
+toolchain:
+	@rustup run "$$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)" true 2>/dev/null \
+	  || rustup toolchain install
+
+# qemu-system-i386 from Debian's qemu-system-x86, installed when missing.
+qemu:
+	@command -v $(QEMU) >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing qemu-system-x86"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-x86 cpio; \
+	  else \
+	    echo "QEMU is missing: run  sudo apt-get install -y qemu-system-x86"; exit 1; \
+	  fi; }
+
+kernel: toolchain
+	cargo -Zunstable-options -C kernel build --release
+	@mkdir -p $(BUILD) && cp $(KERNEL_ELF) $(BUILD)/kernel.elf
+
+sysroot: toolchain
+	sysroot/build.sh
+
+uapps: sysroot
+	cd uapps && ../sysroot/bin/lunaix-cargo build --release
+	@mkdir -p $(BUILD)/bin
+	@# Debug info stays in $(UAPPS_OUT) for gdb; the boot image gets stripped copies.
+	@for app in $(RUST_APPS); do objcopy --strip-debug $(UAPPS_OUT)/$$app $(BUILD)/bin/$$app || exit 1; done
+	@for app in $(C_APPS); do sysroot/bin/lunaix-cc uapps/c/$$app.c -o $(BUILD)/bin/$$app || exit 1; done
+
+initrd: uapps
+	cargo build -q --release -p initrd-builder
+	$(BUILDER) create -o $(BUILD)/initrd.cpio $(addprefix $(BUILD)/bin/,$(RUST_APPS) $(C_APPS))
+
+# Boots the demo (or INIT=/bin/prog ARGS="..." KOPTS="loglevel=debug").
+# QEMU's exit status encodes how pid 1 ended (docs/boot.md): 1 means it exited 0.
+run: all qemu
+	@$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio \
+	  -append "init=$(INIT) $(KOPTS) -- $(ARGS)"; status=$$?; \
+	  if [ $$status -ne 1 ]; then echo "(QEMU exit status $$status: see docs/boot.md)"; exit 1; fi
+
+test: all qemu
+	tests/run-all.sh
+
+bench: all qemu
+	scripts/bench.sh
+
+# QEMU halted with a GDB stub on :1234, and GDB attached with the kernel's symbols.
+gdb: all qemu
+	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio \
+	  -append "init=$(INIT) $(KOPTS) -- $(ARGS)" -s -S & \
+	gdb -q $(BUILD)/kernel.elf -ex "target remote :1234" -ex "break kmain" -ex "continue"; \
+	kill %1 2>/dev/null || true
+
+doc:
+	cd ulib && ../sysroot/bin/lunaix-cargo doc --no-deps
+
+clean:
+	rm -rf $(BUILD) target kernel/target uapps/target

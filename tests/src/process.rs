@@ -1,0 +1,201 @@
+//! Running a child process with a hard deadline, capturing its output.
+//!
+//! The child gets its own process group, so that on timeout the whole group (QEMU, or a fake
+//! QEMU script together with anything it started) is killed at once. Output is drained on
+//! threads; the caller never blocks on a pipe for longer than a bounded grace period, even if
+//! some stray process still holds the pipe open.
+
+use std::io::{self, Read};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// At most this many bytes of each stream are kept; a runaway guest that floods the console
+/// cannot exhaust the host's memory.
+pub const CAPTURE_LIMIT: usize = 16 << 20;
+
+/// How often the child is polled while it runs.
+const POLL_INTERVAL: Duration = Duration::from_millis(10);
+
+/// How long the output threads may take to reach end-of-file once the child has ended.
+const DRAIN_GRACE: Duration = Duration::from_secs(2);
+
+/// What became of a child run by [`run`].
+#[derive(Debug)]
+pub struct Outcome {
+    /// Everything read from the child's stdout (at most [`CAPTURE_LIMIT`] bytes).
+    pub stdout: Vec<u8>,
+    /// Everything read from the child's stderr (at most [`CAPTURE_LIMIT`] bytes).
+    pub stderr: Vec<u8>,
+    /// Whether some output was dropped because of [`CAPTURE_LIMIT`].
+    pub truncated: bool,
+    /// The exit code; `None` if the child was killed (by the timeout or by a signal).
+    pub status: Option<i32>,
+    /// The signal that ended the child, if one did.
+    pub signal: Option<i32>,
+    /// Whether the deadline passed and the child was killed.
+    pub timed_out: bool,
+    /// Wall-clock time from spawn to the end of the child.
+    pub elapsed: Duration,
+}
+
+/// A captured stream, shared between its reader thread and the caller.
+#[derive(Default)]
+struct Capture {
+    bytes: Vec<u8>,
+    truncated: bool,
+}
+
+/// Kills the child's process group if the caller unwinds before the child was reaped.
+struct Reaper {
+    child: Child,
+    reaped: bool,
+}
+
+impl Reaper {
+    /// Sends SIGKILL to the child's whole process group. Must only be called while the child
+    /// is not yet reaped, so that its pid (= the group id) cannot have been reused.
+    fn kill_group(&mut self) {
+        debug_assert!(!self.reaped);
+        let Ok(pgid) = i32::try_from(self.child.id()) else {
+            return;
+        };
+        // SAFETY: kill(2) takes no pointers; a negative pid addresses the process group whose
+        // leader is our unreaped child, so the signal cannot reach an unrelated process.
+        let rc = unsafe { kill(-pgid, SIGKILL) };
+        if rc != 0 {
+            // The group may already be gone; killing the leader directly is then harmless.
+            let _ = self.child.kill();
+        }
+    }
+}
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        if !self.reaped {
+            self.kill_group();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+const SIGKILL: i32 = 9;
+
+extern "C" {
+    /// POSIX kill(2), from the C library the standard library already links.
+    fn kill(pid: i32, sig: i32) -> i32;
+}
+
+/// Spawns `cmd` with stdin from /dev/null and both output streams captured, and waits for it
+/// at most `timeout`; past that the child's process group is killed.
+pub fn run(mut cmd: Command, timeout: Duration) -> io::Result<Outcome> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let start = Instant::now();
+    let mut child = spawn(&mut cmd)?;
+
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let stdout = Arc::new(Mutex::new(Capture::default()));
+    let stderr = Arc::new(Mutex::new(Capture::default()));
+    let out_pipe = child.stdout.take().expect("stdout is piped");
+    let err_pipe = child.stderr.take().expect("stderr is piped");
+    spawn_reader(out_pipe, Arc::clone(&stdout), done_tx.clone());
+    spawn_reader(err_pipe, Arc::clone(&stderr), done_tx);
+
+    let mut reaper = Reaper {
+        child,
+        reaped: false,
+    };
+    let deadline = start + timeout;
+    let mut timed_out = false;
+    let exit = loop {
+        if let Some(status) = reaper.child.try_wait()? {
+            break status;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            timed_out = true;
+            reaper.kill_group();
+            break reaper.child.wait()?;
+        }
+        thread::sleep(POLL_INTERVAL.min(deadline - now));
+    };
+    reaper.reaped = true;
+    let elapsed = start.elapsed();
+
+    // Both readers report end-of-file; a pipe held open by a stray grandchild only costs the
+    // grace period, after which whatever was read so far is taken.
+    let drain_deadline = Instant::now() + DRAIN_GRACE;
+    for _ in 0..2 {
+        let left = drain_deadline.saturating_duration_since(Instant::now());
+        if done_rx.recv_timeout(left).is_err() {
+            break;
+        }
+    }
+
+    let (stdout, out_truncated) = take(&stdout);
+    let (stderr, err_truncated) = take(&stderr);
+    Ok(Outcome {
+        stdout,
+        stderr,
+        truncated: out_truncated || err_truncated,
+        status: if timed_out { None } else { exit.code() },
+        signal: if timed_out { None } else { exit.signal() },
+        timed_out,
+        elapsed,
+    })
+}
+
+/// `ETXTBSY`: the executable is open for writing somewhere.
+const ETXTBSY: i32 = 26;
+
+/// Spawns `cmd`, retrying briefly on `ETXTBSY`: a script written just before (as the harness's
+/// own tests do) can still be open for writing in a process another thread forked meanwhile.
+fn spawn(cmd: &mut Command) -> io::Result<Child> {
+    let mut attempts = 0;
+    loop {
+        match cmd.spawn() {
+            Err(e) if e.raw_os_error() == Some(ETXTBSY) && attempts < 100 => {
+                attempts += 1;
+                thread::sleep(Duration::from_millis(10));
+            }
+            result => return result,
+        }
+    }
+}
+
+fn spawn_reader(
+    mut pipe: impl Read + Send + 'static,
+    sink: Arc<Mutex<Capture>>,
+    done: mpsc::Sender<()>,
+) {
+    thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        loop {
+            match pipe.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let mut cap = sink.lock().unwrap_or_else(|e| e.into_inner());
+                    let room = CAPTURE_LIMIT - cap.bytes.len();
+                    if n > room {
+                        cap.truncated = true;
+                    }
+                    cap.bytes.extend_from_slice(&buf[..n.min(room)]);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            }
+        }
+        let _ = done.send(());
+    });
+}
+
+fn take(cap: &Mutex<Capture>) -> (Vec<u8>, bool) {
+    let mut cap = cap.lock().unwrap_or_else(|e| e.into_inner());
+    (std::mem::take(&mut cap.bytes), cap.truncated)
+}
