@@ -11,8 +11,8 @@ fn main() {
     let table_path = dir.join("abi/syscalls.tbl");
     println!("cargo:rerun-if-changed={}", table_path.display());
     let text = fs::read_to_string(&table_path).expect("read abi/syscalls.tbl");
-    let table = syscall_gen::parse(&text)
-        .unwrap_or_else(|e| panic!("{}: {e}", table_path.display()));
+    let table =
+        syscall_gen::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", table_path.display()));
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("syscall_dispatch.rs");
     fs::write(out, syscall_gen::kernel_dispatch(&table)).expect("write syscall_dispatch.rs");
 }

@@ -25,7 +25,10 @@ use arch::x86::{cpu, gdt, idt, pic, pit};
 extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
     console::init();
     mm::heap::init();
-    kprintln!("Lunaix-rs {}: the LunaixOS process model in Rust (i686)", env!("CARGO_PKG_VERSION"));
+    kprintln!(
+        "Lunaix-rs {}: the LunaixOS process model in Rust (i686)",
+        env!("CARGO_PKG_VERSION")
+    );
     if magic != multiboot::BOOTLOADER_MAGIC {
         panic!("not started by a Multiboot loader (eax = {magic:#x})");
     }
@@ -87,7 +90,10 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
 
     load_initrd(&boot);
     proc::init();
-    FREE_FRAMES_BEFORE_INIT.store(mm::frames::free_count(), core::sync::atomic::Ordering::Relaxed);
+    FREE_FRAMES_BEFORE_INIT.store(
+        mm::frames::free_count(),
+        core::sync::atomic::Ordering::Relaxed,
+    );
     if let Err(e) = proc::spawn_init(options.init, &options.init_args) {
         panic!("cannot start init {}: {} ({})", options.init, e, e.name());
     }
@@ -125,7 +131,8 @@ fn load_initrd(boot: &multiboot::BootInfo) {
     }
 }
 
-static FREE_FRAMES_BEFORE_INIT: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+static FREE_FRAMES_BEFORE_INIT: core::sync::atomic::AtomicUsize =
+    core::sync::atomic::AtomicUsize::new(0);
 
 /// Called when pid 1 has ended: report its status and the frame balance,
 /// then power off with an exit code that encodes the status.
@@ -148,10 +155,17 @@ pub fn halt_after_init(status: i32, others_alive: usize) -> ! {
         if now == before {
             kprintln!("memory: all {} frames returned", before);
         } else {
-            kprintln!("memory: LEAK: {} frames free at start, {} at the end", before, now);
+            kprintln!(
+                "memory: LEAK: {} frames free at start, {} at the end",
+                before,
+                now
+            );
         }
     } else {
-        kprintln!("memory: {} processes still running, frame balance not checked", others_alive);
+        kprintln!(
+            "memory: {} processes still running, frame balance not checked",
+            others_alive
+        );
     }
     cpu::qemu_exit(debug_exit_value(halt))
 }
@@ -160,7 +174,7 @@ pub fn halt_after_init(status: i32, others_alive: usize) -> ! {
 pub fn print_backtrace(mut ebp: usize) {
     kprintln!("  backtrace:");
     for _ in 0..16 {
-        if ebp < mm::KERNEL_BASE as usize || ebp % 4 != 0 || ebp > usize::MAX - 8 {
+        if ebp < mm::KERNEL_BASE as usize || !ebp.is_multiple_of(4) || ebp > usize::MAX - 8 {
             break;
         }
         // SAFETY: ebp points into a kernel stack (checked to be in the
@@ -187,7 +201,12 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
     cpu::disable_interrupts();
     kprintln!("\nKERNEL PANIC: {}", info.message());
     if let Some(location) = info.location() {
-        kprintln!("  at {}:{}:{}", location.file(), location.line(), location.column());
+        kprintln!(
+            "  at {}:{}:{}",
+            location.file(),
+            location.line(),
+            location.column()
+        );
     }
     let ebp: usize;
     // SAFETY: reading ebp has no side effects.

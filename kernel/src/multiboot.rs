@@ -55,6 +55,7 @@ pub struct Module {
     /// One past the last byte (physical).
     pub end: u32,
     /// The module's string (usually its file name).
+    #[allow(dead_code)]
     pub name: String,
 }
 
@@ -109,7 +110,11 @@ pub unsafe fn parse(info_phys: u32) -> BootInfo {
                 let base = (entry.add(1) as *const u64).read_unaligned();
                 let length = (entry.add(3) as *const u64).read_unaligned();
                 let kind = entry.add(5).read_unaligned();
-                memory.push(MemoryRegion { base, length, usable: kind == 1 });
+                memory.push(MemoryRegion {
+                    base,
+                    length,
+                    usable: kind == 1,
+                });
                 offset += size + 4;
             }
         } else {
@@ -124,9 +129,17 @@ pub unsafe fn parse(info_phys: u32) -> BootInfo {
             let list = phys_to_virt(info.mods_addr) as *const RawModule;
             for i in 0..info.mods_count as usize {
                 let m = &*list.add(i);
-                modules.push(Module { start: m.start, end: m.end, name: read_c_string(m.string) });
+                modules.push(Module {
+                    start: m.start,
+                    end: m.end,
+                    name: read_c_string(m.string),
+                });
             }
         }
-        BootInfo { cmdline, memory, modules }
+        BootInfo {
+            cmdline,
+            memory,
+            modules,
+        }
     }
 }

@@ -20,7 +20,8 @@ macro_rules! ensure {
 
 /// Runs every self test; returns how many failed.
 pub fn run_all(include_failing: bool) -> usize {
-    let mut tests: Vec<(&str, fn() -> Outcome)> = alloc::vec![
+    type Test = (&'static str, fn() -> Outcome);
+    let mut tests: Vec<Test> = alloc::vec![
         ("frames_allocate_all", frames_allocate_all),
         ("frames_refcount", frames_refcount),
         ("heap_stress", heap_stress),
@@ -39,7 +40,11 @@ pub fn run_all(include_failing: bool) -> usize {
             }
         }
     }
-    kprintln!("SELFTEST done: {} passed, {} failed", tests.len() - failed, failed);
+    kprintln!(
+        "SELFTEST done: {} passed, {} failed",
+        tests.len() - failed,
+        failed
+    );
     failed
 }
 
@@ -50,21 +55,36 @@ fn frames_allocate_all() -> Outcome {
         ensure!(frame % 4096 == 0, "frame {frame:#x} not page aligned");
         taken.push(frame);
     }
-    ensure!(taken.len() == before, "got {} frames, {} were free", taken.len(), before);
+    ensure!(
+        taken.len() == before,
+        "got {} frames, {} were free",
+        taken.len(),
+        before
+    );
     ensure!(frames::free_count() == 0, "frames left after taking all");
     taken.sort_unstable();
     taken.dedup();
     ensure!(taken.len() == before, "a frame was handed out twice");
     let kernel_end = crate::mm::virt_to_phys(crate::arch::x86::boot::boot_stack_top());
-    ensure!(taken.iter().all(|&f| f >= 0x10_0000), "a frame below 1 MiB was handed out");
     ensure!(
-        !taken.iter().any(|&f| f < kernel_end && f >= 0x10_0000 && f < crate::mm::virt_to_phys(kernel_end as usize + 0xC000_0000)),
+        taken.iter().all(|&f| f >= 0x10_0000),
+        "a frame below 1 MiB was handed out"
+    );
+    ensure!(
+        !taken.iter().any(|&f| f < kernel_end
+            && f >= 0x10_0000
+            && f < crate::mm::virt_to_phys(kernel_end as usize + 0xC000_0000)),
         "a frame inside the kernel image was handed out"
     );
     for &frame in &taken {
         frames::release(frame);
     }
-    ensure!(frames::free_count() == before, "free count {} after freeing all, was {}", frames::free_count(), before);
+    ensure!(
+        frames::free_count() == before,
+        "free count {} after freeing all, was {}",
+        frames::free_count(),
+        before
+    );
     Ok(())
 }
 
@@ -73,12 +93,22 @@ fn frames_refcount() -> Outcome {
     let frame = frames::allocate_zeroed().ok_or("no frame")?;
     frames::retain(frame);
     frames::retain(frame);
-    ensure!(frames::refcount(frame) == 3, "refcount {} after two retains", frames::refcount(frame));
+    ensure!(
+        frames::refcount(frame) == 3,
+        "refcount {} after two retains",
+        frames::refcount(frame)
+    );
     frames::release(frame);
     frames::release(frame);
-    ensure!(frames::free_count() == before - 1, "frame freed while still referenced");
+    ensure!(
+        frames::free_count() == before - 1,
+        "frame freed while still referenced"
+    );
     frames::release(frame);
-    ensure!(frames::free_count() == before, "frame not freed by its last release");
+    ensure!(
+        frames::free_count() == before,
+        "frame not freed by its last release"
+    );
     Ok(())
 }
 
@@ -95,10 +125,20 @@ fn heap_stress() -> Outcome {
     }
     for block in &blocks {
         let round = block[0];
-        ensure!(block.iter().enumerate().all(|(i, &v)| v == i as u32 ^ round), "heap block corrupted");
+        ensure!(
+            block
+                .iter()
+                .enumerate()
+                .all(|(i, &v)| v == i as u32 ^ round),
+            "heap block corrupted"
+        );
     }
     drop(blocks);
-    ensure!(heap::free_bytes() == before, "heap leaked {} bytes", before - heap::free_bytes());
+    ensure!(
+        heap::free_bytes() == before,
+        "heap leaked {} bytes",
+        before - heap::free_bytes()
+    );
     Ok(())
 }
 
@@ -107,21 +147,53 @@ fn address_space_cow() -> Outcome {
     {
         let mut parent = AddressSpace::new().map_err(|e| alloc::format!("{e}"))?;
         let page = 0x0040_0000;
-        let frame = parent.map_zeroed(page, Access::ReadWrite).map_err(|e| alloc::format!("{e}"))?;
+        let frame = parent
+            .map_zeroed(page, Access::ReadWrite)
+            .map_err(|e| alloc::format!("{e}"))?;
         let mut child = parent.fork().map_err(|e| alloc::format!("{e}"))?;
-        ensure!(frames::refcount(frame) == 2, "shared frame refcount {}", frames::refcount(frame));
-        ensure!(child.break_copy_on_write(page) == Ok(true), "child could not break COW");
-        ensure!(child.entry(page).unwrap().address() != frame, "child did not get its own copy");
-        ensure!(frames::refcount(frame) == 1, "old frame refcount {} after the copy", frames::refcount(frame));
-        ensure!(parent.break_copy_on_write(page) == Ok(true), "parent could not break COW");
-        ensure!(parent.entry(page).unwrap().address() == frame, "sole owner copied instead of reusing");
-        ensure!(parent.mapped_pages() == 1 && child.mapped_pages() == 1, "wrong page counts");
+        ensure!(
+            frames::refcount(frame) == 2,
+            "shared frame refcount {}",
+            frames::refcount(frame)
+        );
+        ensure!(
+            child.break_copy_on_write(page) == Ok(true),
+            "child could not break COW"
+        );
+        ensure!(
+            child.entry(page).unwrap().address() != frame,
+            "child did not get its own copy"
+        );
+        ensure!(
+            frames::refcount(frame) == 1,
+            "old frame refcount {} after the copy",
+            frames::refcount(frame)
+        );
+        ensure!(
+            parent.break_copy_on_write(page) == Ok(true),
+            "parent could not break COW"
+        );
+        ensure!(
+            parent.entry(page).unwrap().address() == frame,
+            "sole owner copied instead of reusing"
+        );
+        ensure!(
+            parent.mapped_pages() == 1 && child.mapped_pages() == 1,
+            "wrong page counts"
+        );
     }
-    ensure!(frames::free_count() == before, "address spaces leaked {} frames", before - frames::free_count());
+    ensure!(
+        frames::free_count() == before,
+        "address spaces leaked {} frames",
+        before - frames::free_count()
+    );
     Ok(())
 }
 
 fn deliberate_failure() -> Outcome {
-    ensure!(1 + 1 == 3, "crashtest=selftest: this self test fails on purpose");
+    ensure!(
+        1 + 1 == 3,
+        "crashtest=selftest: this self test fails on purpose"
+    );
     Ok(())
 }

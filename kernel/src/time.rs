@@ -9,9 +9,6 @@ use crate::arch::x86::pit;
 static TICKS: AtomicU64 = AtomicU64::new(0);
 static LAST_NS: AtomicU64 = AtomicU64::new(0);
 
-/// Timer interrupts per second (1000.15 Hz).
-pub const TICKS_PER_SECOND_APPROX: u64 = 1000;
-
 /// Counts one timer interrupt. Called by the IRQ 0 handler only.
 pub fn tick() -> u64 {
     TICKS.fetch_add(1, Ordering::Relaxed) + 1

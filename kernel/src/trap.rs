@@ -17,7 +17,9 @@ pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
     match frame.vector {
         0..=31 => exception(frame),
         SYSCALL_VECTOR => syscall::handle(frame),
-        v if (IRQ_BASE..IRQ_BASE + 16).contains(&v) => interrupt(v - IRQ_BASE, frame.from_user()),
+        v if (IRQ_BASE..IRQ_BASE + 16).contains(&v) => {
+            interrupt(v - IRQ_BASE, frame.is_from_user())
+        }
         v => panic!("trap on unexpected vector {v}"),
     }
 }
@@ -49,7 +51,7 @@ fn signal_for(vector: u32) -> Signal {
 }
 
 fn exception(frame: &mut TrapFrame) {
-    if !frame.from_user() {
+    if !frame.is_from_user() {
         kernel_fault(frame);
     }
     if frame.vector == PAGE_FAULT {
@@ -67,10 +69,20 @@ fn exception(frame: &mut TrapFrame) {
                 };
                 proc::kill_current(Signal::SIGSEGV, what, frame.eip, address);
             }
-            Err(_) => proc::kill_current(Signal::SIGKILL, "out of memory in a page fault", frame.eip, address),
+            Err(_) => proc::kill_current(
+                Signal::SIGKILL,
+                "out of memory in a page fault",
+                frame.eip,
+                address,
+            ),
         }
     }
-    proc::kill_current(signal_for(frame.vector), exception_name(frame.vector), frame.eip, frame.eip);
+    proc::kill_current(
+        signal_for(frame.vector),
+        exception_name(frame.vector),
+        frame.eip,
+        frame.eip,
+    );
 }
 
 /// An exception in ring 0 is a kernel bug: report everything and stop.

@@ -76,7 +76,10 @@ pub fn parse(line: &str) -> CommandLine<'_> {
     };
     let mut words = line.split_ascii_whitespace().peekable();
     // Multiboot loaders (QEMU, GRUB) put the kernel's own path first.
-    if words.peek().is_some_and(|w| w.contains('/') && !w.contains('=')) {
+    if words
+        .peek()
+        .is_some_and(|w| w.contains('/') && !w.contains('='))
+    {
         words.next();
     }
     for word in words.by_ref() {
@@ -171,8 +174,14 @@ mod tests {
     #[test]
     fn crash_tests() {
         assert_eq!(parse("crashtest=panic").crashtest, Some(CrashTest::Panic));
-        assert_eq!(parse("crashtest=triple").crashtest, Some(CrashTest::TripleFault));
-        assert_eq!(parse("crashtest=selftest").crashtest, Some(CrashTest::FailingSelfTest));
+        assert_eq!(
+            parse("crashtest=triple").crashtest,
+            Some(CrashTest::TripleFault)
+        );
+        assert_eq!(
+            parse("crashtest=selftest").crashtest,
+            Some(CrashTest::FailingSelfTest)
+        );
         assert_eq!(parse("crashtest=hang").crashtest, Some(CrashTest::Hang));
     }
 

@@ -44,7 +44,9 @@ impl FrameTable {
     }
 
     fn index(&self, frame: FrameNumber) -> Result<usize, FrameError> {
-        let index = frame.checked_sub(self.first).ok_or(FrameError::OutOfRange(frame))? as usize;
+        let index = frame
+            .checked_sub(self.first)
+            .ok_or(FrameError::OutOfRange(frame))? as usize;
         if index < self.refcounts.len() {
             Ok(index)
         } else {
@@ -84,7 +86,9 @@ impl FrameTable {
         if *count == 0 {
             return Err(FrameError::NotAllocated(frame));
         }
-        *count = count.checked_add(1).ok_or(FrameError::TooManyReferences(frame))?;
+        *count = count
+            .checked_add(1)
+            .ok_or(FrameError::TooManyReferences(frame))?;
         Ok(*count)
     }
 
@@ -172,6 +176,10 @@ mod tests {
         let frame = table.allocate().unwrap();
         table.release(frame).unwrap();
         assert_eq!(table.release(frame), Err(FrameError::NotAllocated(frame)));
-        assert_eq!(table.free_count(), 4, "a double free must not duplicate the frame");
+        assert_eq!(
+            table.free_count(),
+            4,
+            "a double free must not duplicate the frame"
+        );
     }
 }

@@ -11,7 +11,11 @@ pub struct PidAllocator {
 impl PidAllocator {
     /// An allocator whose first id is `first` and which wraps after `max`.
     pub const fn new(first: i32, max: i32) -> Self {
-        PidAllocator { next: first, first, max }
+        PidAllocator {
+            next: first,
+            first,
+            max,
+        }
     }
 
     /// The next id for which `in_use` is false, or `None` when every id is taken.
@@ -19,7 +23,11 @@ impl PidAllocator {
         let span = (self.max - self.first + 1) as usize;
         for _ in 0..span {
             let candidate = self.next;
-            self.next = if self.next >= self.max { self.first } else { self.next + 1 };
+            self.next = if self.next >= self.max {
+                self.first
+            } else {
+                self.next + 1
+            };
             if !in_use(candidate) {
                 return Some(candidate);
             }

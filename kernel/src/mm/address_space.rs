@@ -172,7 +172,9 @@ impl AddressSpace {
             // distinct frames.
             let (parent_entries, child_entries) =
                 unsafe { (&mut *table_at(pde.address()), &mut *table_at(child_table)) };
-            for (parent_entry, child_entry) in parent_entries.iter_mut().zip(child_entries.iter_mut()) {
+            for (parent_entry, child_entry) in
+                parent_entries.iter_mut().zip(child_entries.iter_mut())
+            {
                 if !parent_entry.is_present() {
                     continue;
                 }
@@ -199,7 +201,9 @@ impl AddressSpace {
     /// Returns false when `addr` is not a copy-on-write page.
     pub fn break_copy_on_write(&mut self, addr: u32) -> Result<bool, Errno> {
         let page = page_down(addr);
-        let Some(entry) = self.entry(page) else { return Ok(false) };
+        let Some(entry) = self.entry(page) else {
+            return Ok(false);
+        };
         if !entry.is_present() || !entry.flags().contains(EntryFlags::COPY_ON_WRITE) {
             return Ok(false);
         }

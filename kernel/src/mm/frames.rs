@@ -27,13 +27,9 @@ pub struct MemorySummary {
 /// Builds the frame table: usable RAM from 1 MiB up to the end of the direct
 /// map, minus the kernel image and the boot modules.
 pub fn init(boot: &BootInfo) -> MemorySummary {
-    // SAFETY: linker-script symbols; only their addresses are used.
-    let (kernel_start, kernel_end) = unsafe {
-        (
-            super::virt_to_phys(&raw const __kernel_start as usize),
-            super::virt_to_phys(&raw const __kernel_end as usize),
-        )
-    };
+    // Linker-script symbols: only their addresses are used.
+    let kernel_start = super::virt_to_phys(&raw const __kernel_start as usize);
+    let kernel_end = super::virt_to_phys(&raw const __kernel_end as usize);
     let top = boot
         .memory
         .iter()
@@ -57,7 +53,9 @@ pub fn init(boot: &BootInfo) -> MemorySummary {
         let last = (end / PAGE_SIZE as u64) as u32;
         for frame in first..last {
             let addr = frame * PAGE_SIZE;
-            let in_use = reserved.iter().any(|&(s, e)| addr + PAGE_SIZE > s && addr < e);
+            let in_use = reserved
+                .iter()
+                .any(|&(s, e)| addr + PAGE_SIZE > s && addr < e);
             if !in_use {
                 table.add_free_range(frame, frame + 1);
             }
@@ -65,11 +63,17 @@ pub fn init(boot: &BootInfo) -> MemorySummary {
     }
     let free_frames = table.free_count();
     *FRAMES.lock() = Some(table);
-    MemorySummary { total_bytes, free_frames }
+    MemorySummary {
+        total_bytes,
+        free_frames,
+    }
 }
 
 fn with_table<R>(f: impl FnOnce(&mut FrameTable) -> R) -> R {
-    f(FRAMES.lock().as_mut().expect("frame allocator not initialised"))
+    f(FRAMES
+        .lock()
+        .as_mut()
+        .expect("frame allocator not initialised"))
 }
 
 /// Allocates a zero-filled frame; returns its physical address.

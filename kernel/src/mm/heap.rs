@@ -17,7 +17,11 @@ static ALLOCATOR: LockedHeap = LockedHeap::empty();
 /// Hands the heap region to the allocator. Call once, before any allocation.
 pub fn init() {
     // SAFETY: called once at boot; the region is a static used by nothing else.
-    unsafe { ALLOCATOR.lock().init((&raw mut HEAP_AREA) as *mut u8, HEAP_SIZE) };
+    unsafe {
+        ALLOCATOR
+            .lock()
+            .init((&raw mut HEAP_AREA) as *mut u8, HEAP_SIZE)
+    };
 }
 
 /// Bytes currently free in the heap.

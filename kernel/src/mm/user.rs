@@ -34,11 +34,6 @@ impl UserAddr {
         UserAddr(addr)
     }
 
-    /// The raw value.
-    pub const fn addr(self) -> usize {
-        self.0
-    }
-
     /// True for NULL.
     pub const fn is_null(self) -> bool {
         self.0 == 0
@@ -46,13 +41,21 @@ impl UserAddr {
 
     /// This address plus `offset`, or EFAULT if it wraps.
     pub fn offset(self, offset: usize) -> Result<UserAddr, Errno> {
-        self.0.checked_add(offset).map(UserAddr).ok_or(Errno::EFAULT)
+        self.0
+            .checked_add(offset)
+            .map(UserAddr)
+            .ok_or(Errno::EFAULT)
     }
 }
 
 /// Checks `[addr, addr + len)` page by page; for writes, breaks
 /// copy-on-write sharing so every page ends up privately writable.
-fn check(space: &mut AddressSpace, addr: UserAddr, len: usize, dir: Direction) -> Result<(), Errno> {
+fn check(
+    space: &mut AddressSpace,
+    addr: UserAddr,
+    len: usize,
+    dir: Direction,
+) -> Result<(), Errno> {
     if len == 0 {
         return Ok(());
     }
@@ -80,20 +83,32 @@ fn check(space: &mut AddressSpace, addr: UserAddr, len: usize, dir: Direction) -
 }
 
 /// Calls `f` with each (kernel pointer, length) piece of a checked range.
-fn for_each_piece(space: &AddressSpace, addr: UserAddr, len: usize, mut f: impl FnMut(*mut u8, usize)) {
+fn for_each_piece(
+    space: &AddressSpace,
+    addr: UserAddr,
+    len: usize,
+    mut f: impl FnMut(*mut u8, usize),
+) {
     let mut done = 0;
     while done < len {
         let va = (addr.0 + done) as u32;
         let in_page = (PAGE_SIZE - va % PAGE_SIZE) as usize;
         let n = in_page.min(len - done);
         let frame = space.entry(va).expect("range was checked").address();
-        f((phys_to_virt(frame) + (va % PAGE_SIZE) as usize) as *mut u8, n);
+        f(
+            (phys_to_virt(frame) + (va % PAGE_SIZE) as usize) as *mut u8,
+            n,
+        );
         done += n;
     }
 }
 
 /// Copies `out.len()` bytes from user memory.
-pub fn copy_from_user(space: &mut AddressSpace, addr: UserAddr, out: &mut [u8]) -> Result<(), Errno> {
+pub fn copy_from_user(
+    space: &mut AddressSpace,
+    addr: UserAddr,
+    out: &mut [u8],
+) -> Result<(), Errno> {
     check(space, addr, out.len(), Direction::KernelReads)?;
     let mut done = 0;
     for_each_piece(space, addr, out.len(), |ptr, n| {
@@ -167,14 +182,13 @@ pub fn read_string_array(
         if strings.len() == max_count {
             return Err(Errno::E2BIG);
         }
-        let s = read_c_string(space, UserAddr::new(pointer as usize), *byte_budget, Errno::E2BIG)?;
+        let s = read_c_string(
+            space,
+            UserAddr::new(pointer as usize),
+            *byte_budget,
+            Errno::E2BIG,
+        )?;
         *byte_budget = byte_budget.checked_sub(s.len() + 1).ok_or(Errno::E2BIG)?;
         strings.push(s);
     }
-}
-
-/// True when `addr` can be written by the kernel right now (for callers that
-/// must validate before committing, like waitpid's status pointer).
-pub fn probe_writable(space: &mut AddressSpace, addr: UserAddr, len: usize) -> Result<(), Errno> {
-    check(space, addr, len, Direction::KernelWrites)
 }

@@ -52,7 +52,10 @@ pub fn load(path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno
     if entry.is_dir() {
         return Err(Errno::EACCES);
     }
-    let range = UserRange { start: USER_IMAGE_START, end: USER_IMAGE_END };
+    let range = UserRange {
+        start: USER_IMAGE_START,
+        end: USER_IMAGE_END,
+    };
     let exe = parse_executable(entry.data, range).map_err(|e| {
         log::info!("exec {}: not a valid program: {}", path, e);
         Errno::ENOEXEC
@@ -62,7 +65,11 @@ pub fn load(path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno
     for segment in exe.segments() {
         let start = page_down(segment.vaddr);
         let end = page_up(segment.vaddr + segment.mem_size);
-        let access = if segment.writable { Access::ReadWrite } else { Access::ReadOnly };
+        let access = if segment.writable {
+            Access::ReadWrite
+        } else {
+            Access::ReadOnly
+        };
         let mut page = start;
         while page < end {
             match space.entry(page) {
@@ -81,7 +88,12 @@ pub fn load(path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno
         image_end = image_end.max(end);
     }
     let stack_pointer = build_stack(&mut space, argv, envp)?;
-    Ok(Image { space, entry: exe.entry, stack_pointer, brk: image_end })
+    Ok(Image {
+        space,
+        entry: exe.entry,
+        stack_pointer,
+        brk: image_end,
+    })
 }
 
 /// Copies bytes into pages this loader mapped (read-only ones included).
@@ -125,7 +137,12 @@ fn build_stack(space: &mut AddressSpace, argv: &[String], envp: &[String]) -> Re
     words.push(0);
     words.extend(&envp_ptrs);
     words.push(0);
-    let strings_bottom = USER_STACK_TOP - (argv.iter().chain(envp).map(|s| s.len() as u32 + 1).sum::<u32>());
+    let strings_bottom = USER_STACK_TOP
+        - (argv
+            .iter()
+            .chain(envp)
+            .map(|s| s.len() as u32 + 1)
+            .sum::<u32>());
     let sp = (strings_bottom - words.len() as u32 * 4) & !0xf;
     let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
     user::copy_to_user(space, UserAddr::new(sp as usize), &bytes)?;

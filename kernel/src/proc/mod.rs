@@ -25,8 +25,8 @@ use crate::arch::x86::{context, cpu, gdt, TrapFrame};
 use crate::mm::{user, AddressSpace, UserAddr};
 use crate::time;
 
-pub use table::{Pid, State, IDLE_PID, INIT_PID};
 use table::{with_table, Table, TABLE};
+pub use table::{Pid, State, IDLE_PID, INIT_PID};
 
 /// Timer ticks a process may run before the next one gets the CPU (10 ms).
 pub const TIME_SLICE_TICKS: u32 = 10;
@@ -175,10 +175,16 @@ pub fn sleep(seconds: u32) -> u32 {
 
 /// Replaces the caller's program (execve). On success the trap frame enters
 /// the new program when the system call returns.
-pub fn exec(frame: &mut TrapFrame, path: UserAddr, argv: UserAddr, envp: UserAddr) -> Result<(), Errno> {
+pub fn exec(
+    frame: &mut TrapFrame,
+    path: UserAddr,
+    argv: UserAddr,
+    envp: UserAddr,
+) -> Result<(), Errno> {
     let (path, argv, envp) = with_table(|t| -> Result<_, Errno> {
         let space = t.current_mut().space.as_mut().expect("user process");
-        let path = user::read_c_string(space, path, abi::limits::MAX_PATH_LEN, Errno::ENAMETOOLONG)?;
+        let path =
+            user::read_c_string(space, path, abi::limits::MAX_PATH_LEN, Errno::ENAMETOOLONG)?;
         let mut budget = abi::limits::MAX_ARG_BYTES;
         let argv = user::read_string_array(space, argv, abi::limits::MAX_ARGS, &mut budget)?;
         let envp = user::read_string_array(space, envp, abi::limits::MAX_ARGS, &mut budget)?;
@@ -232,14 +238,12 @@ pub fn handle_user_page_fault(address: u32, write: bool, present: bool) -> Resul
         }
         let stack = abi::layout::USER_STACK_LIMIT..abi::layout::USER_STACK_TOP;
         if !present && stack.contains(&address) {
-            space.map_zeroed(crate::mm::page_down(address), crate::mm::address_space::Access::ReadWrite)?;
+            space.map_zeroed(
+                crate::mm::page_down(address),
+                crate::mm::address_space::Access::ReadWrite,
+            )?;
             return Ok(true);
         }
         Ok(false)
     })
-}
-
-/// The number of processes (zombies included, idle excluded).
-pub fn process_count() -> usize {
-    with_table(|t| t.count())
 }

@@ -122,7 +122,10 @@ pub static TABLE: Mutex<Option<Table>> = Mutex::new(None);
 
 /// Runs `f` with the table locked. Never call `schedule` inside.
 pub fn with_table<R>(f: impl FnOnce(&mut Table) -> R) -> R {
-    f(TABLE.lock().as_mut().expect("process table not initialised"))
+    f(TABLE
+        .lock()
+        .as_mut()
+        .expect("process table not initialised"))
 }
 
 impl Table {
@@ -155,7 +158,9 @@ impl Table {
     }
 
     pub fn current_mut(&mut self) -> &mut Process {
-        self.procs.get_mut(&self.current).expect("current process exists")
+        self.procs
+            .get_mut(&self.current)
+            .expect("current process exists")
     }
 
     /// Processes other than idle, zombies included.
@@ -177,7 +182,13 @@ impl Table {
     }
 
     /// Adds a process that will start in ring 3 with `image`.
-    pub fn insert_new(&mut self, pid: Pid, ppid: Pid, name: String, image: Image) -> Result<(), Errno> {
+    pub fn insert_new(
+        &mut self,
+        pid: Pid,
+        ppid: Pid,
+        name: String,
+        image: Image,
+    ) -> Result<(), Errno> {
         let frame = TrapFrame::new_user(image.entry, image.stack_pointer);
         self.insert(pid, ppid, name, image.space, image.brk, image.brk, &frame)
     }
@@ -218,10 +229,18 @@ impl Table {
             return Err(Errno::EAGAIN);
         }
         let procs = &self.procs;
-        let pid = self.pids.allocate(|p| procs.contains_key(&p)).ok_or(Errno::EAGAIN)?;
+        let pid = self
+            .pids
+            .allocate(|p| procs.contains_key(&p))
+            .ok_or(Errno::EAGAIN)?;
         let parent = self.current_mut();
         let space = parent.space.as_mut().expect("user process").fork()?;
-        let (ppid, name, heap_start, brk) = (parent.pid, parent.name.clone(), parent.heap_start, parent.brk);
+        let (ppid, name, heap_start, brk) = (
+            parent.pid,
+            parent.name.clone(),
+            parent.heap_start,
+            parent.brk,
+        );
         let mut child_frame = *frame;
         child_frame.eax = 0;
         self.insert(pid, ppid, name, space, heap_start, brk, &child_frame)?;
@@ -252,8 +271,17 @@ impl Table {
             None => boot_stack_top(),
         };
         self.current = next;
-        let save = &mut self.procs.get_mut(&current).expect("current exists").saved_esp as *mut usize;
-        Some(Switch { save, load, directory, kernel_stack_top })
+        let save = &mut self
+            .procs
+            .get_mut(&current)
+            .expect("current exists")
+            .saved_esp as *mut usize;
+        Some(Switch {
+            save,
+            load,
+            directory,
+            kernel_stack_top,
+        })
     }
 
     /// Counts a tick against the running process; true when its slice ran out.
@@ -321,7 +349,8 @@ impl Table {
     /// matching children exist but none has ended, ECHILD when none exist.
     pub fn reap_child(&mut self, pid: Pid, status: UserAddr) -> Result<Option<Pid>, Errno> {
         let me = self.current;
-        let matches = |p: &Process| p.ppid == me && p.pid != IDLE_PID && (pid == -1 || p.pid == pid);
+        let matches =
+            |p: &Process| p.ppid == me && p.pid != IDLE_PID && (pid == -1 || p.pid == pid);
         if !self.procs.values().any(|p| matches(p)) {
             return Err(Errno::ECHILD);
         }
@@ -333,7 +362,9 @@ impl Table {
                 State::Zombie(code) => Some((p.pid, code)),
                 _ => None,
             });
-        let Some((child, code)) = zombie else { return Ok(None) };
+        let Some((child, code)) = zombie else {
+            return Ok(None);
+        };
         if !status.is_null() {
             let space = self.current_mut().space.as_mut().expect("user process");
             user::copy_to_user(space, status, &code.to_le_bytes())?;

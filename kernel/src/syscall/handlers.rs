@@ -75,7 +75,12 @@ pub fn sys_write(fd: i32, buf: UserAddr, len: usize) -> Result<usize, Errno> {
     Ok(len)
 }
 
-pub fn sys_execve(frame: &mut TrapFrame, path: UserAddr, argv: UserAddr, envp: UserAddr) -> Result<usize, Errno> {
+pub fn sys_execve(
+    frame: &mut TrapFrame,
+    path: UserAddr,
+    argv: UserAddr,
+    envp: UserAddr,
+) -> Result<usize, Errno> {
     proc::exec(frame, path, argv, envp).map(|()| 0)
 }
 

@@ -56,7 +56,7 @@ pub unsafe fn switch(save_esp: *mut usize, load_esp: usize) {
 /// stack of at least a page.
 pub unsafe fn prepare_new_stack(stack_top: usize, frame: &TrapFrame) -> usize {
     let frame_addr = stack_top - core::mem::size_of::<TrapFrame>();
-    let switch_words: [usize; 5] = [0, 0, 0, 0, trap_return as usize]; // edi esi ebx ebp ret
+    let switch_words: [usize; 5] = [0, 0, 0, 0, trap_return as *const () as usize]; // edi esi ebx ebp ret
     let esp = frame_addr - core::mem::size_of_val(&switch_words);
     // SAFETY: both writes land inside the stack the caller handed over.
     unsafe {

@@ -25,10 +25,17 @@ static mut TSS: TaskStateSegment = TaskStateSegment::new();
 
 fn flat(kind: Segment, ring: Ring) -> Descriptor {
     let builder = match kind {
-        Segment::Code => DescriptorBuilder::code_descriptor(0, 0xfffff, CodeSegmentType::ExecuteRead),
+        Segment::Code => {
+            DescriptorBuilder::code_descriptor(0, 0xfffff, CodeSegmentType::ExecuteRead)
+        }
         Segment::Data => DescriptorBuilder::data_descriptor(0, 0xfffff, DataSegmentType::ReadWrite),
     };
-    builder.present().dpl(ring).db().limit_granularity_4kb().finish()
+    builder
+        .present()
+        .dpl(ring)
+        .db()
+        .limit_granularity_4kb()
+        .finish()
 }
 
 enum Segment {
@@ -44,16 +51,19 @@ pub fn init() {
         let tss = &raw mut TSS;
         (*tss).ss0 = KERNEL_DATA;
         (*tss).iobp_offset = core::mem::size_of::<TaskStateSegment>() as u16;
-        let gdt = &mut *(&raw mut GDT);
+        let gdt_ptr = &raw mut GDT;
+        let gdt = &mut *gdt_ptr;
         gdt[1] = flat(Segment::Code, Ring::Ring0);
         gdt[2] = flat(Segment::Data, Ring::Ring0);
         gdt[3] = flat(Segment::Code, Ring::Ring3);
         gdt[4] = flat(Segment::Data, Ring::Ring3);
         let limit = core::mem::size_of::<TaskStateSegment>() as u64 - 1;
-        gdt[5] = <DescriptorBuilder as GateDescriptorBuilder<u32>>::tss_descriptor(tss as u64, limit, true)
-            .present()
-            .dpl(Ring::Ring0)
-            .finish();
+        gdt[5] = <DescriptorBuilder as GateDescriptorBuilder<u32>>::tss_descriptor(
+            tss as u64, limit, true,
+        )
+        .present()
+        .dpl(Ring::Ring0)
+        .finish();
         lgdt(&DescriptorTablePointer::new_from_slice(gdt));
         core::arch::asm!(
             "movw {data:x}, %ds",
@@ -76,5 +86,8 @@ pub fn init() {
 pub fn set_kernel_stack(top: usize) {
     // SAFETY: one CPU, interrupts off in the kernel: nobody else touches the
     // TSS, and the CPU reads esp0 only on the next ring-3 trap.
-    unsafe { (*(&raw mut TSS)).esp0 = top as u32 };
+    unsafe {
+        let tss = &raw mut TSS;
+        (*tss).esp0 = top as u32;
+    }
 }

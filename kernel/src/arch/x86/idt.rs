@@ -65,7 +65,7 @@ pub struct TrapFrame {
 
 impl TrapFrame {
     /// True when the interrupted code ran in ring 3.
-    pub fn from_user(&self) -> bool {
+    pub fn is_from_user(&self) -> bool {
         self.cs & 3 == 3
     }
 
@@ -89,7 +89,6 @@ impl TrapFrame {
         }
     }
 }
-
 
 // Vectors with a CPU-pushed error code: 8, 10-14, 17, 21, 29, 30.
 global_asm!(
@@ -185,14 +184,15 @@ pub fn init() {
     // SAFETY: runs once at boot with interrupts off; the stub tables are
     // defined in the assembly above and the IDT is a static that lives forever.
     unsafe {
-        let idt = &mut *(&raw mut IDT);
+        let idt_ptr = &raw mut IDT;
+        let idt = &mut *idt_ptr;
         for (vector, &stub) in trap_stub_table.iter().enumerate() {
             idt[vector] = gate(stub, Ring::Ring0);
         }
         for (irq, &stub) in irq_stub_table.iter().enumerate() {
             idt[IRQ_BASE as usize + irq] = gate(stub, Ring::Ring0);
         }
-        idt[SYSCALL_VECTOR as usize] = gate(trap_stub_33 as usize as u32, Ring::Ring3);
+        idt[SYSCALL_VECTOR as usize] = gate(trap_stub_33 as *const () as u32, Ring::Ring3);
         lidt(&DescriptorTablePointer::new_from_slice(idt));
     }
 }

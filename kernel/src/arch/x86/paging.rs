@@ -72,6 +72,4 @@ pub mod fault {
     pub const PRESENT: u32 = 1 << 0;
     /// The access was a write.
     pub const WRITE: u32 = 1 << 1;
-    /// The access came from ring 3.
-    pub const USER: u32 = 1 << 2;
 }
