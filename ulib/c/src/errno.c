@@ -1,0 +1,4 @@
+/* The one errno of the process (there are no threads). */
+#include <errno.h>
+
+int errno;

@@ -1,0 +1,158 @@
+/* Process exit, atexit, abort, number parsing, the environment. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_ATEXIT 32
+
+static void (*exit_handlers[MAX_ATEXIT])(void);
+static int exit_handler_count;
+
+int atexit(void (*fn)(void))
+{
+    if (exit_handler_count == MAX_ATEXIT)
+        return -1;
+    exit_handlers[exit_handler_count++] = fn;
+    return 0;
+}
+
+void exit(int status)
+{
+    /* A handler may call atexit() or exit() itself: each handler runs once. */
+    while (exit_handler_count > 0)
+        exit_handlers[--exit_handler_count]();
+    _exit(status);
+}
+
+void _Exit(int status)
+{
+    _exit(status);
+}
+
+void abort(void)
+{
+    /* ud2: the kernel kills the process with SIGILL. */
+    for (;;)
+        __builtin_trap();
+}
+
+/* The value of digit c in bases up to 36, or 36 when c is not a digit. */
+static unsigned int digit_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return (unsigned int)(c - '0');
+    if (c >= 'a' && c <= 'z')
+        return (unsigned int)(c - 'a' + 10);
+    if (c >= 'A' && c <= 'Z')
+        return (unsigned int)(c - 'A' + 10);
+    return 36;
+}
+
+/* Parses [space][sign][0x|0]digits. Returns the magnitude (saturated at ULONG_MAX with
+ * *overflow set), *negative tells the sign; *end is s when there are no digits. */
+static unsigned long parse_number(const char *s, char **end, int base, int *negative,
+                                  int *overflow)
+{
+    const char *p = s;
+    *negative = 0;
+    *overflow = 0;
+    if (base != 0 && (base < 2 || base > 36)) {
+        errno = EINVAL;
+        if (end)
+            *end = (char *)s;
+        return 0;
+    }
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p == '+' || *p == '-')
+        *negative = *p++ == '-';
+    if ((base == 0 || base == 16) && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+        digit_value(p[2]) < 16) {
+        p += 2;
+        base = 16;
+    } else if (base == 0) {
+        base = p[0] == '0' ? 8 : 10;
+    }
+
+    unsigned long value = 0;
+    unsigned long limit = ULONG_MAX / (unsigned long)base;
+    const char *digits = p;
+    for (;; p++) {
+        unsigned int d = digit_value(*p);
+        if (d >= (unsigned int)base)
+            break;
+        if (value > limit || (value == limit && d > ULONG_MAX % (unsigned long)base))
+            *overflow = 1;
+        else
+            value = value * (unsigned long)base + d;
+    }
+    if (end)
+        *end = (char *)(p == digits ? s : p);
+    return *overflow ? ULONG_MAX : value;
+}
+
+long strtol(const char *__restrict s, char **__restrict end, int base)
+{
+    int negative;
+    int overflow;
+    unsigned long mag = parse_number(s, end, base, &negative, &overflow);
+    if (negative) {
+        if (overflow || mag > (unsigned long)LONG_MAX + 1) {
+            errno = ERANGE;
+            return LONG_MIN;
+        }
+        return (long)(0 - mag);
+    }
+    if (overflow || mag > (unsigned long)LONG_MAX) {
+        errno = ERANGE;
+        return LONG_MAX;
+    }
+    return (long)mag;
+}
+
+unsigned long strtoul(const char *__restrict s, char **__restrict end, int base)
+{
+    int negative;
+    int overflow;
+    unsigned long mag = parse_number(s, end, base, &negative, &overflow);
+    if (overflow) {
+        errno = ERANGE;
+        return ULONG_MAX;
+    }
+    return negative ? 0 - mag : mag;
+}
+
+long atol(const char *s)
+{
+    return strtol(s, NULL, 10);
+}
+
+int atoi(const char *s)
+{
+    return (int)strtol(s, NULL, 10);
+}
+
+int abs(int x)
+{
+    return x < 0 ? -x : x;
+}
+
+long labs(long x)
+{
+    return x < 0 ? -x : x;
+}
+
+char *getenv(const char *name)
+{
+    size_t n = strlen(name);
+    if (environ == NULL || n == 0 || strchr(name, '=') != NULL)
+        return NULL;
+    for (char **e = environ; *e != NULL; e++)
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+            return *e + n + 1;
+    return NULL;
+}

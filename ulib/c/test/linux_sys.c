@@ -1,0 +1,129 @@
+/* TEST ONLY: the shim's system-call layer (src/sys.c) re-done over Linux i386 system calls
+ * (int $0x80), so that everything else in the shim -- crt0, printf, malloc, strings, errno
+ * handling -- and the programs in uapps/c can run natively on a Linux build machine, with
+ * the very same linker script, before (and independently of) the Lunaix kernel.
+ * Used by test/host-test.sh; never part of sysroot/lib/libc.a. */
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Linux i386 call numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
+#define LINUX_exit 1
+#define LINUX_fork 2
+#define LINUX_write 4
+#define LINUX_waitpid 7
+#define LINUX_execve 11
+#define LINUX_getpid 20
+#define LINUX_brk 45
+#define LINUX_getppid 64
+#define LINUX_sched_yield 158
+#define LINUX_nanosleep 162
+#define LINUX_clock_gettime 265
+
+static long linux3(long nr, long a1, long a2, long a3)
+{
+    long ret;
+    __asm__ volatile("int $0x80" : "=a"(ret) : "0"(nr), "b"(a1), "c"(a2), "d"(a3) : "memory");
+    return ret;
+}
+
+static long result(long raw)
+{
+    if ((unsigned long)raw > (unsigned long)-4096L) {
+        errno = (int)-raw;
+        return -1;
+    }
+    return raw;
+}
+
+pid_t fork(void)
+{
+    return (pid_t)result(linux3(LINUX_fork, 0, 0, 0));
+}
+
+int sched_yield(void)
+{
+    return (int)result(linux3(LINUX_sched_yield, 0, 0, 0));
+}
+
+/* Linux's brk returns the new break, or the old one when it refuses: emulate Lunaix's
+ * brk (0 or an error) and sbrk (previous break or an error) over it. */
+static uintptr_t current_break;
+
+int brk(void *addr)
+{
+    current_break = (uintptr_t)linux3(LINUX_brk, (long)addr, 0, 0);
+    if (current_break != (uintptr_t)addr) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return 0;
+}
+
+void *sbrk(intptr_t increment)
+{
+    if (current_break == 0)
+        current_break = (uintptr_t)linux3(LINUX_brk, 0, 0, 0);
+    uintptr_t old = current_break;
+    uintptr_t want = old + (uintptr_t)increment;
+    if ((increment > 0 && want < old) || (increment < 0 && want > old)) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    if (increment != 0 && brk((void *)want) < 0)
+        return (void *)-1;
+    return (void *)old;
+}
+
+pid_t getpid(void)
+{
+    return (pid_t)linux3(LINUX_getpid, 0, 0, 0);
+}
+
+pid_t getppid(void)
+{
+    return (pid_t)linux3(LINUX_getppid, 0, 0, 0);
+}
+
+unsigned int sleep(unsigned int seconds)
+{
+    struct timespec want = {(long)seconds, 0};
+    struct timespec left = {0, 0};
+    if (result(linux3(LINUX_nanosleep, (long)&want, (long)&left, 0)) < 0)
+        return (unsigned int)left.tv_sec + (left.tv_nsec > 0);
+    return 0;
+}
+
+void _exit(int status)
+{
+    for (;;)
+        linux3(LINUX_exit, status, 0, 0);
+}
+
+pid_t wait(int *status)
+{
+    return (pid_t)result(linux3(LINUX_waitpid, -1, (long)status, 0));
+}
+
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+    return (pid_t)result(linux3(LINUX_waitpid, pid, (long)status, options));
+}
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+    return (ssize_t)result(linux3(LINUX_write, fd, (long)buf, (long)count));
+}
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+    return (int)result(linux3(LINUX_execve, (long)path, (long)argv, (long)envp));
+}
+
+int clock_gettime(clockid_t clock, struct timespec *ts)
+{
+    return (int)result(linux3(LINUX_clock_gettime, clock, (long)ts, 0));
+}
