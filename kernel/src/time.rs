@@ -38,6 +38,8 @@ pub fn now_ns() -> u64 {
 
 /// The number of whole ticks that covers at least `ns` nanoseconds.
 pub fn ticks_covering_ns(ns: u64) -> u64 {
-    let tick_ns_times_hz = pit::RELOAD as u64 * 1_000_000_000; // ns per tick * INPUT_HZ
-    (ns * pit::INPUT_HZ).div_ceil(tick_ns_times_hz)
+    // ticks = ns / (RELOAD / INPUT_HZ seconds), rounded up; u128 because
+    // ns * INPUT_HZ overflows u64 for sleeps longer than ~4 hours.
+    let tick_ns_times_hz = pit::RELOAD as u128 * 1_000_000_000;
+    (ns as u128 * pit::INPUT_HZ as u128).div_ceil(tick_ns_times_hz) as u64
 }

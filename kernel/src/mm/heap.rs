@@ -3,8 +3,9 @@
 
 use linked_list_allocator::LockedHeap;
 
-/// Heap size: room for the kernel stacks of `MAX_PROCESSES` processes.
-pub const HEAP_SIZE: usize = 24 * 1024 * 1024;
+/// Heap size: room for the 16 KiB kernel stacks of `MAX_PROCESSES` (512)
+/// processes (8 MiB) plus their records and queues.
+pub const HEAP_SIZE: usize = 12 * 1024 * 1024;
 
 #[repr(C, align(4096))]
 struct HeapArea([u8; HEAP_SIZE]);

@@ -83,13 +83,13 @@ for src in "$ROOT"/uapps/c/*.c; do
     grep -q 'int  *\$0x21' "$out.dis" || fail "$out has no int \$0x21"
 done
 # Separate compilation and linking through lunaix-cc.
-"$ROOT/sysroot/bin/lunaix-cc" -c "$ROOT/uapps/c/hello.c" -o "$WORK/hello.o"
+"$ROOT/sysroot/bin/lunaix-cc" -c "$ROOT/uapps/c/chello.c" -o "$WORK/hello.o"
 "$ROOT/sysroot/bin/lunaix-cc" "$WORK/hello.o" -o "$WORK/hello-2step"
 check_elf "$WORK/hello-2step"
 # A missing sysroot is reported.
 mkdir -p "$WORK/fake/bin"
 cp "$ROOT/sysroot/bin/lunaix-cc" "$WORK/fake/bin/"
-if msg="$("$WORK/fake/bin/lunaix-cc" "$ROOT/uapps/c/hello.c" -o "$WORK/x" 2>&1)"; then
+if msg="$("$WORK/fake/bin/lunaix-cc" "$ROOT/uapps/c/chello.c" -o "$WORK/x" 2>&1)"; then
     fail "lunaix-cc succeeded without a sysroot"
 elif ! grep -q 'make sysroot' <<<"$msg"; then
     fail "lunaix-cc without a sysroot did not say to run make sysroot: $msg"
@@ -130,7 +130,7 @@ grep -q 'invalid pointer' "$WORK/ctest.err" || fail "double free was not reporte
 grep -q '^Assertion failed: two + two == 5 (.*ctest.c:[0-9]*: child_assert)$' "$WORK/ctest.err" ||
     fail "the failed assert() was not reported on stderr"
 
-host_cc "$ROOT/uapps/c/hello.c" -o "$WORK/hello"
+host_cc "$ROOT/uapps/c/chello.c" -o "$WORK/hello"
 set +e
 strace -f -qq -s 256 -e trace=write -e signal=none -o "$WORK/hello.trace" \
     "$WORK/hello" one "two words" >"$WORK/hello.out"

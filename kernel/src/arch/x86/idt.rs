@@ -11,8 +11,8 @@
 //!
 //! All gates are interrupt gates, so the kernel always runs with interrupts
 //! off: on one CPU that is what keeps kernel data consistent. The system-call
-//! gate (vector 33) has DPL 3 so ring 3 may `int 0x21`; the others have DPL 0,
-//! so `int n` on them from user mode is a #GP.
+//! gate (vector 33) and the `int3`/`into` gates (3, 4) have DPL 3; the others have
+//! DPL 0, so `int n` on them from user mode is a #GP.
 
 use core::arch::global_asm;
 
@@ -187,7 +187,10 @@ pub fn init() {
         let idt_ptr = &raw mut IDT;
         let idt = &mut *idt_ptr;
         for (vector, &stub) in trap_stub_table.iter().enumerate() {
-            idt[vector] = gate(stub, Ring::Ring0);
+            // `int3` and `into` are instructions a program may execute on
+            // purpose: their gates must be DPL 3, or they become a #GP.
+            let ring = if vector == 3 || vector == 4 { Ring::Ring3 } else { Ring::Ring0 };
+            idt[vector] = gate(stub, ring);
         }
         for (irq, &stub) in irq_stub_table.iter().enumerate() {
             idt[IRQ_BASE as usize + irq] = gate(stub, Ring::Ring0);
