@@ -168,8 +168,12 @@ pub fn sleep(seconds: u32) -> u32 {
     // Counting from the next tick boundary guarantees the full duration
     // however far into the current tick the call came.
     let deadline = time::ticks() + time::ticks_covering_ns(seconds as u64 * 1_000_000_000) + 1;
-    with_table(|t| t.sleep_current(deadline));
-    schedule();
+    // Only the timer wakes a sleeper; the loop makes "never early" hold even
+    // if something else ever did.
+    while time::ticks() < deadline {
+        with_table(|t| t.sleep_current(deadline));
+        schedule();
+    }
     0
 }
 

@@ -172,9 +172,12 @@ impl Table {
         !self.run_queue.is_empty()
     }
 
-    fn make_ready(&mut self, pid: Pid) {
+    /// Moves `pid` from `from` (a blocked state) to the run queue; does
+    /// nothing when it is not blocked that way (a sleeper is not woken by a
+    /// child's exit, nor a waiter by the timer).
+    fn wake(&mut self, pid: Pid, from: State) {
         if let Some(p) = self.procs.get_mut(&pid) {
-            if matches!(p.state, State::Sleeping | State::Waiting) {
+            if p.state == from {
                 p.state = State::Ready;
                 self.run_queue.push_back(pid);
             }
@@ -297,7 +300,7 @@ impl Table {
     pub fn wake_sleepers(&mut self, now: u64) -> bool {
         let mut woke = false;
         while let Some(pid) = self.sleepers.pop_expired(now) {
-            self.make_ready(pid);
+            self.wake(pid, State::Sleeping);
             woke = true;
         }
         woke
@@ -339,9 +342,9 @@ impl Table {
                 .count();
             crate::halt_after_init(status, others_alive);
         }
-        self.make_ready(parent);
+        self.wake(parent, State::Waiting);
         if orphan_zombie {
-            self.make_ready(INIT_PID);
+            self.wake(INIT_PID, State::Waiting);
         }
     }
 

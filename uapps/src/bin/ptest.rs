@@ -673,7 +673,13 @@ fn wait_blocks_then_wakes() -> Verdict {
 /// LTP wait02; xv6 zombie.c.
 fn zombie_keeps_status() -> Verdict {
     let child = spawn(|| 0x2A)?;
-    sleep(2);
+    let start = Instant::now();
+    let left = sleep(2);
+    let slept = start.elapsed();
+    ensure!(
+        left == 0 && slept >= Duration::from_secs(2),
+        "sleep(2) returned {left} after {slept:?} while a child exited (woke early)"
+    );
     let r = wait();
     ensure!(
         r == Ok(WaitStatus::Exited(child, 0x2A)),

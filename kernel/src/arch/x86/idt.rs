@@ -189,7 +189,11 @@ pub fn init() {
         for (vector, &stub) in trap_stub_table.iter().enumerate() {
             // `int3` and `into` are instructions a program may execute on
             // purpose: their gates must be DPL 3, or they become a #GP.
-            let ring = if vector == 3 || vector == 4 { Ring::Ring3 } else { Ring::Ring0 };
+            let ring = if vector == 3 || vector == 4 {
+                Ring::Ring3
+            } else {
+                Ring::Ring0
+            };
             idt[vector] = gate(stub, ring);
         }
         for (irq, &stub) in irq_stub_table.iter().enumerate() {
