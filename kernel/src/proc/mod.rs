@@ -165,9 +165,7 @@ pub fn sleep(seconds: u32) -> u32 {
     if seconds == 0 {
         return 0;
     }
-    // Counting from the next tick boundary guarantees the full duration
-    // however far into the current tick the call came.
-    let deadline = time::ticks() + time::ticks_covering_ns(seconds as u64 * 1_000_000_000) + 1;
+    let deadline = time::deadline_tick_after_seconds(seconds);
     // Only the timer wakes a sleeper; the loop makes "never early" hold even
     // if something else ever did.
     while time::ticks() < deadline {
