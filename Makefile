@@ -60,7 +60,7 @@ initrd: uapps
 # QEMU's exit status encodes how pid 1 ended (docs/boot.md): 1 means it exited 0.
 run: all qemu
 	@$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio \
-	  -append "init=$(INIT) $(KOPTS) -- $(ARGS)"; status=$$?; \
+	  -append "init=$(INIT) $(KOPTS)$(if $(ARGS), -- $(ARGS))"; status=$$?; \
 	  if [ $$status -ne 1 ]; then echo "(QEMU exit status $$status: see docs/boot.md)"; exit 1; fi
 
 test: all qemu
@@ -72,7 +72,7 @@ bench: all qemu
 # QEMU halted with a GDB stub on :1234, and GDB attached with the kernel's symbols.
 gdb: all qemu
 	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio \
-	  -append "init=$(INIT) $(KOPTS) -- $(ARGS)" -s -S & \
+	  -append "init=$(INIT) $(KOPTS)$(if $(ARGS), -- $(ARGS))" -s -S & \
 	gdb -q $(BUILD)/kernel.elf -ex "target remote :1234" -ex "break kmain" -ex "continue"; \
 	kill %1 2>/dev/null || true
 

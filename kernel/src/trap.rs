@@ -62,6 +62,7 @@ fn exception(frame: &mut TrapFrame) {
             Ok(true) => return,
             Ok(false) => {
                 let what = match (write, present) {
+                    _ if address >= abi::layout::KERNEL_BASE => "page fault (user access to kernel memory)",
                     (true, true) => "page fault (write to a read-only page)",
                     (true, false) => "page fault (write to an unmapped page)",
                     (false, true) => "page fault (read of a protected page)",
