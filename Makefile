@@ -19,7 +19,7 @@ BUILDER      := target/release/initrd-builder
 QEMU_FLAGS   := -accel tcg -smp 1 -m $(MEMORY) -display none -monitor none -serial stdio \
                 -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all run test bench gdb kernel uapps sysroot initrd toolchain qemu doc clean
+.PHONY: all run test bench gdb kernel uapps sysroot initrd toolchain deps doc clean
 
 all: kernel initrd
 
@@ -28,21 +28,29 @@ toolchain:
 	@rustup run "$$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)" true 2>/dev/null \
 	  || rustup toolchain install
 
-# qemu-system-i386 from Debian's qemu-system-x86, installed when missing.
-qemu:
-	@command -v $(QEMU) >/dev/null || { \
+# System tools: qemu-system-i386 (Debian's qemu-system-x86), gcc and binutils
+# for the C shim, cpio for the initrd tests. Installed with apt when missing
+# and we are root; otherwise the command to type is printed.
+
+deps:
+	@missing=""; \
+	for tool in $(QEMU):qemu-system-x86 gcc:gcc objcopy:binutils cpio:cpio strace:strace; do \
+	  command -v $${tool%%:*} >/dev/null || missing="$$missing $${tool##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing qemu-system-x86"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-x86 cpio; \
+	    echo "installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "QEMU is missing: run  sudo apt-get install -y qemu-system-x86"; exit 1; \
-	  fi; }
+	    echo "missing tools: run  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
 
 kernel: toolchain
 	cargo -Zunstable-options -C kernel build --release
 	@mkdir -p $(BUILD) && cp $(KERNEL_ELF) $(BUILD)/kernel.elf
 
-sysroot: toolchain
+sysroot: toolchain deps
 	sysroot/build.sh
 
 uapps: sysroot
@@ -58,19 +66,19 @@ initrd: uapps
 
 # Boots the demo (or INIT=/bin/prog ARGS="..." KOPTS="loglevel=debug").
 # QEMU's exit status encodes how pid 1 ended (docs/boot.md): 1 means it exited 0.
-run: all qemu
+run: all deps
 	@$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio \
 	  -append "init=$(INIT) $(KOPTS)$(if $(ARGS), -- $(ARGS))"; status=$$?; \
 	  if [ $$status -ne 1 ]; then echo "(QEMU exit status $$status: see docs/boot.md)"; exit 1; fi
 
-test: all qemu
+test: all deps
 	tests/run-all.sh
 
-bench: all qemu
+bench: all deps
 	scripts/bench.sh
 
 # QEMU halted with a GDB stub on :1234, and GDB attached with the kernel's symbols.
-gdb: all qemu
+gdb: all deps
 	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio \
 	  -append "init=$(INIT) $(KOPTS)$(if $(ARGS), -- $(ARGS))" -s -S & \
 	gdb -q $(BUILD)/kernel.elf -ex "target remote :1234" -ex "break kmain" -ex "continue"; \
