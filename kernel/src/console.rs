@@ -6,6 +6,8 @@
 //! if a fault happens while the lock is held (the kernel died mid-print), the
 //! panic path prints through a fresh handle instead of deadlocking.
 
+#![deny(unsafe_code)]
+
 use core::fmt::{self, Write};
 
 use spin::Mutex;

@@ -2,6 +2,8 @@
 //! option. Each prints `SELFTEST <name> PASS` or `SELFTEST <name> FAIL: why`,
 //! then a summary line the test harness parses.
 
+#![deny(unsafe_code)]
+
 use alloc::vec::Vec;
 
 use crate::kprintln;

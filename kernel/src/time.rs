@@ -2,6 +2,8 @@
 //! current tick. Knows nothing about processes (the sleep queue lives with
 //! the scheduler).
 
+#![deny(unsafe_code)]
+
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::arch::x86::pit;

@@ -1,6 +1,8 @@
 //! The one trap dispatcher. The arch entry stub calls [`trap_entry`] for
 //! every exception, interrupt and system call, with the saved registers.
 
+#![deny(unsafe_code)]
+
 use abi::signal::Signal;
 
 use crate::arch::x86::idt::{exception_name, IRQ_BASE, SYSCALL_VECTOR};
@@ -12,6 +14,8 @@ const PAGE_FAULT: u32 = 14;
 const TIMER_IRQ: u32 = 0;
 
 /// Called by `trap_common` in arch/x86/idt.rs with interrupts off.
+// The entry stub calls this by its unmangled name.
+#[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
     match frame.vector {
@@ -62,7 +66,9 @@ fn exception(frame: &mut TrapFrame) {
             Ok(true) => return,
             Ok(false) => {
                 let what = match (write, present) {
-                    _ if address >= abi::layout::KERNEL_BASE => "page fault (user access to kernel memory)",
+                    _ if address >= abi::layout::KERNEL_BASE => {
+                        "page fault (user access to kernel memory)"
+                    }
                     (true, true) => "page fault (write to a read-only page)",
                     (true, false) => "page fault (write to an unmapped page)",
                     (false, true) => "page fault (read of a protected page)",

@@ -229,6 +229,22 @@ impl AddressSpace {
         Ok(true)
     }
 
+    /// Copies `data` to `addr`, whatever the pages' permissions: how the
+    /// loader fills read-only text. Every page must already be mapped.
+    pub fn fill(&mut self, addr: u32, data: &[u8]) {
+        let mut done = 0;
+        while done < data.len() {
+            let va = addr + done as u32;
+            let n = ((PAGE_SIZE - va % PAGE_SIZE) as usize).min(data.len() - done);
+            let frame = self.entry(va).expect("fill of an unmapped page").address();
+            let dst = phys_to_virt(frame) + (va % PAGE_SIZE) as usize;
+            // SAFETY: the frame belongs to this address space and lies in the
+            // direct map; the piece stays inside its page.
+            unsafe { core::ptr::copy_nonoverlapping(data[done..].as_ptr(), dst as *mut u8, n) };
+            done += n;
+        }
+    }
+
     /// Counts present user pages (for tests and reports).
     pub fn mapped_pages(&self) -> usize {
         let mut count = 0;

@@ -6,6 +6,8 @@
 //! the stack gets its first pages and the System V i386 start-up layout:
 //! `esp -> argc, argv[0..argc], NULL, envp[..], NULL`, strings above.
 
+#![deny(unsafe_code)]
+
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -84,7 +86,7 @@ pub fn load(path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno
             }
             page += PAGE_SIZE;
         }
-        write_into(&mut space, segment.vaddr, exe.segment_data(segment));
+        space.fill(segment.vaddr, exe.segment_data(segment));
         image_end = image_end.max(end);
     }
     let stack_pointer = build_stack(&mut space, argv, envp)?;
@@ -94,21 +96,6 @@ pub fn load(path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno
         stack_pointer,
         brk: image_end,
     })
-}
-
-/// Copies bytes into pages this loader mapped (read-only ones included).
-fn write_into(space: &mut AddressSpace, addr: u32, data: &[u8]) {
-    let mut done = 0;
-    while done < data.len() {
-        let va = addr + done as u32;
-        let n = ((PAGE_SIZE - va % PAGE_SIZE) as usize).min(data.len() - done);
-        let frame = space.entry(va).expect("segment pages are mapped").address();
-        let dst = crate::mm::phys_to_virt(frame) + (va % PAGE_SIZE) as usize;
-        // SAFETY: the frame was just mapped for this image and lies in the
-        // direct map; the piece stays inside its page.
-        unsafe { core::ptr::copy_nonoverlapping(data[done..].as_ptr(), dst as *mut u8, n) };
-        done += n;
-    }
 }
 
 /// Maps the initial stack and lays out argc, argv and envp on it.

@@ -4,6 +4,8 @@
 //! `Result<usize, Errno>`; [`handle`] is the one place that turns an error
 //! into `-errno` in `eax`.
 
+#![deny(unsafe_code)]
+
 mod handlers;
 
 use abi::errno::{encode_result, Errno};
