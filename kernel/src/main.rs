@@ -208,9 +208,21 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
             location.column()
         );
     }
-    let ebp: usize;
-    // SAFETY: reading ebp has no side effects.
-    unsafe { core::arch::asm!("mov {}, ebp", out(reg) ebp) };
+    let (esp, ebp, eflags): (usize, usize, usize);
+    // SAFETY: reading esp, ebp and the flags has no side effects.
+    unsafe {
+        core::arch::asm!("mov {}, esp", out(reg) esp);
+        core::arch::asm!("mov {}, ebp", out(reg) ebp);
+        core::arch::asm!("pushfd", "pop {}", out(reg) eflags);
+    }
+    kprintln!(
+        "  esp={:#010x} ebp={:#010x} eflags={:#010x} cr2={:#010x} cr3={:#010x}",
+        esp,
+        ebp,
+        eflags,
+        cpu::read_cr2(),
+        cpu::read_cr3()
+    );
     print_backtrace(ebp);
     die()
 }
