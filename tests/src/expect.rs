@@ -13,6 +13,15 @@ pub const MEMORY_TOTAL: &str = "total";
 /// Word in the memory line before (or after) the free amount.
 pub const MEMORY_FREE: &str = "free";
 
+/// The kernel's report at power-off when every frame that was free before pid 1 started is
+/// free again; `{}` is the number of frames (a pattern for [`crate::scan`]).
+pub const FRAMES_RETURNED: &str = "memory: all {} frames returned";
+/// Starts the kernel's report at power-off when frames went missing.
+pub const MEMORY_LEAK: &str = "memory: LEAK";
+
+/// The kernel's line when pid 1 has exited, followed by the status.
+pub const INIT_EXITED: &str = "init exited with status";
+
 /// Starts the line on which the kernel echoes its command line.
 pub const CMDLINE: &str = "cmdline:";
 

@@ -16,7 +16,9 @@
 //! Environment: `LUNAIX_BUILD_DIR` (where `kernel.elf` and `initrd.cpio` are; default
 //! `<repo>/build`) and `LUNAIX_QEMU` (the QEMU binary; default `qemu-system-i386`).
 
+mod checks;
 pub mod expect;
+pub mod host;
 mod process;
 
 use std::fmt::Write as _;
@@ -26,6 +28,7 @@ use std::process::Command;
 use std::time::Duration;
 
 pub use abi::halt::Halt;
+pub use checks::{parse_thousandths, scan};
 
 /// QEMU binary used unless `LUNAIX_QEMU` or [`Boot::qemu_binary`] says otherwise.
 pub const DEFAULT_QEMU: &str = "qemu-system-i386";

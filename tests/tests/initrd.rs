@@ -1,0 +1,197 @@
+//! The kernel and its initrd (`docs/initrd.md`): an image made by GNU cpio boots; a broken
+//! image, a missing or non-ELF first program make the kernel fail loudly (a `KERNEL PANIC`
+//! line and QEMU's panic status, never a hang); a non-ELF program started by init gives
+//! `ENOEXEC`.
+
+use integration_tests::host::{clean_command, run_command, ScratchDir};
+use integration_tests::{build_dir, Boot, Run};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A broken boot must end quickly; a hang is caught well before the default limit.
+const FAIL_FAST: Duration = Duration::from_secs(30);
+
+/// The kernel's `initrd: <files> files, <size> KiB` line, parsed: the number of files.
+#[track_caller]
+fn initrd_files(run: &Run) -> u64 {
+    let lines = run.scan_lines("initrd: {} files, {} KiB");
+    match lines.as_slice() {
+        [holes] => holes[0]
+            .parse()
+            .unwrap_or_else(|_| run.fail(&[format!("bad file count {:?}", holes[0])])),
+        _ => run.fail(&[format!(
+            "expected one \"initrd: <n> files, <size> KiB\" line, found {}",
+            lines.len()
+        )]),
+    }
+}
+
+/// A program from the build, as bytes.
+fn built_program(name: &str) -> Vec<u8> {
+    let path = build_dir().join("bin").join(name);
+    fs::read(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e} (run `make` first)", path.display()))
+}
+
+#[test]
+fn gnu_cpio_image_boots() {
+    let scratch = ScratchDir::new("gnu-cpio");
+    let root = scratch.join("root");
+    fs::create_dir_all(root.join("bin")).unwrap();
+    fs::write(root.join("bin/hello"), built_program("hello")).unwrap();
+    let image = scratch.join("gnu.cpio");
+    let mut cmd = clean_command("sh");
+    cmd.arg("-c")
+        .arg(format!("find . | cpio -o -H newc > '{}'", image.display()))
+        .current_dir(&root);
+    let out = run_command(cmd, "find . | cpio -o -H newc", Duration::from_secs(60));
+    if out.status == Some(127) {
+        out.fail("GNU cpio is needed: apt-get install cpio");
+    }
+    out.expect_success();
+    // GNU cpio pads the archive to 512-byte blocks after the trailer and stores the "." and
+    // "bin" directories: not the shape initrd-builder writes.
+    let bytes = fs::read(&image).unwrap();
+    assert_eq!(
+        bytes.len() % 512,
+        0,
+        "GNU cpio did not pad to 512-byte blocks"
+    );
+    // The first entry is "." (110-byte newc header, then the NUL-terminated name).
+    assert!(
+        bytes.starts_with(b"070701") && bytes.get(110..112) == Some(&b".\0"[..]),
+        "the GNU archive does not start with a newc entry for \".\""
+    );
+
+    let run = Boot::new()
+        .initrd(&image)
+        .init("/bin/hello", &["gnu"])
+        .run();
+    run.expect_init_status(0);
+    run.expect_lines_in_order(&[
+        "hello, world from pid 1 (ppid 0)",
+        "hello: argc = 2",
+        "hello: argv[0] = /bin/hello",
+        "hello: argv[1] = gnu",
+        "init exited with status 0",
+    ]);
+    // One regular file; the directories are not counted.
+    let files = initrd_files(&run);
+    if files != 1 {
+        run.fail(&[format!(
+            "the kernel counts {files} files in the GNU image, expected 1"
+        )]);
+    }
+    run.expect_all_frames_returned();
+}
+
+/// Boots `image` with `init=/bin/hello` and requires the kernel to panic about the initrd.
+fn expect_initrd_rejected(image: &Path, needles: &[&str]) {
+    let run = Boot::new()
+        .initrd(image)
+        .init("/bin/hello", &[])
+        .timeout(FAIL_FAST)
+        .run();
+    run.expect_kernel_panic(needles);
+    run.expect_no_line("hello, world");
+    run.expect_no_line("starting /bin/hello");
+}
+
+#[test]
+fn zeroed_initrd_panics() {
+    let scratch = ScratchDir::new("zero-initrd");
+    let image = scratch.join("zeros.cpio");
+    fs::write(&image, vec![0u8; 4096]).unwrap();
+    expect_initrd_rejected(
+        &image,
+        &["the initrd is not a valid cpio newc archive", "at byte 0"],
+    );
+}
+
+#[test]
+fn truncated_initrd_panics() {
+    let whole = fs::read(build_dir().join("initrd.cpio")).expect("build/initrd.cpio (run `make`)");
+    let scratch = ScratchDir::new("cut-initrd");
+    let image = scratch.join("half.cpio");
+    fs::write(&image, &whole[..whole.len() / 2]).unwrap();
+    expect_initrd_rejected(
+        &image,
+        &[
+            "the initrd is not a valid cpio newc archive",
+            "runs past the end",
+        ],
+    );
+}
+
+#[test]
+fn no_initrd_panics() {
+    let run = Boot::new()
+        .no_initrd()
+        .init("/bin/hello", &[])
+        .timeout(FAIL_FAST)
+        .run();
+    run.expect_kernel_panic(&["no initrd"]);
+}
+
+#[test]
+fn missing_init_panics() {
+    let run = Boot::new().init("/bin/nope", &[]).timeout(FAIL_FAST).run();
+    run.expect_kernel_panic(&["cannot start init /bin/nope", "ENOENT"]);
+    run.expect_no_line("starting /bin/nope as pid 1");
+}
+
+/// An image with the real `/bin/init` and a `/bin/bad` that is a shell script, not an ELF
+/// program (initrd-builder refuses such a file, so the test writes the archive itself).
+fn image_with_a_bad_program(scratch: &ScratchDir) -> PathBuf {
+    let mut writer = initrd::cpio::Writer::new();
+    writer
+        .add_file("/bin/init", 0o755, &built_program("init"))
+        .unwrap();
+    writer
+        .add_file(
+            "/bin/bad",
+            0o755,
+            b"#!/bin/sh\necho this is not an ELF program\n",
+        )
+        .unwrap();
+    let image = scratch.join("bad.cpio");
+    fs::write(&image, writer.finish()).unwrap();
+    image
+}
+
+#[test]
+fn non_elf_program_gives_enoexec() {
+    let scratch = ScratchDir::new("bad-program");
+    let image = image_with_a_bad_program(&scratch);
+    let run = Boot::new()
+        .initrd(&image)
+        .init("/bin/init", &["/bin/bad"])
+        .run();
+    // The child's execve fails, it exits 127, and init passes that on.
+    run.expect_init_status(127);
+    run.expect_lines_in_order(&[
+        "init: starting /bin/bad",
+        "/bin/bad: execve failed: ENOEXEC",
+        "init: /bin/bad exited with status 127",
+        "init exited with status 127",
+    ]);
+    run.expect_no_line("this is not an ELF program");
+    let files = initrd_files(&run);
+    if files != 2 {
+        run.fail(&[format!("the kernel counts {files} files, expected 2")]);
+    }
+    run.expect_all_frames_returned();
+}
+
+#[test]
+fn non_elf_init_panics() {
+    let scratch = ScratchDir::new("bad-init");
+    let image = image_with_a_bad_program(&scratch);
+    let run = Boot::new()
+        .initrd(&image)
+        .init("/bin/bad", &[])
+        .timeout(FAIL_FAST)
+        .run();
+    run.expect_kernel_panic(&["cannot start init /bin/bad", "ENOEXEC"]);
+}

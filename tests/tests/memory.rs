@@ -1,0 +1,161 @@
+//! Physical memory under pressure and at power-off: fork fails with `ENOMEM` (not `EAGAIN`)
+//! when a small machine runs out of frames, every frame comes back after `forktest` and after
+//! the whole acceptance suite, and the kernel's self tests pass on a small machine.
+
+use integration_tests::expect::{self, SelfTestLine};
+use integration_tests::{Boot, Run};
+use std::time::Duration;
+
+/// A machine where memory runs out long before the process table fills: the kernel image
+/// takes about 13 MiB (it does not boot with 13 MiB), and with 16 MiB `forktest` gets some
+/// 150 children before `ENOMEM`; from about 22 MiB on the table (`EAGAIN`) is the limit.
+const SMALL_MB: u32 = 16;
+
+/// The machine for the self tests.
+const SELFTEST_MB: u32 = 24;
+
+#[test]
+fn fork_fails_with_enomem_when_memory_runs_out() {
+    let run = Boot::new()
+        .init("/bin/forktest", &[])
+        .memory_mb(SMALL_MB)
+        .timeout(Duration::from_secs(120))
+        .run();
+    run.expect_init_status(0);
+    let lines = run.scan_lines("forktest: forked {} children, fork failed with {}, reaped {}");
+    let [holes] = lines.as_slice() else {
+        run.fail(&[format!(
+            "expected one \"forktest: forked <n> children, ...\" line, found {}",
+            lines.len()
+        )]);
+    };
+    let forked: usize = holes[0]
+        .parse()
+        .unwrap_or_else(|_| run.fail(&[format!("bad count {:?}", holes[0])]));
+    if holes[1] != "ENOMEM" {
+        run.fail(&[format!(
+            "fork failed with {} on a {SMALL_MB} MiB machine, expected ENOMEM",
+            holes[1]
+        )]);
+    }
+    // Memory, not the table, was the limit; and some forks did work.
+    if forked == 0 || forked >= abi::limits::MAX_PROCESSES - 1 {
+        run.fail(&[format!(
+            "forked {forked} children: expected ENOMEM between 1 and {} children",
+            abi::limits::MAX_PROCESSES - 2
+        )]);
+    }
+    if holes[2] != holes[0] {
+        run.fail(&[format!(
+            "forked {} children but reaped {}",
+            holes[0], holes[2]
+        )]);
+    }
+    run.expect_lines_in_order(&[
+        "forktest: wait after reaping all: ECHILD",
+        "forktest: fork after reaping works",
+        "forktest: ok",
+        "init exited with status 0",
+    ]);
+    run.expect_no_line(expect::KERNEL_PANIC);
+    run.expect_all_frames_returned();
+}
+
+/// The acceptance cases `ptest` knows, from `ptest list`.
+fn ptest_cases() -> Vec<String> {
+    let run = Boot::new().init(expect::PTEST, &["list"]).run();
+    run.expect_init_status(0);
+    let cases: Vec<String> = run
+        .lines()
+        .filter(|l| {
+            !l.is_empty()
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+        .map(str::to_owned)
+        .collect();
+    if cases.len() < 2 {
+        run.fail(&[format!("`ptest list` printed {} case names", cases.len())]);
+    }
+    cases
+}
+
+#[test]
+fn every_frame_returns_after_ptest_all() {
+    let cases = ptest_cases();
+    let run = Boot::new()
+        .init(expect::PTEST, &["all"])
+        .timeout(Duration::from_secs(240))
+        .run();
+    run.expect_init_status(0);
+    for case in &cases {
+        run.expect_exact_line_count(&format!("{} {case}", expect::PASS), 1);
+    }
+    if let Some(line) = run.lines().find(|l| expect::is_fail_line(l)) {
+        run.fail(&[format!("a case failed: {line:?}")]);
+    }
+    run.expect_lines_in_order(&[
+        &format!("ptest: {} passed, 0 failed", cases.len()),
+        "init exited with status 0",
+    ]);
+    run.expect_all_frames_returned();
+}
+
+/// The self tests' lines: names that passed, names that failed, and the summary.
+fn selftests(run: &Run) -> (Vec<&str>, Vec<&str>, Vec<(u32, u32)>) {
+    let (mut passed, mut failed, mut done) = (Vec::new(), Vec::new(), Vec::new());
+    for line in run.lines() {
+        match expect::parse_selftest(line) {
+            Some(SelfTestLine::Pass(name)) => passed.push(name),
+            Some(SelfTestLine::Fail(name)) => failed.push(name),
+            Some(SelfTestLine::Done { passed, failed }) => done.push((passed, failed)),
+            None => {}
+        }
+    }
+    (passed, failed, done)
+}
+
+#[test]
+fn self_tests_pass_on_a_small_machine() {
+    let run = Boot::new()
+        .init(expect::QUICK_INIT, expect::QUICK_INIT_ARGS)
+        .option(expect::OPT_SELFTEST)
+        .memory_mb(SELFTEST_MB)
+        .run();
+    run.expect_init_exit(0);
+    let (passed, failed, done) = selftests(&run);
+    if !failed.is_empty() {
+        run.fail(&[format!(
+            "self tests failed on {SELFTEST_MB} MiB: {failed:?}"
+        )]);
+    }
+    // The same tests as on the default machine: the small one must not skip any.
+    let reference = Boot::new()
+        .init(expect::QUICK_INIT, expect::QUICK_INIT_ARGS)
+        .option(expect::OPT_SELFTEST)
+        .run();
+    reference.expect_init_exit(0);
+    let (reference_passed, _, _) = selftests(&reference);
+    if passed.is_empty() || passed != reference_passed {
+        run.fail(&[format!(
+            "self tests passed on {SELFTEST_MB} MiB: {passed:?}; on {} MiB: {reference_passed:?}",
+            integration_tests::DEFAULT_MEMORY_MB
+        )]);
+    }
+    let expected_summary = [(u32::try_from(passed.len()).unwrap_or(u32::MAX), 0)];
+    if done != expected_summary {
+        run.fail(&[format!(
+            "the summary lines are {done:?}, expected {expected_summary:?}"
+        )]);
+    }
+    // The run was the machine's size: the kernel reports about 23 MiB total.
+    let total = run
+        .scan_lines("memory: {} MiB total, {} MiB free ({} frames of 4 KiB)")
+        .first()
+        .and_then(|holes| holes[0].parse::<u32>().ok());
+    if !matches!(total, Some(t) if t < SELFTEST_MB) {
+        run.fail(&[format!(
+            "the kernel reports {total:?} MiB total, expected under {SELFTEST_MB}"
+        )]);
+    }
+}
