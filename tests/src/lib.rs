@@ -14,7 +14,9 @@
 //! ```
 //!
 //! Environment: `LUNAIX_BUILD_DIR` (where `kernel.elf` and `initrd.cpio` are; default
-//! `<repo>/build`) and `LUNAIX_QEMU` (the QEMU binary; default `qemu-system-i386`).
+//! `<repo>/build`), `LUNAIX_QEMU` (the QEMU binary; default `qemu-system-i386`) and
+//! `LUNAIX_KOPTS` (kernel options added to every boot, e.g. `loglevel=trace` to see every
+//! system call of a failing test, or `crashtest=panic` to watch the suite catch a broken kernel).
 
 mod checks;
 pub mod expect;
@@ -43,6 +45,13 @@ pub fn repo_root() -> PathBuf {
         .parent()
         .expect("the tests crate lives inside the repository")
         .to_path_buf()
+}
+
+/// Kernel options from `$LUNAIX_KOPTS`, added to every boot.
+fn extra_options_from_env() -> Vec<String> {
+    std::env::var("LUNAIX_KOPTS")
+        .map(|v| v.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
 }
 
 /// Where the build puts `kernel.elf` and `initrd.cpio`: `$LUNAIX_BUILD_DIR` (a relative value
@@ -84,7 +93,7 @@ impl Boot {
             initrd: Some(dir.join("initrd.cpio")),
             raw_cmdline: None,
             init: None,
-            options: Vec::new(),
+            options: extra_options_from_env(),
             memory_mb: DEFAULT_MEMORY_MB,
             timeout: DEFAULT_TIMEOUT,
         }
