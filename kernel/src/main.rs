@@ -56,6 +56,7 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
     pic::init();
     pit::init();
     cpu::forbid_fpu();
+    time::calibrate();
 
     let memory = mm::frames::init(&boot);
     drop_identity_mapping();

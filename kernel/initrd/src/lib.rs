@@ -18,3 +18,4 @@ extern crate alloc;
 
 pub mod cpio;
 pub mod elf;
+pub mod path;

@@ -66,6 +66,7 @@ fn check(
     }
     let mut page = page_down(start as u32) as u64;
     while page < end {
+        grow_stack_if_needed(space, page as u32)?;
         let entry = space.entry(page as u32).ok_or(Errno::EFAULT)?;
         let flags = entry.flags();
         if !flags.contains(EntryFlags::PRESENT | EntryFlags::USER) {
@@ -78,6 +79,18 @@ fn check(
             space.break_copy_on_write(page as u32)?;
         }
         page += PAGE_SIZE as u64;
+    }
+    Ok(())
+}
+
+/// A stack page the program has not touched yet is mapped now, as a user
+/// access would have done through a page fault: pointers into the stack
+/// region are as good as the program's own stores.
+fn grow_stack_if_needed(space: &mut AddressSpace, page: u32) -> Result<(), Errno> {
+    let in_stack = (abi::layout::USER_STACK_LIMIT..abi::layout::USER_STACK_TOP).contains(&page);
+    let present = space.entry(page).is_some_and(|e| e.is_present());
+    if in_stack && !present {
+        space.map_zeroed(page, super::address_space::Access::ReadWrite)?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ use abi::errno::Errno;
 use abi::layout::{USER_IMAGE_END, USER_IMAGE_START, USER_STACK_TOP};
 use initrd::cpio::Archive;
 use initrd::elf::{parse_executable, UserRange};
+use initrd::path::LookupError;
 use spin::Once;
 
 use crate::mm::address_space::Access;
@@ -50,10 +51,11 @@ pub struct Image {
 /// Loads the initrd file at `path` with the given arguments and environment.
 pub fn load(path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno> {
     let archive = initrd().ok_or(Errno::ENOENT)?;
-    let entry = archive.find(path).ok_or(Errno::ENOENT)?;
-    if entry.is_dir() {
-        return Err(Errno::EACCES);
-    }
+    let entry = initrd::path::lookup(archive, path).map_err(|e| match e {
+        LookupError::NotFound => Errno::ENOENT,
+        LookupError::NotDirectory => Errno::ENOTDIR,
+        LookupError::IsDirectory => Errno::EACCES,
+    })?;
     let range = UserRange {
         start: USER_IMAGE_START,
         end: USER_IMAGE_END,

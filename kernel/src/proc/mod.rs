@@ -28,8 +28,8 @@ use crate::time;
 use table::{with_table, Table, TABLE};
 pub use table::{Pid, State, IDLE_PID, INIT_PID};
 
-/// Timer ticks a process may run before the next one gets the CPU (10 ms).
-pub const TIME_SLICE_TICKS: u32 = 10;
+/// How long a process may run before the next one gets the CPU.
+pub const TIME_SLICE_NS: u64 = 10_000_000;
 
 /// Sets up the process table with the idle task (the boot context).
 pub fn init() {
@@ -84,10 +84,13 @@ pub fn idle_loop() -> ! {
 /// ring-3 program whose slice is used up (or when a sleeper woke, so that
 /// sleeps end on time).
 pub fn timer_tick(from_user: bool) {
-    let now = time::tick();
-    let preempt = with_table(|t| {
+    time::tick();
+    let now = time::now_ns();
+    // Before the process table exists (clock calibration at boot) a tick
+    // only counts.
+    let preempt = TABLE.lock().as_mut().is_some_and(|t| {
         let woke = t.wake_sleepers(now);
-        t.charge_tick() || woke
+        t.slice_used_up(now) || woke
     });
     if preempt && from_user {
         schedule();
@@ -165,10 +168,10 @@ pub fn sleep(seconds: u32) -> u32 {
     if seconds == 0 {
         return 0;
     }
-    let deadline = time::deadline_tick_after_seconds(seconds);
+    let deadline = time::now_ns() + seconds as u64 * 1_000_000_000;
     // Only the timer wakes a sleeper; the loop makes "never early" hold even
     // if something else ever did.
-    while time::ticks() < deadline {
+    while time::now_ns() < deadline {
         with_table(|t| t.sleep_current(deadline));
         schedule();
     }

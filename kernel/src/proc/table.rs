@@ -13,7 +13,7 @@ use klib::timerq::TimerQueue;
 use spin::Mutex;
 
 use super::loader::Image;
-use super::TIME_SLICE_TICKS;
+use super::TIME_SLICE_NS;
 use crate::arch::x86::boot::{boot_stack_top, kernel_page_directory};
 use crate::arch::x86::{context, TrapFrame};
 use crate::mm::address_space::Access;
@@ -115,7 +115,8 @@ pub struct Table {
     /// The pid on the CPU.
     pub current: Pid,
     pids: PidAllocator,
-    slice_left: u32,
+    /// When the running process's time slice ends (ns on the clock).
+    slice_end: u64,
 }
 
 pub static TABLE: Mutex<Option<Table>> = Mutex::new(None);
@@ -149,7 +150,7 @@ impl Table {
             sleepers: TimerQueue::new(),
             current: IDLE_PID,
             pids: PidAllocator::new(INIT_PID + 1, MAX_PID),
-            slice_left: TIME_SLICE_TICKS,
+            slice_end: 0,
         }
     }
 
@@ -258,7 +259,7 @@ impl Table {
             self.run_queue.push_back(current);
         }
         let next = self.run_queue.pop_front().unwrap_or(IDLE_PID);
-        self.slice_left = TIME_SLICE_TICKS;
+        self.slice_end = crate::time::now_ns() + TIME_SLICE_NS;
         let next_process = self.procs.get_mut(&next).expect("queued process exists");
         next_process.state = State::Running;
         if next == current {
@@ -287,16 +288,12 @@ impl Table {
         })
     }
 
-    /// Counts a tick against the running process; true when its slice ran out.
-    pub fn charge_tick(&mut self) -> bool {
-        if self.current == IDLE_PID {
-            return false;
-        }
-        self.slice_left = self.slice_left.saturating_sub(1);
-        self.slice_left == 0
+    /// True when the running process has used up its time slice.
+    pub fn slice_used_up(&self, now: u64) -> bool {
+        self.current != IDLE_PID && now >= self.slice_end
     }
 
-    /// Wakes every sleeper whose deadline has come; true if any woke.
+    /// Wakes every sleeper whose deadline (ns) has come; true if any woke.
     pub fn wake_sleepers(&mut self, now: u64) -> bool {
         let mut woke = false;
         while let Some(pid) = self.sleepers.pop_expired(now) {
@@ -387,6 +384,13 @@ impl Table {
         let old_top = page_up(me.brk);
         let new_top = page_up(new_break);
         let space = me.space.as_mut().expect("user process");
+        // Fail at once when memory cannot suffice (one frame per page plus
+        // one page table per 4 MiB), rather than filling memory with zeroed
+        // pages only to free them again with interrupts off all along.
+        let new_pages = (new_top.saturating_sub(old_top) / crate::mm::PAGE_SIZE) as usize;
+        if new_pages > 0 && new_pages + new_pages / 1024 + 1 > crate::mm::frames::free_count() {
+            return Err(Errno::ENOMEM);
+        }
         let mut page = old_top;
         while page < new_top {
             if let Err(e) = space.map_zeroed(page, Access::ReadWrite) {

@@ -51,6 +51,11 @@ pub fn sys_wait(status: UserAddr) -> Result<usize, Errno> {
 }
 
 pub fn sys_waitpid(pid: i32, status: UserAddr, options: u32) -> Result<usize, Errno> {
+    // Options are checked first, as on Linux: bad options are EINVAL
+    // whatever the pid.
+    if options & !wait::VALID_OPTIONS != 0 {
+        return Err(Errno::EINVAL);
+    }
     // Every process is in one process group, so "any child in my group"
     // (0) is any child; other groups (< -1) hold none of our children.
     let target = match pid {

@@ -24,6 +24,14 @@ pub fn halt_forever() -> ! {
     }
 }
 
+/// The time-stamp counter.
+pub fn read_tsc() -> u64 {
+    let (low, high): (u32, u32);
+    // SAFETY: rdtsc only reads the counter (CR4.TSD is clear).
+    unsafe { asm!("rdtsc", out("eax") low, out("edx") high, options(nomem, nostack)) };
+    ((high as u64) << 32) | low as u64
+}
+
 /// The faulting linear address of the last page fault.
 pub fn read_cr2() -> u32 {
     // SAFETY: reading CR2 has no side effects.

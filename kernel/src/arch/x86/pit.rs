@@ -2,10 +2,10 @@
 //!
 //! The PIT counts down from a reload value at 1 193 182 Hz and raises IRQ 0
 //! at every wrap. With a reload of 1193 that is 1000.15 Hz, a tick every
-//! 999.847 µs. Reading the count back gives the position inside the current
-//! tick, so the clock resolves far below a millisecond.
+//! 999.847 µs. The clock itself is the TSC, calibrated against these ticks
+//! (time.rs).
 
-use super::cpu::{inb, outb};
+use super::cpu::outb;
 
 /// The PIT's input clock.
 pub const INPUT_HZ: u64 = 1_193_182;
@@ -23,16 +23,4 @@ pub fn init() {
         outb(CHANNEL0, (RELOAD & 0xff) as u8);
         outb(CHANNEL0, (RELOAD >> 8) as u8);
     }
-}
-
-/// How many input-clock periods have passed in the current tick (0..RELOAD).
-pub fn elapsed_in_tick() -> u16 {
-    // SAFETY: latching and reading channel 0 has no effect beyond the read.
-    let count = unsafe {
-        outb(COMMAND, 0x00); // latch channel 0
-        let lo = inb(CHANNEL0) as u16;
-        let hi = inb(CHANNEL0) as u16;
-        (hi << 8) | lo
-    };
-    RELOAD.saturating_sub(count.min(RELOAD))
 }

@@ -1,0 +1,162 @@
+//! Resolving a path against an archive the way a Unix file system would
+//! (what `execve` needs): `.`, `..` and repeated slashes are handled, every
+//! component before the last must be a directory, and a trailing slash
+//! demands a directory.
+//!
+//! Directories need not have their own entries: a directory exists when an
+//! entry says so or when some entry lies below it (archives made by hand
+//! often omit them).
+
+use alloc::vec::Vec;
+
+use crate::cpio::{Archive, Entry};
+
+/// Why a path does not name a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LookupError {
+    /// Nothing by that name (ENOENT). Also the empty path.
+    NotFound,
+    /// A component used as a directory is a file (ENOTDIR).
+    NotDirectory,
+    /// The path names a directory, not a file (EACCES for execve).
+    IsDirectory,
+}
+
+/// What a normalised path names.
+enum Kind<'a> {
+    File(Entry<'a>),
+    Directory,
+    Missing,
+}
+
+fn kind_of<'a>(archive: &Archive<'a>, path: &str) -> Kind<'a> {
+    if path.is_empty() {
+        return Kind::Directory; // the root
+    }
+    if let Some(entry) = archive.find(path) {
+        if entry.is_dir() {
+            return Kind::Directory;
+        }
+        return Kind::File(entry);
+    }
+    let below = archive
+        .entries()
+        .any(|e| e.path.len() > path.len() && e.path.starts_with(path) && e.path.as_bytes()[path.len()] == b'/');
+    if below {
+        Kind::Directory
+    } else {
+        Kind::Missing
+    }
+}
+
+/// Finds the file `path` names. Relative paths start at the root (there is
+/// no working directory).
+pub fn lookup<'a>(archive: &Archive<'a>, path: &str) -> Result<Entry<'a>, LookupError> {
+    if path.is_empty() {
+        return Err(LookupError::NotFound);
+    }
+    let mut components: Vec<&str> = Vec::new();
+    let mut prefix = alloc::string::String::new();
+    for component in path.split('/') {
+        match component {
+            "" | "." => continue,
+            ".." => {
+                components.pop();
+                continue;
+            }
+            name => {
+                // Everything walked so far must be a directory.
+                prefix.clear();
+                for (i, c) in components.iter().enumerate() {
+                    if i > 0 {
+                        prefix.push('/');
+                    }
+                    prefix.push_str(c);
+                }
+                match kind_of(archive, &prefix) {
+                    Kind::Directory => {}
+                    Kind::File(_) => return Err(LookupError::NotDirectory),
+                    Kind::Missing => return Err(LookupError::NotFound),
+                }
+                components.push(name);
+            }
+        }
+    }
+    let full = components.join("/");
+    let wants_directory = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    match kind_of(archive, &full) {
+        Kind::File(_) if wants_directory => Err(LookupError::NotDirectory),
+        Kind::File(entry) => Ok(entry),
+        Kind::Directory => Err(LookupError::IsDirectory),
+        Kind::Missing => Err(LookupError::NotFound),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cpio::Writer;
+    use alloc::vec::Vec;
+
+    fn image() -> Vec<u8> {
+        let mut w = Writer::new();
+        w.add_file("bin/hello", 0o755, b"hello").unwrap();
+        w.add_file("etc/motd", 0o644, b"motd").unwrap();
+        w.finish()
+    }
+
+    fn handmade_without_directories() -> Vec<u8> {
+        // A newc archive with just "sbin/x" and no "sbin" entry.
+        fn header(name: &str, mode: u32, size: usize) -> Vec<u8> {
+            let mut h = alloc::format!(
+                "070701{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}",
+                1, mode, 0, 0, 1, 0, size, 0, 0, 0, 0, name.len() + 1, 0
+            )
+            .into_bytes();
+            h.extend_from_slice(name.as_bytes());
+            h.push(0);
+            while h.len() % 4 != 0 {
+                h.push(0);
+            }
+            h
+        }
+        let mut out = header("sbin/x", 0o100755, 1);
+        out.extend_from_slice(b"x\0\0\0");
+        out.extend(header("TRAILER!!!", 0, 0));
+        out
+    }
+
+    #[test]
+    fn plain_and_unusual_spellings_find_the_file() {
+        let img = image();
+        let a = Archive::parse(&img).unwrap();
+        for path in ["/bin/hello", "bin/hello", "//bin//hello", "/bin/./hello", "/bin/../bin/hello", "/../bin/hello"] {
+            assert_eq!(lookup(&a, path).map(|e| e.data), Ok(&b"hello"[..]), "{path}");
+        }
+    }
+
+    #[test]
+    fn posix_errors() {
+        let img = image();
+        let a = Archive::parse(&img).unwrap();
+        assert_eq!(lookup(&a, "").err(), Some(LookupError::NotFound));
+        assert_eq!(lookup(&a, "/").err(), Some(LookupError::IsDirectory));
+        assert_eq!(lookup(&a, "/bin").err(), Some(LookupError::IsDirectory));
+        assert_eq!(lookup(&a, "/bin/").err(), Some(LookupError::IsDirectory));
+        assert_eq!(lookup(&a, "/bin/hello/").err(), Some(LookupError::NotDirectory));
+        assert_eq!(lookup(&a, "/bin/hello/.").err(), Some(LookupError::NotDirectory));
+        assert_eq!(lookup(&a, "/bin/hello/x").err(), Some(LookupError::NotDirectory));
+        assert_eq!(lookup(&a, "/bin/nope").err(), Some(LookupError::NotFound));
+        assert_eq!(lookup(&a, "/nope/hello").err(), Some(LookupError::NotFound));
+        assert_eq!(lookup(&a, "/bi").err(), Some(LookupError::NotFound));
+    }
+
+    #[test]
+    fn directories_without_entries_are_implied() {
+        let img = handmade_without_directories();
+        let a = Archive::parse(&img).unwrap();
+        assert_eq!(lookup(&a, "/sbin/x").map(|e| e.data), Ok(&b"x"[..]));
+        assert_eq!(lookup(&a, "/sbin").err(), Some(LookupError::IsDirectory));
+        assert_eq!(lookup(&a, "/sbin/x/y").err(), Some(LookupError::NotDirectory));
+    }
+}
