@@ -39,9 +39,11 @@ fn kind_of<'a>(archive: &Archive<'a>, path: &str) -> Kind<'a> {
         }
         return Kind::File(entry);
     }
-    let below = archive
-        .entries()
-        .any(|e| e.path.len() > path.len() && e.path.starts_with(path) && e.path.as_bytes()[path.len()] == b'/');
+    let below = archive.entries().any(|e| {
+        e.path.len() > path.len()
+            && e.path.starts_with(path)
+            && e.path.as_bytes()[path.len()] == b'/'
+    });
     if below {
         Kind::Directory
     } else {
@@ -130,8 +132,19 @@ mod tests {
     fn plain_and_unusual_spellings_find_the_file() {
         let img = image();
         let a = Archive::parse(&img).unwrap();
-        for path in ["/bin/hello", "bin/hello", "//bin//hello", "/bin/./hello", "/bin/../bin/hello", "/../bin/hello"] {
-            assert_eq!(lookup(&a, path).map(|e| e.data), Ok(&b"hello"[..]), "{path}");
+        for path in [
+            "/bin/hello",
+            "bin/hello",
+            "//bin//hello",
+            "/bin/./hello",
+            "/bin/../bin/hello",
+            "/../bin/hello",
+        ] {
+            assert_eq!(
+                lookup(&a, path).map(|e| e.data),
+                Ok(&b"hello"[..]),
+                "{path}"
+            );
         }
     }
 
@@ -143,9 +156,18 @@ mod tests {
         assert_eq!(lookup(&a, "/").err(), Some(LookupError::IsDirectory));
         assert_eq!(lookup(&a, "/bin").err(), Some(LookupError::IsDirectory));
         assert_eq!(lookup(&a, "/bin/").err(), Some(LookupError::IsDirectory));
-        assert_eq!(lookup(&a, "/bin/hello/").err(), Some(LookupError::NotDirectory));
-        assert_eq!(lookup(&a, "/bin/hello/.").err(), Some(LookupError::NotDirectory));
-        assert_eq!(lookup(&a, "/bin/hello/x").err(), Some(LookupError::NotDirectory));
+        assert_eq!(
+            lookup(&a, "/bin/hello/").err(),
+            Some(LookupError::NotDirectory)
+        );
+        assert_eq!(
+            lookup(&a, "/bin/hello/.").err(),
+            Some(LookupError::NotDirectory)
+        );
+        assert_eq!(
+            lookup(&a, "/bin/hello/x").err(),
+            Some(LookupError::NotDirectory)
+        );
         assert_eq!(lookup(&a, "/bin/nope").err(), Some(LookupError::NotFound));
         assert_eq!(lookup(&a, "/nope/hello").err(), Some(LookupError::NotFound));
         assert_eq!(lookup(&a, "/bi").err(), Some(LookupError::NotFound));
@@ -157,6 +179,9 @@ mod tests {
         let a = Archive::parse(&img).unwrap();
         assert_eq!(lookup(&a, "/sbin/x").map(|e| e.data), Ok(&b"x"[..]));
         assert_eq!(lookup(&a, "/sbin").err(), Some(LookupError::IsDirectory));
-        assert_eq!(lookup(&a, "/sbin/x/y").err(), Some(LookupError::NotDirectory));
+        assert_eq!(
+            lookup(&a, "/sbin/x/y").err(),
+            Some(LookupError::NotDirectory)
+        );
     }
 }
