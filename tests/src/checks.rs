@@ -78,6 +78,21 @@ impl Run {
         self.lines().filter_map(|l| scan(l, pattern)).collect()
     }
 
+    /// The variable parts of the only line that matches `pattern` (see [`scan`]).
+    ///
+    /// Panics with the transcript unless exactly one line matches.
+    #[track_caller]
+    pub fn scan_one_line(&self, pattern: &str) -> Vec<&str> {
+        let mut found = self.scan_lines(pattern);
+        if found.len() != 1 {
+            self.fail(&[format!(
+                "expected exactly one line like {pattern:?}, found {}",
+                found.len()
+            )]);
+        }
+        found.remove(0)
+    }
+
     /// Panics with the transcript unless some line is exactly `line`.
     #[track_caller]
     pub fn expect_exact_line(&self, line: &str) -> &Self {

@@ -18,19 +18,6 @@ fn number(run: &Run, text: &str) -> u64 {
         .unwrap_or_else(|_| run.fail(&[format!("{text:?} is not a number")]))
 }
 
-/// The only line matching `pattern`, parsed into its holes.
-#[track_caller]
-fn the_line<'a>(run: &'a Run, pattern: &str) -> Vec<&'a str> {
-    let mut found = run.scan_lines(pattern);
-    if found.len() != 1 {
-        run.fail(&[format!(
-            "expected exactly one line like {pattern:?}, found {}",
-            found.len()
-        )]);
-    }
-    found.remove(0)
-}
-
 /// Index of the first line exactly equal to `line`.
 #[track_caller]
 fn index_of(run: &Run, line: &str) -> usize {
@@ -105,7 +92,7 @@ fn init_demo() {
         )]);
     }
     // hello ran as init's child.
-    let greeting = the_line(&run, "hello, world from pid {} (ppid {})");
+    let greeting = run.scan_one_line("hello, world from pid {} (ppid {})");
     if greeting[1] != "1" || greeting[0] == "1" {
         run.fail(&[format!(
             "hello ran as pid {} with parent {}, expected a child of pid 1",
@@ -138,7 +125,7 @@ fn init_runs_one_program_with_arguments() {
         "init: /bin/hello exited with status 0",
         "init exited with status 0",
     ]);
-    let greeting = the_line(&run, "hello, world from pid {} (ppid {})");
+    let greeting = run.scan_one_line("hello, world from pid {} (ppid {})");
     if greeting[1] != "1" {
         run.fail(&["hello's parent is not init (pid 1)".to_owned()]);
     }
@@ -329,7 +316,7 @@ fn sleep_children_wake_in_order_on_time() {
         }
     }
     run.expect_lines_in_order(&["sleep: wake order 1 2 3", "init exited with status 0"]);
-    let total = the_line(&run, "sleep: all children done after {} ms");
+    let total = run.scan_one_line("sleep: all children done after {} ms");
     match parse_thousandths(total[0]) {
         Some(t) if t >= 3_000_000 => {}
         _ => run.fail(&[format!(
@@ -393,8 +380,8 @@ fn exitcodes_decodes_every_status() {
 fn orphan_is_reparented_to_pid_1() {
     let run = boot("/bin/orphan", &[]);
     run.expect_init_status(0);
-    let parent = the_line(&run, "orphan: parent pid {} forked child {}");
-    let middle = the_line(&run, "orphan: child pid {} forked grandchild {}, exiting");
+    let parent = run.scan_one_line("orphan: parent pid {} forked child {}");
+    let middle = run.scan_one_line("orphan: child pid {} forked grandchild {}, exiting");
     let (p, c, g) = (
         number(&run, parent[0]),
         number(&run, parent[1]),
@@ -509,11 +496,8 @@ fn faults_kill_only_the_faulting_child() {
 fn chello_prints_its_lines() {
     let run = boot("/bin/chello", &["x", "y"]);
     run.expect_init_status(0);
-    let child = the_line(&run, "  child: pid {}, parent 1, exiting with 7");
-    let heap = the_line(
-        &run,
-        "the heap works: sum of 1000 squares = 332833500 (block at 0x{})",
-    );
+    let child = run.scan_one_line("  child: pid {}, parent 1, exiting with 7");
+    let heap = run.scan_one_line("the heap works: sum of 1000 squares = 332833500 (block at 0x{})");
     if !heap[0].bytes().all(|b| b.is_ascii_hexdigit()) {
         run.fail(&[format!(
             "the block address 0x{} is not hexadecimal",

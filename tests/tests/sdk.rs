@@ -11,7 +11,7 @@
 //! sysroot lock.
 
 use integration_tests::host::{lock_sysroot, run_bash, run_command, ScratchDir};
-use integration_tests::{repo_root, Boot, Run};
+use integration_tests::{repo_root, Boot};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -216,19 +216,6 @@ impl BootStep {
     }
 }
 
-/// The only line matching `pattern`, parsed.
-#[track_caller]
-fn the_line<'a>(run: &'a Run, pattern: &str) -> Vec<&'a str> {
-    let mut found = run.scan_lines(pattern);
-    if found.len() != 1 {
-        run.fail(&[format!(
-            "expected exactly one line like {pattern:?}, found {}",
-            found.len()
-        )]);
-    }
-    found.remove(0)
-}
-
 #[test]
 fn rust_program_from_the_readme() {
     let steps = readme_steps();
@@ -249,7 +236,7 @@ fn rust_program_from_the_readme() {
     let run = Boot::new().initrd(&image).init(&init, &[]).run();
     run.expect_init_status(0);
     // main forks; the child prints its pid and returns 7; the parent prints what waitpid gave.
-    let child = the_line(&run, "child {}")[0];
+    let child = run.scan_one_line("child {}")[0];
     match child.parse::<u32>() {
         Ok(pid) if pid > 1 => {}
         _ => run.fail(&[format!(

@@ -15,6 +15,7 @@ use core::time::Duration;
 
 use ulib::prelude::*;
 
+pub mod cases;
 pub mod fault;
 
 /// Starts `path` with arguments `argv` in a new child process (fork + execve).

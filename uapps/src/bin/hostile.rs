@@ -4,7 +4,8 @@
 //! Each case prints `PASS <case>` or `FAIL: <case>: <why>` and the program exits 0 only if every
 //! case it ran passed (2 for a usage error). `hostile all` runs every case in a forked child and
 //! ends with `hostile: <p> passed, <f> failed`. Like `ptest`, it is meant to be booted as pid 1
-//! (`init=/bin/hostile -- <case>`): after the case it collects every remaining child.
+//! (`init=/bin/hostile -- <case>`): after the case it collects every remaining child. The
+//! driver is `uapps::cases`, shared with `ptest`.
 //!
 //! Everything risky runs in forked children whose end the parent checks exactly (an exit code,
 //! or the signal the contract names for the fault). The kernel's own health is checked by the
@@ -40,6 +41,8 @@ use alloc::vec::Vec;
 use core::hint::black_box;
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use uapps::cases::{Case, Suite, Wording, spawn};
+use uapps::{bail, ensure};
 use ulib::errno::decode_result;
 use ulib::prelude::*;
 use ulib::raw::{self, nr};
@@ -48,22 +51,6 @@ ulib::entry!(main);
 
 /// Why a case did not pass.
 type Verdict = Result<(), String>;
-
-/// Fails the case with a formatted reason unless `cond` holds.
-macro_rules! ensure {
-    ($cond:expr, $($why:tt)+) => {
-        if !$cond {
-            return Err(format!($($why)+));
-        }
-    };
-}
-
-/// Fails the case with a formatted reason.
-macro_rules! bail {
-    ($($why:tt)+) => {
-        return Err(format!($($why)+))
-    };
-}
 
 // ---------------------------------------------------------------------------------------
 // The address-space layout (docs/memory.md, kernel/abi/src/layout.rs) and the kernel's limits
@@ -219,11 +206,6 @@ fn now_ns() -> u64 {
 // ---------------------------------------------------------------------------------------
 // Children
 
-/// Forks a child that runs `f` and exits with its result.
-fn spawn(f: impl FnOnce() -> i32) -> Result<Pid, String> {
-    uapps::run_in_child(f).map_err(|e| format!("fork failed: {}", e.name()))
-}
-
 /// Waits for `child`.
 fn reap(child: Pid) -> Result<WaitStatus, String> {
     waitpid(Some(child), WaitFlags::empty()).map_err(|e| format!("waitpid({child}): {}", e.name()))
@@ -289,182 +271,36 @@ fn pretouch_stack(bytes: usize) {
 // ---------------------------------------------------------------------------------------
 // The driver
 
-/// One attack.
-struct Case {
-    name: &'static str,
-    run: fn() -> Verdict,
-}
-
-const CASES: &[Case] = &[
-    Case {
-        name: "raw_fuzz",
-        run: fuzz::raw_fuzz,
+const SUITE: Suite<String> = Suite {
+    program: "hostile",
+    // raw_fuzz takes a seed (see `fuzz`).
+    usage: "<case> [seed] | all | list",
+    cases: &[
+        Case::new("raw_fuzz", fuzz::raw_fuzz),
+        Case::new("regs_preserved", regs::regs_preserved),
+        Case::new("bad_exec", exec::bad_exec),
+        Case::new("exec_paths", exec::exec_paths),
+        Case::new("brk_abuse", memory::brk_abuse),
+        Case::new("oom", memory::oom),
+        Case::new("stack_growth", stack::stack_growth),
+        Case::new("lazy_stack", stack::lazy_stack),
+        Case::new("wait_edge", edges::wait_edge),
+        Case::new("write_edge", edges::write_edge),
+        Case::new("clock_edge", edges::clock_edge),
+        Case::new("user_traps", traps::user_traps),
+        Case::new("fork_storm", storm::fork_storm),
+        Case::new("long_syscalls", latency::long_syscalls),
+    ],
+    wording: Wording {
+        driver: "driver",
+        fork_failed: "cannot fork",
+        wait_failed: "wait",
+        leftover: |status| format!("{status:?}"),
     },
-    Case {
-        name: "regs_preserved",
-        run: regs::regs_preserved,
-    },
-    Case {
-        name: "bad_exec",
-        run: exec::bad_exec,
-    },
-    Case {
-        name: "exec_paths",
-        run: exec::exec_paths,
-    },
-    Case {
-        name: "brk_abuse",
-        run: memory::brk_abuse,
-    },
-    Case {
-        name: "oom",
-        run: memory::oom,
-    },
-    Case {
-        name: "stack_growth",
-        run: stack::stack_growth,
-    },
-    Case {
-        name: "lazy_stack",
-        run: stack::lazy_stack,
-    },
-    Case {
-        name: "wait_edge",
-        run: edges::wait_edge,
-    },
-    Case {
-        name: "write_edge",
-        run: edges::write_edge,
-    },
-    Case {
-        name: "clock_edge",
-        run: edges::clock_edge,
-    },
-    Case {
-        name: "user_traps",
-        run: traps::user_traps,
-    },
-    Case {
-        name: "fork_storm",
-        run: storm::fork_storm,
-    },
-    Case {
-        name: "long_syscalls",
-        run: latency::long_syscalls,
-    },
-];
+};
 
 fn main() -> i32 {
-    let Some(which) = ulib::env::args().nth(1) else {
-        usage();
-        return 2;
-    };
-    match which {
-        "all" => run_all(),
-        "list" => {
-            for case in CASES {
-                println!("{}", case.name);
-            }
-            0
-        }
-        name => match CASES.iter().find(|c| c.name == name) {
-            Some(case) => run_single(case),
-            None => {
-                eprintln!("hostile: unknown case {name}");
-                usage();
-                2
-            }
-        },
-    }
-}
-
-fn usage() {
-    eprintln!("usage: hostile <case> [seed] | all | list");
-    let names: Vec<&str> = CASES.iter().map(|c| c.name).collect();
-    eprintln!("cases: {}", names.join(" "));
-}
-
-/// Runs one case in this process, collects every remaining child and prints the verdict.
-fn run_single(case: &Case) -> i32 {
-    let me = getpid();
-    let result = (case.run)();
-    if getpid() != me {
-        println!(
-            "FAIL: {}: child process {} returned into the driver",
-            case.name,
-            getpid()
-        );
-        exit(1);
-    }
-    let mut why = result.err();
-    uapps::reap_all(|status| {
-        if !matches!(status, WaitStatus::Exited(_, 0)) && why.is_none() {
-            why = Some(format!("leftover process {status:?}"));
-        }
-    });
-    match why {
-        None => {
-            println!("PASS {}", case.name);
-            0
-        }
-        Some(why) => {
-            println!("FAIL: {}: {why}", case.name);
-            1
-        }
-    }
-}
-
-/// Runs every case in a child of its own, then prints a summary.
-fn run_all() -> i32 {
-    let (mut passed, mut failed) = (0u32, 0u32);
-    for case in CASES {
-        let child = match fork() {
-            Ok(ForkResult::Child) => exit(run_single(case)),
-            Ok(ForkResult::Parent { child }) => child,
-            Err(e) => {
-                println!("FAIL: {}: cannot fork: {}", case.name, e.name());
-                failed += 1;
-                continue;
-            }
-        };
-        let mut ok = true;
-        loop {
-            match wait() {
-                Ok(WaitStatus::Exited(pid, code)) if pid == child => {
-                    ok &= code == 0;
-                    break;
-                }
-                Ok(status) if status.pid() == Some(child) => {
-                    println!("FAIL: {}: the test process {status}", case.name);
-                    ok = false;
-                    break;
-                }
-                Ok(WaitStatus::Exited(_, 0)) => {}
-                Ok(orphan) => {
-                    println!("FAIL: {}: orphan process {orphan:?}", case.name);
-                    ok = false;
-                }
-                Err(e) => {
-                    println!("FAIL: {}: wait: {}", case.name, e.name());
-                    ok = false;
-                    break;
-                }
-            }
-        }
-        if ok {
-            passed += 1;
-        } else {
-            failed += 1;
-        }
-    }
-    uapps::reap_all(|status| {
-        if !matches!(status, WaitStatus::Exited(_, 0)) {
-            println!("FAIL: all: orphan process {status:?}");
-            failed += 1;
-        }
-    });
-    println!("hostile: {passed} passed, {failed} failed");
-    i32::from(failed != 0)
+    SUITE.main()
 }
 
 // =======================================================================================
@@ -1799,117 +1635,69 @@ mod exec {
         let h = hello.as_ptr() as usize;
         let a = argv_ok.as_ptr() as usize;
         let e = envp_ok.as_ptr() as usize;
-        let cases: [(&str, usize, usize, usize, Errno); 24] = [
-            ("NULL path", 0, a, e, Errno::EFAULT),
-            ("path at 0x1", 1, a, e, Errno::EFAULT),
-            ("kernel path 0xC0000000", 0xC000_0000, a, e, Errno::EFAULT),
-            ("kernel path 0xFFFFFFFF", 0xFFFF_FFFF, a, e, Errno::EFAULT),
-            ("unmapped path", 0x7000_0000, a, e, Errno::EFAULT),
-            (
-                "unterminated path into an unmapped page",
-                unterminated,
-                a,
-                e,
-                Errno::EFAULT,
-            ),
-            (
-                "300-byte path",
-                long300.as_ptr() as usize,
-                a,
-                e,
-                Errno::ENAMETOOLONG,
-            ),
-            (
-                "256-byte path",
-                over256.as_ptr() as usize,
-                a,
-                e,
-                Errno::ENAMETOOLONG,
-            ),
-            (
-                "unterminated 300 bytes before an unmapped page",
-                long_to_edge,
-                a,
-                e,
-                Errno::ENAMETOOLONG,
-            ),
-            (
-                "255-byte path of a missing file",
-                max255.as_ptr() as usize,
-                a,
-                e,
-                Errno::ENOENT,
-            ),
-            ("directory /bin", bin.as_ptr() as usize, a, e, Errno::EACCES),
-            (
-                "missing file",
-                missing.as_ptr() as usize,
-                a,
-                e,
-                Errno::ENOENT,
-            ),
-            ("empty path", empty.as_ptr() as usize, a, e, Errno::ENOENT),
-            // The kernel takes paths as UTF-8 (EINVAL otherwise); POSIX would say ENOENT.
-            (
-                "path that is not UTF-8",
-                bad_utf8.as_ptr() as usize,
-                a,
-                e,
-                Errno::EINVAL,
-            ),
-            (
-                "argv with 33 entries",
-                h,
-                argv33.as_ptr() as usize,
-                e,
-                Errno::E2BIG,
-            ),
-            (
-                "envp with 33 entries",
-                h,
-                a,
-                envp33.as_ptr() as usize,
-                Errno::E2BIG,
-            ),
-            (
-                "argv strings over 4 KiB",
-                h,
-                argv_big.as_ptr() as usize,
-                e,
-                Errno::E2BIG,
-            ),
-            ("argv in the kernel", h, 0xC000_0000, e, Errno::EFAULT),
-            ("argv at 0xFFFFFFFC", h, 0xFFFF_FFFC, e, Errno::EFAULT),
-            (
-                "argv element in the kernel",
-                h,
-                argv_kernel_elem.as_ptr() as usize,
-                e,
-                Errno::EFAULT,
-            ),
-            (
-                "argv element unmapped",
-                h,
-                argv_unmapped_elem.as_ptr() as usize,
-                e,
-                Errno::EFAULT,
-            ),
-            (
-                "argv element at 0x1",
-                h,
-                argv_odd_elem.as_ptr() as usize,
-                e,
-                Errno::EFAULT,
-            ),
-            (
-                "argv without NULL into an unmapped page",
-                h,
-                argv_unterminated,
-                e,
-                Errno::EFAULT,
-            ),
-            ("envp in the kernel", h, a, 0xC000_0000, Errno::EFAULT),
-        ];
+        // Each case gets one argument wrong (the other two are `h`, `a`, `e`): (what, path,
+        // argv, envp, the errno it must fail with).
+        let bad_path = |what, path, want| (what, path, a, e, want);
+        let bad_argv = |what, argv, want| (what, h, argv, e, want);
+        let bad_envp = |what, envp, want| (what, h, a, envp, want);
+        let cases: [(&str, usize, usize, usize, Errno); 24] = {
+            use Errno::{E2BIG, EACCES, EFAULT, EINVAL, ENAMETOOLONG, ENOENT};
+            [
+                bad_path("NULL path", 0, EFAULT),
+                bad_path("path at 0x1", 1, EFAULT),
+                bad_path("kernel path 0xC0000000", 0xC000_0000, EFAULT),
+                bad_path("kernel path 0xFFFFFFFF", 0xFFFF_FFFF, EFAULT),
+                bad_path("unmapped path", 0x7000_0000, EFAULT),
+                bad_path(
+                    "unterminated path into an unmapped page",
+                    unterminated,
+                    EFAULT,
+                ),
+                bad_path("300-byte path", long300.as_ptr() as usize, ENAMETOOLONG),
+                bad_path("256-byte path", over256.as_ptr() as usize, ENAMETOOLONG),
+                bad_path(
+                    "unterminated 300 bytes before an unmapped page",
+                    long_to_edge,
+                    ENAMETOOLONG,
+                ),
+                bad_path(
+                    "255-byte path of a missing file",
+                    max255.as_ptr() as usize,
+                    ENOENT,
+                ),
+                bad_path("directory /bin", bin.as_ptr() as usize, EACCES),
+                bad_path("missing file", missing.as_ptr() as usize, ENOENT),
+                bad_path("empty path", empty.as_ptr() as usize, ENOENT),
+                // The kernel takes paths as UTF-8 (EINVAL otherwise); POSIX would say ENOENT.
+                bad_path("path that is not UTF-8", bad_utf8.as_ptr() as usize, EINVAL),
+                bad_argv("argv with 33 entries", argv33.as_ptr() as usize, E2BIG),
+                bad_envp("envp with 33 entries", envp33.as_ptr() as usize, E2BIG),
+                bad_argv("argv strings over 4 KiB", argv_big.as_ptr() as usize, E2BIG),
+                bad_argv("argv in the kernel", 0xC000_0000, EFAULT),
+                bad_argv("argv at 0xFFFFFFFC", 0xFFFF_FFFC, EFAULT),
+                bad_argv(
+                    "argv element in the kernel",
+                    argv_kernel_elem.as_ptr() as usize,
+                    EFAULT,
+                ),
+                bad_argv(
+                    "argv element unmapped",
+                    argv_unmapped_elem.as_ptr() as usize,
+                    EFAULT,
+                ),
+                bad_argv(
+                    "argv element at 0x1",
+                    argv_odd_elem.as_ptr() as usize,
+                    EFAULT,
+                ),
+                bad_argv(
+                    "argv without NULL into an unmapped page",
+                    argv_unterminated,
+                    EFAULT,
+                ),
+                bad_envp("envp in the kernel", 0xC000_0000, EFAULT),
+            ]
+        };
         let brk0 = current_break();
         for (what, path, argv, envp, want) in cases {
             if argv == argv_unterminated {
@@ -2387,7 +2175,9 @@ mod stack {
         // 6 MiB below the top: far below any frame this program ever had.
         let untouched = |k: usize| USER_END - (6 << 20) + (k << 16);
         let mut wrong = Vec::new();
-        let mut check = |what: &str, r: Verdict| {
+        // Runs `f` in a child that must exit 0, and says how that went.
+        let mut check = |what: &str, f: &dyn Fn() -> i32| {
+            let r = in_child(what, f);
             println!(
                 "lazy_stack: {what}: {}",
                 if r.is_ok() { "ok" } else { "refused" }
@@ -2396,42 +2186,30 @@ mod stack {
                 wrong.push(why);
             }
         };
-        check(
-            "clock_gettime into an untouched stack page",
-            in_child("clock_gettime into an untouched stack page", move || {
-                report(clock_raw(1, untouched(0)))
-            }),
-        );
-        check(
-            "waitpid storing into an untouched stack page",
-            in_child("waitpid storing into an untouched stack page", move || {
-                let child = match quick_child_pid() {
-                    Some(c) => c,
-                    None => return 1,
-                };
-                let r = waitpid_raw(child, untouched(1) + 2, 0);
-                if r.is_ok() && peek_u32(untouched(1) + 2) != 0 {
-                    return 2;
-                }
-                report(r)
-            }),
-        );
-        check(
-            "execve with argv in an untouched stack page",
-            in_child("execve with argv in an untouched stack page", move || {
-                // An untouched page reads as zeros: an empty argv.
-                let path = b"/bin/hello\0";
-                ERRNO_EXIT + execve_raw(path.as_ptr() as usize, untouched(2), 0) as i32
-            }),
-        );
+        check("clock_gettime into an untouched stack page", &|| {
+            report(clock_raw(1, untouched(0)))
+        });
+        check("waitpid storing into an untouched stack page", &|| {
+            let child = match quick_child_pid() {
+                Some(c) => c,
+                None => return 1,
+            };
+            let r = waitpid_raw(child, untouched(1) + 2, 0);
+            if r.is_ok() && peek_u32(untouched(1) + 2) != 0 {
+                return 2;
+            }
+            report(r)
+        });
+        check("execve with argv in an untouched stack page", &|| {
+            // An untouched page reads as zeros: an empty argv.
+            let path = b"/bin/hello\0";
+            ERRNO_EXIT + execve_raw(path.as_ptr() as usize, untouched(2), 0) as i32
+        });
         // Once the program has touched a page, the kernel takes it (this always worked).
-        check(
-            "clock_gettime into a touched stack page",
-            in_child("clock_gettime into a touched stack page", move || {
-                poke(untouched(3), &[0]);
-                report(clock_raw(1, untouched(3)))
-            }),
-        );
+        check("clock_gettime into a touched stack page", &|| {
+            poke(untouched(3), &[0]);
+            report(clock_raw(1, untouched(3)))
+        });
         ensure!(wrong.is_empty(), "{}", wrong.join("; "));
         Ok(())
     }

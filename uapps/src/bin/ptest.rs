@@ -12,6 +12,9 @@
 //! Besides the verdict, cases print informational lines that start with `<case>: `; see the
 //! case functions below and `docs/sdk.md`. Faulting code always runs in a forked child; the
 //! parent checks the child's status and then prints `<case>: parent still alive`.
+//!
+//! The driver (the command line, running the cases, collecting children, the verdicts) is
+//! `uapps::cases`, shared with `hostile`.
 
 #![no_std]
 #![no_main]
@@ -28,8 +31,9 @@ use core::hint::black_box;
 use core::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 use core::time::Duration;
 
+use uapps::cases::{Case, CaseError, Suite, Wording, spawn};
 use uapps::fault::{Fault, SURVIVED};
-use uapps::{Millis, TreeLabel};
+use uapps::{Millis, TreeLabel, bail, ensure};
 use ulib::prelude::*;
 
 ulib::entry!(main);
@@ -43,231 +47,86 @@ enum Failure {
     ReturnFromMain(i32),
 }
 
+impl From<String> for Failure {
+    fn from(why: String) -> Failure {
+        Failure::Msg(why)
+    }
+}
+
+impl CaseError for Failure {
+    fn reason(self) -> String {
+        match self {
+            Failure::Msg(why) => why,
+            Failure::ReturnFromMain(_) => {
+                String::from("the test process itself was asked to leave")
+            }
+        }
+    }
+
+    fn return_from_main(&self) -> Option<i32> {
+        match *self {
+            Failure::ReturnFromMain(code) => Some(code),
+            Failure::Msg(_) => None,
+        }
+    }
+}
+
 type Verdict = Result<(), Failure>;
 
-/// Fails the case with a formatted reason unless `cond` holds.
-macro_rules! ensure {
-    ($cond:expr, $($why:tt)+) => {
-        if !$cond {
-            return Err(Failure::Msg(format!($($why)+)));
-        }
-    };
-}
-
-/// Fails the case with a formatted reason.
-macro_rules! bail {
-    ($($why:tt)+) => {
-        return Err(Failure::Msg(format!($($why)+)))
-    };
-}
-
-/// One acceptance scenario.
-struct Case {
-    name: &'static str,
-    run: fn() -> Verdict,
-    /// Runs in the `ptest all` process itself rather than in a child (it inspects the
-    /// process's own identity).
-    in_process: bool,
-}
-
-const fn case(name: &'static str, run: fn() -> Verdict) -> Case {
-    Case {
-        name,
-        run,
-        in_process: false,
-    }
-}
-
-const CASES: &[Case] = &[
-    case("fork_returns", fork_returns),
-    case("getpid_unique", getpid_unique),
-    Case {
-        name: "first_program_ppid",
-        run: first_program_ppid,
-        in_process: true,
+const SUITE: Suite<Failure> = Suite {
+    program: "ptest",
+    usage: "<case> | all | list",
+    cases: &[
+        Case::new("fork_returns", fork_returns),
+        Case::new("getpid_unique", getpid_unique),
+        // Inspects the identity of the process it runs in.
+        Case::in_process("first_program_ppid", first_program_ppid),
+        Case::new("exit_codes", exit_codes),
+        Case::new("exit_is_final", exit_is_final),
+        Case::new("wait_echild", wait_echild),
+        Case::new("wait_exact_count", wait_exact_count),
+        Case::new("bss_zero", bss_zero),
+        Case::new("yield_basic", yield_basic),
+        Case::new("waitpid_specific", waitpid_specific),
+        Case::new("wnohang_poll", wnohang_poll),
+        Case::new("wait_blocks_then_wakes", wait_blocks_then_wakes),
+        Case::new("zombie_keeps_status", zombie_keeps_status),
+        Case::new("orphan_reparent", orphan_reparent),
+        Case::new("orphans_reaped_by_init", orphans_reaped_by_init),
+        Case::new("cow_globals", cow_globals),
+        Case::new("cow_stack_nested", cow_stack_nested),
+        Case::new("cow_heap_three", cow_heap_three),
+        Case::new("exit_wait_races", exit_wait_races),
+        Case::new("sleep_bounds", sleep_bounds),
+        Case::new("parallel_sleeps", parallel_sleeps),
+        Case::new("preemption", preemption),
+        Case::new("null_deref", null_deref),
+        Case::new("text_write", text_write),
+        Case::new("kernel_memory", kernel_memory),
+        Case::new("arith_traps", arith_traps),
+        Case::new("fault_isolation", fault_isolation),
+        Case::new("bad_pointers_efault", raw_probes::bad_pointers_efault),
+        Case::new("fork_until_full", fork_until_full),
+        Case::new("fork_tree", fork_tree),
+    ],
+    wording: Wording {
+        driver: "test driver",
+        fork_failed: "cannot fork the test process",
+        wait_failed: "wait for the test process failed",
+        leftover: |status| format!("{} {status}", status.pid().map_or(0, Pid::as_raw)),
     },
-    case("exit_codes", exit_codes),
-    case("exit_is_final", exit_is_final),
-    case("wait_echild", wait_echild),
-    case("wait_exact_count", wait_exact_count),
-    case("bss_zero", bss_zero),
-    case("yield_basic", yield_basic),
-    case("waitpid_specific", waitpid_specific),
-    case("wnohang_poll", wnohang_poll),
-    case("wait_blocks_then_wakes", wait_blocks_then_wakes),
-    case("zombie_keeps_status", zombie_keeps_status),
-    case("orphan_reparent", orphan_reparent),
-    case("orphans_reaped_by_init", orphans_reaped_by_init),
-    case("cow_globals", cow_globals),
-    case("cow_stack_nested", cow_stack_nested),
-    case("cow_heap_three", cow_heap_three),
-    case("exit_wait_races", exit_wait_races),
-    case("sleep_bounds", sleep_bounds),
-    case("parallel_sleeps", parallel_sleeps),
-    case("preemption", preemption),
-    case("null_deref", null_deref),
-    case("text_write", text_write),
-    case("kernel_memory", kernel_memory),
-    case("arith_traps", arith_traps),
-    case("fault_isolation", fault_isolation),
-    case("bad_pointers_efault", raw_probes::bad_pointers_efault),
-    case("fork_until_full", fork_until_full),
-    case("fork_tree", fork_tree),
-];
+};
 
 fn main() -> i32 {
-    let Some(which) = ulib::env::args().nth(1) else {
-        usage();
-        return 2;
-    };
-    match which {
-        "all" => run_all(),
-        "list" => {
-            for case in CASES {
-                println!("{}", case.name);
-            }
-            0
-        }
-        name => match CASES.iter().find(|c| c.name == name) {
-            Some(case) => run_single(case),
-            None => {
-                eprintln!("ptest: unknown case {name}");
-                usage();
-                2
-            }
-        },
-    }
-}
-
-fn usage() {
-    eprintln!("usage: ptest <case> | all | list");
-    let names: Vec<&str> = CASES.iter().map(|c| c.name).collect();
-    eprintln!("cases: {}", names.join(" "));
+    SUITE.main()
 }
 
 fn is_pid1() -> bool {
     getpid() == Pid::from_raw(1)
 }
 
-/// Runs one case in this process, collects every remaining child, and prints the verdict.
-/// Returns the status `main` should return.
-fn run_single(case: &Case) -> i32 {
-    let me = getpid();
-    let result = (case.run)();
-    if getpid() != me {
-        // A child of the case must leave through `exit` or `ReturnFromMain`, never by
-        // returning into the driver as if it were the test process.
-        if let Err(Failure::ReturnFromMain(code)) = result {
-            return code;
-        }
-        println!(
-            "FAIL: {}: child process {} returned into the test driver",
-            case.name,
-            getpid()
-        );
-        exit(1);
-    }
-    let mut why = match result {
-        Ok(()) => None,
-        Err(Failure::Msg(why)) => Some(why),
-        Err(Failure::ReturnFromMain(_)) => {
-            Some(String::from("the test process itself was asked to leave"))
-        }
-    };
-    // pid 1's duty, and good hygiene otherwise: nothing may be left behind.
-    uapps::reap_all(|status| {
-        if !matches!(status, WaitStatus::Exited(_, 0)) && why.is_none() {
-            why = Some(format!(
-                "leftover process {} {status}",
-                status.pid().map_or(0, Pid::as_raw)
-            ));
-        }
-    });
-    match why {
-        None => {
-            println!("PASS {}", case.name);
-            0
-        }
-        Some(why) => {
-            println!("FAIL: {}: {why}", case.name);
-            1
-        }
-    }
-}
-
-/// Runs every case, each in a fresh child (except in-process ones), and prints a summary.
-fn run_all() -> i32 {
-    let (mut passed, mut failed) = (0u32, 0u32);
-    for case in CASES {
-        let ok = if case.in_process {
-            run_single(case) == 0
-        } else {
-            let child = match fork() {
-                Ok(ForkResult::Child) => return run_single(case),
-                Ok(ForkResult::Parent { child }) => child,
-                Err(e) => {
-                    println!(
-                        "FAIL: {}: cannot fork the test process: {}",
-                        case.name,
-                        e.name()
-                    );
-                    failed += 1;
-                    continue;
-                }
-            };
-            run_to_end(case.name, child)
-        };
-        if ok {
-            passed += 1;
-        } else {
-            failed += 1;
-        }
-    }
-    // Stragglers (orphans handed to us if we are pid 1) must have ended well too.
-    uapps::reap_all(|status| {
-        if !matches!(status, WaitStatus::Exited(_, 0)) {
-            println!("FAIL: all: orphan process {status:?}");
-            failed += 1;
-        }
-    });
-    println!("ptest: {passed} passed, {failed} failed");
-    if failed == 0 { 0 } else { 1 }
-}
-
-/// Waits for the test process `child` of case `name`, collecting orphans meanwhile; whether
-/// the case passed.
-fn run_to_end(name: &str, child: Pid) -> bool {
-    let mut ok = true;
-    loop {
-        match wait() {
-            Ok(WaitStatus::Exited(pid, code)) if pid == child => return ok && code == 0,
-            Ok(status) if status.pid() == Some(child) => {
-                println!("FAIL: {name}: the test process {status}");
-                return false;
-            }
-            Ok(WaitStatus::Exited(_, 0)) => {}
-            Ok(orphan) => {
-                println!("FAIL: {name}: orphan process {orphan:?}");
-                ok = false;
-            }
-            Err(e) => {
-                println!(
-                    "FAIL: {name}: wait for the test process failed: {}",
-                    e.name()
-                );
-                return false;
-            }
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Helpers
-
-/// Forks a child running `f`, which returns the child's exit status.
-fn spawn(f: impl FnOnce() -> i32) -> Result<Pid, Failure> {
-    uapps::run_in_child(f).map_err(|e| Failure::Msg(format!("fork failed: {}", e.name())))
-}
 
 /// Waits for `child` and requires it to have exited with `code`.
 fn expect_exit(child: Pid, code: i32, what: &str) -> Verdict {
@@ -1281,11 +1140,11 @@ fn fork_tree() -> Verdict {
 /// The cases that must reach the kernel exactly as written: bad pointers, single raw calls.
 #[allow(unsafe_code)]
 mod raw_probes {
-    use alloc::format;
-    use alloc::string::String;
     use alloc::vec;
 
-    use super::{Failure, Verdict};
+    use super::Verdict;
+    use uapps::cases::spawn;
+    use uapps::ensure;
     use ulib::errno::{Errno, decode_result};
     use ulib::prelude::*;
     use ulib::raw;
@@ -1341,50 +1200,43 @@ mod raw_probes {
             ("user stack top into the kernel", 0xBFFF_FFF8, 16),
         ] {
             let r = write_from(addr, len);
-            if r != Err(Errno::EFAULT) {
-                return Err(Failure::Msg(format!(
-                    "write from {what}: {r:?}, expected EFAULT"
-                )));
-            }
+            ensure!(
+                r == Err(Errno::EFAULT),
+                "write from {what}: {r:?}, expected EFAULT"
+            );
         }
         let line = b"bad_pointers_efault: a valid write still works\n";
         let r = write_from(line.as_ptr() as usize, line.len());
-        if r != Ok(line.len()) {
-            return Err(Failure::Msg(format!("a valid write gave {r:?}")));
-        }
+        ensure!(r == Ok(line.len()), "a valid write gave {r:?}");
 
-        let child = super::spawn(|| 5)?;
+        let child = spawn(|| 5)?;
         for (what, addr) in bad_status_addresses() {
             // SAFETY: none of these addresses is writable memory of this process, so a
             // correct kernel writes nothing; were it to store 4 bytes there anyway, no live
             // Rust reference covers kernel memory, `.rodata` or code.
             let r = decode_result(unsafe { raw::sys_waitpid(child.as_raw(), addr, 0) });
-            if r != Err(Errno::EFAULT) {
-                return Err(Failure::Msg(format!(
-                    "waitpid with the status in {what}: {r:?}, expected EFAULT"
-                )));
-            }
+            ensure!(
+                r == Err(Errno::EFAULT),
+                "waitpid with the status in {what}: {r:?}, expected EFAULT"
+            );
         }
         // SAFETY: as above, the kernel half is never writable memory of this process.
         let r = decode_result(unsafe { raw::sys_wait(0xC000_0000) });
-        if r != Err(Errno::EFAULT) {
-            return Err(Failure::Msg(format!(
-                "wait with the status in the kernel: {r:?}"
-            )));
-        }
-        if READ_ONLY != [0x5EED_0001, 0x5EED_0002, 0x5EED_0003, 0x5EED_0004] {
-            return Err(Failure::Msg(format!(
-                "read-only data changed: {READ_ONLY:x?}"
-            )));
-        }
+        ensure!(
+            r == Err(Errno::EFAULT),
+            "wait with the status in the kernel: {r:?}"
+        );
+        ensure!(
+            READ_ONLY == [0x5EED_0001, 0x5EED_0002, 0x5EED_0003, 0x5EED_0004],
+            "read-only data changed: {READ_ONLY:x?}"
+        );
         // The failed calls changed nothing: the child is still there to collect, and a NULL
         // status pointer is legal.
         let r = waitpid_null_status(child.as_raw(), 0);
-        if r != Ok(child.as_raw() as usize) {
-            return Err(Failure::Msg(format!(
-                "waitpid(child, NULL) after the EFAULTs gave {r:?}, expected {child}"
-            )));
-        }
+        ensure!(
+            r == Ok(child.as_raw() as usize),
+            "waitpid(child, NULL) after the EFAULTs gave {r:?}, expected {child}"
+        );
 
         // A status straddling two pages at an odd address: both pages were touched before
         // the fork, so they are copy-on-write when the kernel stores into them.
@@ -1392,33 +1244,30 @@ mod raw_probes {
         let start = buf.as_ptr() as usize;
         let boundary = (start + 4096) & !4095;
         let offset = boundary - 2 - start;
-        let child = super::spawn(|| 0x17)?;
+        let child = spawn(|| 0x17)?;
         let addr = buf[offset..offset + 4].as_mut_ptr() as usize;
         // SAFETY: `addr..addr + 4` lies inside `buf`, which this function owns exclusively
         // and does not read until the call returns.
         let r = decode_result(unsafe { raw::sys_waitpid(child.as_raw(), addr, 0) });
-        if r != Ok(child.as_raw() as usize) {
-            return Err(Failure::Msg(format!(
-                "waitpid with a status straddling two pages: {r:?}, expected {child}"
-            )));
-        }
+        ensure!(
+            r == Ok(child.as_raw() as usize),
+            "waitpid with a status straddling two pages: {r:?}, expected {child}"
+        );
         let raw_status = i32::from_le_bytes([
             buf[offset],
             buf[offset + 1],
             buf[offset + 2],
             buf[offset + 3],
         ]);
-        if raw_status != 0x17 << 8 {
-            return Err(Failure::Msg(format!(
-                "status stored across a page boundary reads {raw_status:#x}, expected {:#x}",
-                0x17 << 8
-            )));
-        }
-        if buf[offset - 1] != 0xAA || buf[offset + 4] != 0xAA {
-            return Err(Failure::Msg(String::from(
-                "waitpid wrote outside the 4 status bytes",
-            )));
-        }
+        ensure!(
+            raw_status == 0x17 << 8,
+            "status stored across a page boundary reads {raw_status:#x}, expected {:#x}",
+            0x17 << 8
+        );
+        ensure!(
+            buf[offset - 1] == 0xAA && buf[offset + 4] == 0xAA,
+            "waitpid wrote outside the 4 status bytes"
+        );
         println!("bad_pointers_efault: caller still alive");
         Ok(())
     }
