@@ -117,6 +117,12 @@ fn load_initrd(boot: &multiboot::BootInfo) {
     let Some(module) = boot.modules.first() else {
         panic!("no initrd: boot with `-initrd build/initrd.cpio` (see README)");
     };
+    if module.end as u64 > mm::DIRECT_MAP_SIZE || module.end < module.start {
+        panic!(
+            "the initrd lies at {:#x}..{:#x}, outside the first GiB the kernel maps",
+            module.start, module.end
+        );
+    }
     let len = (module.end - module.start) as usize;
     // SAFETY: the module's frames were excluded from the frame allocator, so
     // its bytes stay untouched for the kernel's whole life.

@@ -69,12 +69,21 @@ pub struct BootInfo {
     pub modules: Vec<Module>,
 }
 
+/// Panics unless `phys..phys + len` lies in the direct map (the first GiB):
+/// a loader could put boot data anywhere, and the kernel reads it there.
+fn require_mapped(what: &str, phys: u32, len: u32) {
+    if phys as u64 + len as u64 > crate::mm::DIRECT_MAP_SIZE {
+        panic!("the Multiboot {what} lies at {phys:#x}, outside the first GiB the kernel maps");
+    }
+}
+
 /// Reads the C string at physical address `phys`.
 ///
 /// # Safety
 /// `phys` must point at a NUL-terminated string inside the direct map.
 unsafe fn read_c_string(phys: u32) -> String {
     let mut text = String::new();
+    require_mapped("string", phys, 4096);
     let mut p = phys_to_virt(phys) as *const u8;
     // SAFETY: the loader guarantees a terminating NUL; we stop at 4 KiB anyway.
     unsafe {
@@ -95,6 +104,11 @@ pub unsafe fn parse(info_phys: u32) -> BootInfo {
     // SAFETY: guaranteed by the caller; all addresses are below 1 GiB and
     // therefore inside the direct map.
     unsafe {
+        require_mapped(
+            "information",
+            info_phys,
+            core::mem::size_of::<RawInfo>() as u32,
+        );
         let info = &*(phys_to_virt(info_phys) as *const RawInfo);
         let cmdline = if info.flags & FLAG_CMDLINE != 0 {
             read_c_string(info.cmdline)
@@ -103,6 +117,7 @@ pub unsafe fn parse(info_phys: u32) -> BootInfo {
         };
         let mut memory = Vec::new();
         if info.flags & FLAG_MEMORY_MAP != 0 {
+            require_mapped("memory map", info.mmap_addr, info.mmap_length);
             let mut offset = 0;
             while offset + 24 <= info.mmap_length {
                 let entry = phys_to_virt(info.mmap_addr + offset) as *const u32;
@@ -126,6 +141,7 @@ pub unsafe fn parse(info_phys: u32) -> BootInfo {
         }
         let mut modules = Vec::new();
         if info.flags & FLAG_MODULES != 0 {
+            require_mapped("module list", info.mods_addr, info.mods_count * 16);
             let list = phys_to_virt(info.mods_addr) as *const RawModule;
             for i in 0..info.mods_count as usize {
                 let m = &*list.add(i);

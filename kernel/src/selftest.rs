@@ -67,16 +67,16 @@ fn frames_allocate_all() -> Outcome {
     taken.sort_unstable();
     taken.dedup();
     ensure!(taken.len() == before, "a frame was handed out twice");
-    let kernel_end = crate::mm::virt_to_phys(crate::arch::x86::boot::boot_stack_top());
     ensure!(
         taken.iter().all(|&f| f >= 0x10_0000),
         "a frame below 1 MiB was handed out"
     );
+    let (image_start, image_end) = frames::kernel_image();
     ensure!(
-        !taken.iter().any(|&f| f < kernel_end
-            && f >= 0x10_0000
-            && f < crate::mm::virt_to_phys(kernel_end as usize + 0xC000_0000)),
-        "a frame inside the kernel image was handed out"
+        !taken
+            .iter()
+            .any(|&f| f + 4096 > image_start && f < image_end),
+        "a frame inside the kernel image ({image_start:#x}..{image_end:#x}) was handed out"
     );
     for &frame in &taken {
         frames::release(frame);

@@ -6,6 +6,7 @@
 use integration_tests::host::{clean_command, run_command, ScratchDir};
 use integration_tests::{build_dir, Boot, Run};
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -40,6 +41,8 @@ fn gnu_cpio_image_boots() {
     let root = scratch.join("root");
     fs::create_dir_all(root.join("bin")).unwrap();
     fs::write(root.join("bin/hello"), built_program("hello")).unwrap();
+    // An executable, as `cp build/bin/hello` would leave it: exec needs the x bit.
+    fs::set_permissions(root.join("bin/hello"), fs::Permissions::from_mode(0o755)).unwrap();
     let image = scratch.join("gnu.cpio");
     let mut cmd = clean_command("sh");
     cmd.arg("-c")
@@ -194,4 +197,32 @@ fn non_elf_init_panics() {
         .timeout(FAIL_FAST)
         .run();
     run.expect_kernel_panic(&["cannot start init /bin/bad", "ENOEXEC"]);
+}
+
+/// A valid program without an execute bit (`0644`, as a hand-made archive may hold) is EACCES,
+/// like on any Unix: exec checks the mode, not only the contents.
+#[test]
+fn program_without_execute_bit_gives_eacces() {
+    let scratch = ScratchDir::new("no-x-bit");
+    let mut writer = initrd::cpio::Writer::new();
+    writer
+        .add_file("/bin/init", 0o755, &built_program("init"))
+        .unwrap();
+    writer
+        .add_file("/bin/plain", 0o644, &built_program("hello"))
+        .unwrap();
+    let image = scratch.join("nox.cpio");
+    fs::write(&image, writer.finish()).unwrap();
+    let run = Boot::new()
+        .initrd(&image)
+        .init("/bin/init", &["/bin/plain"])
+        .run();
+    run.expect_init_status(127);
+    run.expect_lines_in_order(&[
+        "init: starting /bin/plain",
+        "/bin/plain: execve failed: EACCES",
+        "init: /bin/plain exited with status 127",
+    ]);
+    run.expect_no_line("hello, world");
+    run.expect_all_frames_returned();
 }

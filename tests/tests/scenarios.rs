@@ -164,6 +164,12 @@ fn preemption() {
     took_at_least(&run, 1);
 }
 
+#[test]
+fn sleep_under_load() {
+    let run = scenario("sleep_under_load");
+    took_at_least(&run, 3);
+}
+
 // Robustness
 
 #[test]

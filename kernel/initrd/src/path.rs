@@ -58,36 +58,23 @@ pub fn lookup<'a>(archive: &Archive<'a>, path: &str) -> Result<Entry<'a>, Lookup
         return Err(LookupError::NotFound);
     }
     let mut components: Vec<&str> = Vec::new();
-    let mut prefix = alloc::string::String::new();
-    for component in path.split('/') {
+    for component in path.split('/').filter(|c| !c.is_empty()) {
+        // Whatever we walk through, `..` and `.` included, must be a directory.
+        match kind_of(archive, &components.join("/")) {
+            Kind::Directory => {}
+            Kind::File(_) => return Err(LookupError::NotDirectory),
+            Kind::Missing => return Err(LookupError::NotFound),
+        }
         match component {
-            "" | "." => continue,
+            "." => {}
             ".." => {
                 components.pop();
-                continue;
             }
-            name => {
-                // Everything walked so far must be a directory.
-                prefix.clear();
-                for (i, c) in components.iter().enumerate() {
-                    if i > 0 {
-                        prefix.push('/');
-                    }
-                    prefix.push_str(c);
-                }
-                match kind_of(archive, &prefix) {
-                    Kind::Directory => {}
-                    Kind::File(_) => return Err(LookupError::NotDirectory),
-                    Kind::Missing => return Err(LookupError::NotFound),
-                }
-                components.push(name);
-            }
+            name => components.push(name),
         }
     }
-    let full = components.join("/");
-    let wants_directory = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
-    match kind_of(archive, &full) {
-        Kind::File(_) if wants_directory => Err(LookupError::NotDirectory),
+    match kind_of(archive, &components.join("/")) {
+        Kind::File(_) if path.ends_with('/') => Err(LookupError::NotDirectory),
         Kind::File(entry) => Ok(entry),
         Kind::Directory => Err(LookupError::IsDirectory),
         Kind::Missing => Err(LookupError::NotFound),
@@ -171,6 +158,19 @@ mod tests {
         assert_eq!(lookup(&a, "/bin/nope").err(), Some(LookupError::NotFound));
         assert_eq!(lookup(&a, "/nope/hello").err(), Some(LookupError::NotFound));
         assert_eq!(lookup(&a, "/bi").err(), Some(LookupError::NotFound));
+        // `..` only climbs out of directories that exist.
+        assert_eq!(
+            lookup(&a, "/bin/hello/../hello").err(),
+            Some(LookupError::NotDirectory)
+        );
+        assert_eq!(
+            lookup(&a, "/bin/hello/..").err(),
+            Some(LookupError::NotDirectory)
+        );
+        assert_eq!(
+            lookup(&a, "/nope/../bin/hello").err(),
+            Some(LookupError::NotFound)
+        );
     }
 
     #[test]

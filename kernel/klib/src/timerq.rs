@@ -1,4 +1,6 @@
-//! The sleep queue: sleepers ordered by the tick at which they wake.
+//! The sleep queue: sleepers ordered by the deadline at which they wake
+//! (the kernel uses nanoseconds on its monotonic clock; the queue only
+//! compares numbers).
 //!
 //! Ties wake in the order they went to sleep, so two processes sleeping the
 //! same time wake first-come, first-served.
@@ -19,7 +21,7 @@ impl TimerQueue {
         Self::default()
     }
 
-    /// Puts `pid` to sleep until the tick counter reaches `deadline`.
+    /// Puts `pid` to sleep until the clock reaches `deadline`.
     pub fn insert(&mut self, deadline: u64, pid: i32) {
         self.sequence += 1;
         self.heap.push(Reverse((deadline, self.sequence, pid)));
@@ -33,16 +35,6 @@ impl TimerQueue {
             }
             _ => None,
         }
-    }
-
-    /// Forgets every entry for `pid` (the process went away while asleep).
-    pub fn remove(&mut self, pid: i32) {
-        self.heap.retain(|Reverse((_, _, p))| *p != pid);
-    }
-
-    /// The earliest deadline, if anyone sleeps.
-    pub fn next_deadline(&self) -> Option<u64> {
-        self.heap.peek().map(|Reverse((deadline, _, _))| *deadline)
     }
 
     /// Number of sleepers.
@@ -81,16 +73,5 @@ mod tests {
             woken.push(pid);
         }
         assert_eq!(woken, vec![1, 4, 2, 3]);
-    }
-
-    #[test]
-    fn remove_forgets_a_sleeper() {
-        let mut q = TimerQueue::new();
-        q.insert(5, 7);
-        q.insert(6, 8);
-        q.remove(7);
-        assert_eq!(q.len(), 1);
-        assert_eq!(q.next_deadline(), Some(6));
-        assert_eq!(q.pop_expired(10), Some(8));
     }
 }

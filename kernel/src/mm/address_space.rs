@@ -160,6 +160,18 @@ impl AddressSpace {
     /// read-only and shared (writable ones are marked COPY_ON_WRITE in both
     /// spaces); page tables are copied, frames are not.
     pub fn fork(&mut self) -> Result<AddressSpace, Errno> {
+        let result = self.share_into_child();
+        if self.is_active() {
+            // Entries of ours went from writable to copy-on-write (even when
+            // the fork failed half-way): reloading CR3 drops every stale
+            // writable translation at once.
+            // SAFETY: reloading the current directory changes no mapping.
+            unsafe { cpu::write_cr3(self.directory) };
+        }
+        result
+    }
+
+    fn share_into_child(&mut self) -> Result<AddressSpace, Errno> {
         let mut child = AddressSpace::new()?;
         for slot in 0..KERNEL_FIRST_SLOT {
             let pde = self.directory()[slot];
@@ -187,11 +199,6 @@ impl AddressSpace {
                 *child_entry = *parent_entry;
                 frames::retain(parent_entry.address());
             }
-        }
-        if self.is_active() {
-            // Reloading CR3 drops every stale writable translation at once.
-            // SAFETY: reloading the current directory changes no mapping.
-            unsafe { cpu::write_cr3(self.directory) };
         }
         Ok(child)
     }

@@ -27,9 +27,7 @@ pub struct MemorySummary {
 /// Builds the frame table: usable RAM from 1 MiB up to the end of the direct
 /// map, minus the kernel image and the boot modules.
 pub fn init(boot: &BootInfo) -> MemorySummary {
-    // Linker-script symbols: only their addresses are used.
-    let kernel_start = super::virt_to_phys(&raw const __kernel_start as usize);
-    let kernel_end = super::virt_to_phys(&raw const __kernel_end as usize);
+    let (kernel_start, kernel_end) = kernel_image();
     let top = boot
         .memory
         .iter()
@@ -67,6 +65,15 @@ pub fn init(boot: &BootInfo) -> MemorySummary {
         total_bytes,
         free_frames,
     }
+}
+
+/// The physical range of the kernel image (text through bss, heap included).
+pub fn kernel_image() -> (u32, u32) {
+    // Linker-script symbols: only their addresses are used.
+    (
+        super::virt_to_phys(&raw const __kernel_start as usize),
+        super::virt_to_phys(&raw const __kernel_end as usize),
+    )
 }
 
 fn with_table<R>(f: impl FnOnce(&mut FrameTable) -> R) -> R {

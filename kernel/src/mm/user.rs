@@ -8,7 +8,6 @@
 //! written. Bytes are then copied through the direct map, so the kernel
 //! never takes a page fault on a user address.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use abi::errno::Errno;
@@ -152,37 +151,37 @@ pub fn read_u32(space: &mut AddressSpace, addr: UserAddr) -> Result<u32, Errno> 
     Ok(u32::from_le_bytes(bytes))
 }
 
-/// Reads a NUL-terminated string of at most `max_len` bytes (without the
-/// NUL). Longer strings are `too_long`; invalid UTF-8 is EINVAL.
+/// Reads a NUL-terminated byte string of at most `max_len` bytes (without
+/// the NUL); longer strings are `too_long`.
 pub fn read_c_string(
     space: &mut AddressSpace,
     addr: UserAddr,
     max_len: usize,
     too_long: Errno,
-) -> Result<String, Errno> {
+) -> Result<Vec<u8>, Errno> {
     let mut bytes = Vec::new();
     loop {
         let mut byte = [0u8; 1];
         copy_from_user(space, addr.offset(bytes.len())?, &mut byte)?;
         if byte[0] == 0 {
-            break;
+            return Ok(bytes);
         }
         if bytes.len() == max_len {
             return Err(too_long);
         }
         bytes.push(byte[0]);
     }
-    String::from_utf8(bytes).map_err(|_| Errno::EINVAL)
 }
 
 /// Reads a NULL-terminated array of string pointers (argv, envp). NULL
-/// itself means an empty array.
+/// itself means an empty array. The strings are bytes: Unix arguments need
+/// not be UTF-8.
 pub fn read_string_array(
     space: &mut AddressSpace,
     addr: UserAddr,
     max_count: usize,
     byte_budget: &mut usize,
-) -> Result<Vec<String>, Errno> {
+) -> Result<Vec<Vec<u8>>, Errno> {
     let mut strings = Vec::new();
     if addr.is_null() {
         return Ok(strings);

@@ -8,7 +8,6 @@
 
 #![deny(unsafe_code)]
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use abi::errno::Errno;
@@ -49,13 +48,17 @@ pub struct Image {
 }
 
 /// Loads the initrd file at `path` with the given arguments and environment.
-pub fn load(path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno> {
+pub fn load<S: AsRef<[u8]>>(path: &str, argv: &[S], envp: &[S]) -> Result<Image, Errno> {
     let archive = initrd().ok_or(Errno::ENOENT)?;
     let entry = initrd::path::lookup(archive, path).map_err(|e| match e {
         LookupError::NotFound => Errno::ENOENT,
         LookupError::NotDirectory => Errno::ENOTDIR,
         LookupError::IsDirectory => Errno::EACCES,
     })?;
+    // Only a regular file with an execute bit may run (POSIX: EACCES).
+    if !entry.is_file() || entry.permissions() & 0o111 == 0 {
+        return Err(Errno::EACCES);
+    }
     let range = UserRange {
         start: USER_IMAGE_START,
         end: USER_IMAGE_END,
@@ -101,24 +104,28 @@ pub fn load(path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno
 }
 
 /// Maps the initial stack and lays out argc, argv and envp on it.
-fn build_stack(space: &mut AddressSpace, argv: &[String], envp: &[String]) -> Result<u32, Errno> {
+fn build_stack<S: AsRef<[u8]>>(
+    space: &mut AddressSpace,
+    argv: &[S],
+    envp: &[S],
+) -> Result<u32, Errno> {
     for i in 1..=INITIAL_STACK_PAGES {
         space.map_zeroed(USER_STACK_TOP - i * PAGE_SIZE, Access::ReadWrite)?;
     }
     let mut sp = USER_STACK_TOP;
-    let mut push_string = |space: &mut AddressSpace, s: &str| -> Result<u32, Errno> {
+    let mut push_string = |space: &mut AddressSpace, s: &[u8]| -> Result<u32, Errno> {
         sp -= s.len() as u32 + 1;
-        user::copy_to_user(space, UserAddr::new(sp as usize), s.as_bytes())?;
+        user::copy_to_user(space, UserAddr::new(sp as usize), s)?;
         user::copy_to_user(space, UserAddr::new(sp as usize + s.len()), &[0])?;
         Ok(sp)
     };
     let mut argv_ptrs = Vec::with_capacity(argv.len());
     for a in argv {
-        argv_ptrs.push(push_string(space, a)?);
+        argv_ptrs.push(push_string(space, a.as_ref())?);
     }
     let mut envp_ptrs = Vec::with_capacity(envp.len());
     for e in envp {
-        envp_ptrs.push(push_string(space, e)?);
+        envp_ptrs.push(push_string(space, e.as_ref())?);
     }
     let mut words: Vec<u32> = Vec::new();
     words.push(argv.len() as u32);
@@ -130,7 +137,7 @@ fn build_stack(space: &mut AddressSpace, argv: &[String], envp: &[String]) -> Re
         - (argv
             .iter()
             .chain(envp)
-            .map(|s| s.len() as u32 + 1)
+            .map(|s| s.as_ref().len() as u32 + 1)
             .sum::<u32>());
     let sp = (strings_bottom - words.len() as u32 * 4) & !0xf;
     let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();

@@ -21,7 +21,7 @@ use abi::errno::Errno;
 use abi::signal::Signal;
 use abi::wait;
 
-use crate::arch::x86::{context, cpu, gdt, TrapFrame};
+use crate::arch::x86::{context, cpu, gdt, paging, TrapFrame};
 use crate::mm::{user, AddressSpace, UserAddr};
 use crate::time;
 
@@ -38,9 +38,9 @@ pub fn init() {
 
 /// Starts the first program as pid 1.
 pub fn spawn_init(path: &str, args: &[&str]) -> Result<(), Errno> {
-    let mut argv = alloc::vec![String::from(path)];
-    argv.extend(args.iter().map(|a| String::from(*a)));
-    let image = loader::load(path, &argv, &[])?;
+    let mut argv = alloc::vec![path];
+    argv.extend_from_slice(args);
+    let image = loader::load(path, &argv, &[] as &[&str])?;
     with_table(|t| t.insert_new(INIT_PID, IDLE_PID, name_of(path), image))?;
     Ok(())
 }
@@ -56,9 +56,9 @@ pub fn schedule() {
     let switch = with_table(|t| t.pick_next());
     if let Some(s) = switch {
         gdt::set_kernel_stack(s.kernel_stack_top);
-        if cpu::read_cr3() != s.directory {
+        if paging::active() != s.directory {
             // SAFETY: every directory maps the kernel half identically.
-            unsafe { cpu::write_cr3(s.directory) };
+            unsafe { paging::activate(s.directory) };
         }
         // SAFETY: `save` points into the current process's boxed record,
         // which outlives the switch (a zombie is reaped only after it has
@@ -190,6 +190,8 @@ pub fn exec(
         let space = t.current_mut().space.as_mut().expect("user process");
         let path =
             user::read_c_string(space, path, abi::limits::MAX_PATH_LEN, Errno::ENAMETOOLONG)?;
+        // Every name in the initrd is UTF-8, so any other path names nothing.
+        let path = String::from_utf8(path).map_err(|_| Errno::ENOENT)?;
         let mut budget = abi::limits::MAX_ARG_BYTES;
         let argv = user::read_string_array(space, argv, abi::limits::MAX_ARGS, &mut budget)?;
         let envp = user::read_string_array(space, envp, abi::limits::MAX_ARGS, &mut budget)?;
@@ -206,7 +208,7 @@ pub fn exec(
         me.space.replace(image.space)
     });
     // SAFETY: the new directory maps the kernel half like every other.
-    unsafe { cpu::write_cr3(directory) };
+    unsafe { paging::activate(directory) };
     drop(old);
     log::debug!("exec: pid {} now runs {}", current_pid(), path);
     Ok(())

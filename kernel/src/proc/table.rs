@@ -180,7 +180,7 @@ impl Table {
         if let Some(p) = self.procs.get_mut(&pid) {
             if p.state == from {
                 p.state = State::Ready;
-                self.run_queue.push_back(pid);
+                self.run_queue.push_front(pid);
             }
         }
     }
@@ -246,7 +246,7 @@ impl Table {
             parent.brk,
         );
         let mut child_frame = *frame;
-        child_frame.eax = 0;
+        child_frame.set_return_value(0); // fork returns 0 in the child
         self.insert(pid, ppid, name, space, heap_start, brk, &child_frame)?;
         Ok(pid)
     }
@@ -293,14 +293,24 @@ impl Table {
         self.current != IDLE_PID && now >= self.slice_end
     }
 
-    /// Wakes every sleeper whose deadline (ns) has come; true if any woke.
+    /// Wakes every sleeper whose deadline (ns) has come and puts it at the
+    /// *front* of the run queue (in deadline order), so that the preemption
+    /// that follows runs it at once instead of after every ready process.
+    /// True if any woke.
     pub fn wake_sleepers(&mut self, now: u64) -> bool {
-        let mut woke = false;
+        let mut woken = alloc::vec::Vec::new();
         while let Some(pid) = self.sleepers.pop_expired(now) {
-            self.wake(pid, State::Sleeping);
-            woke = true;
+            if let Some(p) = self.procs.get_mut(&pid) {
+                if p.state == State::Sleeping {
+                    p.state = State::Ready;
+                    woken.push(pid);
+                }
+            }
         }
-        woke
+        for &pid in woken.iter().rev() {
+            self.run_queue.push_front(pid);
+        }
+        !woken.is_empty()
     }
 
     pub fn sleep_current(&mut self, deadline: u64) {
@@ -316,7 +326,7 @@ impl Table {
         let kernel_directory = virt_to_phys(kernel_page_directory() as usize);
         // SAFETY: the kernel directory maps the kernel half; we must leave
         // the address space before freeing it.
-        unsafe { crate::arch::x86::cpu::write_cr3(kernel_directory) };
+        unsafe { crate::arch::x86::paging::activate(kernel_directory) };
         let space = self.current_mut().space.take();
         drop(space);
         let mut orphan_zombie = false;

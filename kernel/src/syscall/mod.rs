@@ -31,5 +31,5 @@ pub fn handle(frame: &mut TrapFrame) {
             result
         );
     }
-    frame.eax = encode_result(result) as u32;
+    frame.set_return_value(encode_result(result) as u32);
 }

@@ -100,6 +100,7 @@ const SUITE: Suite<Failure> = Suite {
         Case::new("sleep_bounds", sleep_bounds),
         Case::new("parallel_sleeps", parallel_sleeps),
         Case::new("preemption", preemption),
+        Case::new("sleep_under_load", sleep_under_load),
         Case::new("null_deref", null_deref),
         Case::new("text_write", text_write),
         Case::new("kernel_memory", kernel_memory),
@@ -975,6 +976,51 @@ fn preemption() -> Verdict {
         ms(took)
     );
     expect_exit(child, 0, "spinning child")
+}
+
+/// Beyond the peer suites: a sleeper must not queue behind busy processes when it wakes. With
+/// eight children spinning (no system calls), `sleep(1)` still ends within a few ticks of its
+/// deadline; a scheduler that put the woken sleeper at the back of the run queue would make it
+/// wait for every spinner's 10 ms slice (about 80 ms).
+fn sleep_under_load() -> Verdict {
+    const SPINNERS: usize = 8;
+    let per_ms = uapps::spin_rate_per_ms();
+    let mut children = Vec::new();
+    let until = Instant::now() + Duration::from_millis(3500);
+    for _ in 0..SPINNERS {
+        // Busy (never blocking) until after the parent's three sleeps.
+        children.push(spawn(move || {
+            while Instant::now() < until {
+                uapps::spin(per_ms);
+            }
+            0
+        })?);
+    }
+    let mut worst = Duration::ZERO;
+    for _ in 0..3 {
+        let start = Instant::now();
+        sleep(1);
+        let took = start.elapsed();
+        ensure!(
+            took >= Duration::from_secs(1),
+            "sleep(1) woke early ({} ms)",
+            ms(took)
+        );
+        worst = worst.max(took - Duration::from_secs(1));
+    }
+    println!(
+        "sleep_under_load: worst overshoot {} ms with {SPINNERS} spinners",
+        ms(worst)
+    );
+    ensure!(
+        worst < Duration::from_millis(40),
+        "a woken sleeper waited behind the spinners: overshoot {} ms",
+        ms(worst)
+    );
+    for child in children {
+        expect_exit(child, 0, "spinning child")?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------

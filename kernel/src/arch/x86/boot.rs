@@ -79,7 +79,8 @@ _start:
     options(att_syntax)
 );
 
-/// The physical address of the kernel's master page directory.
+/// The kernel's master page directory (a kernel-virtual pointer; its
+/// physical address is `virt_to_phys` of it).
 pub fn kernel_page_directory() -> *mut PageDirectory {
     &raw mut BOOT_PAGE_DIRECTORY
 }

@@ -12,8 +12,9 @@ pub fn disable_interrupts() {
 /// Enables interrupts and halts until the next one, atomically (`sti; hlt`:
 /// an interrupt arriving between the two still wakes the `hlt`).
 pub fn enable_interrupts_and_halt() {
-    // SAFETY: used only by the idle loop, which holds no locks.
-    unsafe { asm!("sti; hlt", options(nomem, nostack)) };
+    // SAFETY: interrupt handlers run inside this instruction pair, so it is
+    // not `nomem`; callers (the idle loop, clock calibration) hold no locks.
+    unsafe { asm!("sti; hlt", options(nostack)) };
 }
 
 /// Stops the CPU for good.

@@ -64,6 +64,11 @@ pub struct TrapFrame {
 }
 
 impl TrapFrame {
+    /// Sets what the interrupted code finds in `eax` (a system call's result).
+    pub fn set_return_value(&mut self, value: u32) {
+        self.eax = value;
+    }
+
     /// True when the interrupted code ran in ring 3.
     pub fn is_from_user(&self) -> bool {
         self.cs & 3 == 3
