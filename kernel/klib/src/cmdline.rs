@@ -168,7 +168,7 @@ mod tests {
         assert!(c.problems.is_empty());
         assert_eq!(c.init, "/bin/hello");
         assert_eq!(c.init_args, vec!["a"]);
-        assert_eq!(parse("selftest").selftest, true);
+        assert!(parse("selftest").selftest);
     }
 
     #[test]
