@@ -19,7 +19,7 @@ BUILDER      := target/release/initrd-builder
 QEMU_FLAGS   := -accel tcg -smp 1 -m $(MEMORY) -display none -monitor none -serial stdio \
                 -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all run test bench gdb kernel uapps sysroot initrd toolchain deps doc clean
+.PHONY: all run test bench gdb kernel uapps sysroot initrd toolchain deps doc lint clean
 
 all: kernel initrd
 
@@ -83,6 +83,16 @@ gdb: all deps
 	  -append "init=$(INIT) $(KOPTS)$(if $(ARGS), -- $(ARGS))" -s -S & \
 	gdb -q $(BUILD)/kernel.elf -ex "target remote :1234" -ex "break kmain" -ex "continue"; \
 	kill %1 2>/dev/null || true
+
+# rustfmt and clippy (warnings are errors) over the host workspace, the kernel and the apps.
+lint: sysroot
+	cargo fmt --all -- --check
+	cd kernel && cargo fmt --check
+	cd uapps && cargo fmt --check
+	cd ulib && cargo fmt --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo -Zunstable-options -C kernel clippy --release -- -D warnings
+	cd uapps && ../sysroot/bin/lunaix-cargo clippy --release -- -D warnings
 
 doc:
 	cd ulib && ../sysroot/bin/lunaix-cargo doc --no-deps
