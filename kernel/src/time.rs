@@ -33,28 +33,58 @@ pub fn ticks() -> u64 {
     TICKS.load(Ordering::Relaxed)
 }
 
-/// Measures the TSC's rate over `CALIBRATION_TICKS` PIT periods. The PIT
-/// must be running and its interrupt handled; the CPU halts between ticks.
+/// Measures the TSC's rate against the PIT over `CALIBRATION_TICKS` ticks.
+/// The PIT must be running and its interrupt handled; the CPU halts between
+/// ticks (no busy waiting).
+///
+/// After each tick the TSC and the PIT's position (ticks × reload + the
+/// count read back) are sampled together: the count is exact whenever the
+/// interrupt is handled, so the late or early delivery of timer interrupts
+/// by an emulator on a busy host does not skew the result. A sample taken so
+/// late that a further tick was still pending would be a whole tick off; the
+/// per-tick rates expose it (they must agree within 2%) and the measurement
+/// is repeated.
 pub fn calibrate() {
-    let wait_for_next_tick = || {
+    let sample_after_next_tick = || {
         let seen = ticks();
         while ticks() == seen {
             cpu::enable_interrupts_and_halt();
             cpu::disable_interrupts();
         }
-        cpu::read_tsc()
+        let periods = ticks() * pit::RELOAD as u64 + pit::elapsed_in_tick() as u64;
+        (cpu::read_tsc(), periods)
     };
-    let start = wait_for_next_tick();
-    let mut end = start;
-    for _ in 0..CALIBRATION_TICKS {
-        end = wait_for_next_tick();
+    const SAMPLES: usize = CALIBRATION_TICKS as usize + 1;
+    let mut samples = [(0u64, 0u64); SAMPLES];
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        for sample in samples.iter_mut() {
+            *sample = sample_after_next_tick();
+        }
+        // Cycles per 1000 PIT periods, tick by tick.
+        let mut rates: [u64; SAMPLES - 1] = core::array::from_fn(|i| {
+            let cycles = samples[i + 1].0 - samples[i].0;
+            let periods = (samples[i + 1].1 - samples[i].1).max(1);
+            cycles * 1000 / periods
+        });
+        rates.sort_unstable();
+        let median = rates[rates.len() / 2];
+        if rates.iter().all(|&r| r.abs_diff(median) <= median / 50) || attempts == 5 {
+            break;
+        }
     }
-    let periods = CALIBRATION_TICKS * pit::RELOAD as u64;
-    let ns = periods * 1_000_000_000 / pit::INPUT_HZ;
-    let cycles = (end - start).max(1);
+    let (first, last) = (samples[0], samples[SAMPLES - 1]);
+    let cycles = (last.0 - first.0).max(1);
+    let ns = (last.1 - first.1) * 1_000_000_000 / pit::INPUT_HZ;
     NS_PER_CYCLE_FP32.store((ns << 32) / cycles, Ordering::Relaxed);
-    TSC_ZERO.store(start, Ordering::Relaxed);
-    log::info!("clock: TSC runs at {} MHz", cycles * 1000 / ns);
+    TSC_ZERO.store(first.0, Ordering::Relaxed);
+    log::info!(
+        "clock: TSC runs at {} kHz ({} calibration run{})",
+        cycles * 1_000_000 / ns.max(1),
+        attempts,
+        if attempts == 1 { "" } else { "s" }
+    );
 }
 
 /// Nanoseconds since the clock was calibrated at boot; never goes backwards.
