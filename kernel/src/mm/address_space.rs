@@ -252,6 +252,30 @@ impl AddressSpace {
         }
     }
 
+    /// Frames a fork of this space may need: a directory, a copy of every
+    /// page table, and a private copy of every page either side may write
+    /// (each copy-on-write page is copied at most once, by whoever writes
+    /// first while it is shared).
+    pub fn fork_cost(&self) -> usize {
+        let mut cost = 1;
+        for slot in 0..KERNEL_FIRST_SLOT {
+            let pde = self.directory()[slot];
+            if pde.is_present() {
+                // SAFETY: a present user directory entry points at our table.
+                let table = unsafe { &*table_at(pde.address()) };
+                cost += 1 + table
+                    .iter()
+                    .filter(|e| e.is_present())
+                    .filter(|e| {
+                        e.flags()
+                            .intersects(EntryFlags::WRITABLE | EntryFlags::COPY_ON_WRITE)
+                    })
+                    .count();
+            }
+        }
+        cost
+    }
+
     /// Counts present user pages (for tests and reports).
     pub fn mapped_pages(&self) -> usize {
         let mut count = 0;

@@ -28,6 +28,9 @@ pub const IDLE_PID: Pid = 0;
 pub const INIT_PID: Pid = 1;
 /// Pids wrap after this.
 const MAX_PID: Pid = 32767;
+/// Frames fork leaves free beyond what the new pair may need (for page
+/// tables and stack growth elsewhere).
+const FORK_MEMORY_RESERVE: usize = 16;
 /// Kernel stack per process.
 const KERNEL_STACK_SIZE: usize = 16 * 1024;
 
@@ -238,7 +241,14 @@ impl Table {
             .allocate(|p| procs.contains_key(&p))
             .ok_or(Errno::EAGAIN)?;
         let parent = self.current_mut();
-        let space = parent.space.as_mut().expect("user process").fork()?;
+        let parent_space = parent.space.as_mut().expect("user process");
+        // Refuse while there is still room for the copy-on-write copies the
+        // two processes may need, so that running out of memory shows up as
+        // fork's ENOMEM rather than as a process killed in a page fault.
+        if parent_space.fork_cost() + FORK_MEMORY_RESERVE > crate::mm::frames::free_count() {
+            return Err(Errno::ENOMEM);
+        }
+        let space = parent_space.fork()?;
         let (ppid, name, heap_start, brk) = (
             parent.pid,
             parent.name.clone(),
