@@ -223,6 +223,7 @@ mod tests {
             timeout: Duration::from_secs(60),
             cmdline: "init=/bin/x".to_owned(),
             command: "qemu".to_owned(),
+            kernel: std::path::PathBuf::from("kernel.elf"),
         }
     }
 

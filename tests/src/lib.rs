@@ -299,6 +299,7 @@ impl Boot {
             timeout: self.timeout,
             cmdline: self.cmdline_string(),
             command,
+            kernel: self.kernel.clone(),
         }
     }
 }
@@ -382,6 +383,8 @@ pub struct Run {
     pub cmdline: String,
     /// The QEMU command, ready to paste into a shell.
     pub command: String,
+    /// The kernel image that was booted (to name backtrace addresses).
+    pub kernel: PathBuf,
 }
 
 impl Run {
@@ -528,6 +531,30 @@ impl Run {
         panic!("{msg}");
     }
 
+    /// The kernel's panic backtrace (`    0xc0123456` lines after `backtrace:`) turned into
+    /// function names and source lines with `addr2line`, when there is one and the tool exists.
+    fn backtrace_names(&self) -> Option<String> {
+        let addresses: Vec<&str> = self
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("backtrace:"))
+            .skip(1)
+            .map(str::trim)
+            .take_while(|l| l.starts_with("0x"))
+            .collect();
+        if addresses.is_empty() {
+            return None;
+        }
+        let out = std::process::Command::new("addr2line")
+            .args(["-f", "-C", "-i", "-p", "-e"])
+            .arg(&self.kernel)
+            .args(&addresses)
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     /// The command, how QEMU ended, the serial transcript and QEMU's stderr, for failure
     /// messages.
     pub fn transcript(&self) -> String {
@@ -552,6 +579,10 @@ impl Run {
             t.push_str("--- (output truncated) ---\n");
         }
         t.push_str("--- end of serial ---\n");
+        if let Some(names) = self.backtrace_names() {
+            t.push_str("--- kernel backtrace (addr2line) ---\n");
+            t.push_str(&names);
+        }
         if !self.stderr.trim().is_empty() {
             t.push_str("--- QEMU stderr ---\n");
             t.push_str(self.stderr.trim_end());
