@@ -82,6 +82,10 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
             kprintln!("crashtest=hang: stopping with interrupts off");
             cpu::halt_forever()
         }
+        Some(CrashTest::FaultWhilePrinting) => {
+            kprintln!("crashtest=printfault: {}", FaultsWhenFormatted);
+            unreachable!("the page fault ends the kernel");
+        }
         Some(CrashTest::FailingSelfTest) | None => {}
     }
     if options.selftest || options.crashtest == Some(CrashTest::FailingSelfTest) {
@@ -100,6 +104,19 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
     }
     log::info!("starting {} as pid 1", options.init);
     proc::idle_loop()
+}
+
+/// Formatting this touches an unmapped address, so the page fault happens
+/// while the console lock is held (`crashtest=printfault`).
+struct FaultsWhenFormatted;
+
+impl core::fmt::Display for FaultsWhenFormatted {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        // SAFETY: deliberately reads page 0, which is never mapped in the
+        // kernel either: the resulting page fault is the point of the test.
+        let value = unsafe { core::ptr::read_volatile(0x10 as *const u32) };
+        write!(f, "{value}")
+    }
 }
 
 fn drop_identity_mapping() {

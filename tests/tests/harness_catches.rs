@@ -120,3 +120,13 @@ fn hang_times_out() {
     );
     assert_eq!(rejection(&run), "QEMU timed out after 5 s");
 }
+
+/// A page fault in the kernel while it holds the console lock still produces the full report
+/// (the fault path prints around the held lock) and a prompt power-off, never a hang.
+#[test]
+fn fault_while_printing_is_reported() {
+    let run = crash_boot("crashtest=printfault").run();
+    run.expect_kernel_panic(&["page fault (#PF) in kernel mode"]);
+    run.expect_line("cr2=0x00000010");
+    run.expect_line("crashtest=printfault: ");
+}

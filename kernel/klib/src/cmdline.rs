@@ -36,6 +36,9 @@ pub enum CrashTest {
     FailingSelfTest,
     /// The kernel stops with interrupts off and never exits.
     Hang,
+    /// A page fault in the kernel while it holds the console lock: the
+    /// fault report must still come out (no deadlock on the console).
+    FaultWhilePrinting,
 }
 
 /// Something wrong with one option; reported, then ignored.
@@ -102,6 +105,7 @@ pub fn parse(line: &str) -> CommandLine<'_> {
                 "triple" => parsed.crashtest = Some(CrashTest::TripleFault),
                 "selftest" => parsed.crashtest = Some(CrashTest::FailingSelfTest),
                 "hang" => parsed.crashtest = Some(CrashTest::Hang),
+                "printfault" => parsed.crashtest = Some(CrashTest::FaultWhilePrinting),
                 _ => parsed.problems.push(Problem::BadValue(word)),
             },
             ("init" | "selftest", _) => parsed.problems.push(Problem::BadValue(word)),
@@ -183,6 +187,10 @@ mod tests {
             Some(CrashTest::FailingSelfTest)
         );
         assert_eq!(parse("crashtest=hang").crashtest, Some(CrashTest::Hang));
+        assert_eq!(
+            parse("crashtest=printfault").crashtest,
+            Some(CrashTest::FaultWhilePrinting)
+        );
     }
 
     #[test]
