@@ -255,8 +255,18 @@ impl AddressSpace {
     /// Frames a fork of this space may need: a directory, a copy of every
     /// page table, and a private copy of every page either side may write
     /// (each copy-on-write page is copied at most once, by whoever writes
-    /// first while it is shared).
+    /// first while it is shared). Exact when memory is tight; otherwise a
+    /// cheap upper bound that is known to fit.
     pub fn fork_cost(&self) -> usize {
+        // The exact count walks every table; when even the worst case (every
+        // entry of every table writable) fits, that walk is not needed.
+        let tables = (0..KERNEL_FIRST_SLOT)
+            .filter(|&s| self.directory()[s].is_present())
+            .count();
+        let worst_case = 1 + tables * 1025;
+        if worst_case <= frames::free_count() / 2 {
+            return worst_case;
+        }
         let mut cost = 1;
         for slot in 0..KERNEL_FIRST_SLOT {
             let pde = self.directory()[slot];
