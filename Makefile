@@ -79,10 +79,11 @@ bench: all deps
 
 # QEMU halted with a GDB stub on :1234, and GDB attached with the kernel's symbols.
 gdb: all deps
-	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio \
-	  -append "init=$(INIT) $(KOPTS)$(if $(ARGS), -- $(ARGS))" -s -S & \
+	@command -v gdb >/dev/null || { echo "gdb is missing: run  apt-get install -y gdb"; exit 1; }
+	@$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio \
+	  -append "init=$(INIT) $(KOPTS)$(if $(ARGS), -- $(ARGS))" -s -S & qemu=$$!; \
 	gdb -q $(BUILD)/kernel.elf -ex "target remote :1234" -ex "break kmain" -ex "continue"; \
-	kill %1 2>/dev/null || true
+	kill $$qemu 2>/dev/null || true
 
 # rustfmt and clippy (warnings are errors) over the host workspace, the kernel and the apps.
 lint: sysroot
