@@ -319,20 +319,28 @@ fn wait_exact_count() -> Verdict {
         let kid = spawn(move || i)?;
         kids.insert(kid, i);
     }
-    for n in 0..30 {
+    reap_exactly(kids)
+}
+
+/// Waits once per child in `kids` (pid -> expected exit code): every wait must return one of
+/// them, unreaped so far, with its code; then one more wait must fail with ECHILD.
+fn reap_exactly(mut kids: BTreeMap<Pid, i32>) -> Verdict {
+    let total = kids.len();
+    for n in 0..total {
         match wait() {
             Ok(WaitStatus::Exited(pid, code)) => match kids.remove(&pid) {
                 Some(i) if i == code => {}
                 Some(i) => bail!("wait {n}: child {pid} exited with {code}, expected {i}"),
                 None => bail!("wait {n}: returned {pid}, not an unreaped child"),
             },
-            other => bail!("wait {n} of 30: {other:?}"),
+            other => bail!("wait {n} of {total}: {other:?}"),
         }
     }
     let r = wait();
     ensure!(
         r == Err(Errno::ECHILD),
-        "the 31st wait gave {r:?}, expected ECHILD"
+        "wait number {} gave {r:?}, expected ECHILD",
+        total + 1
     );
     Ok(())
 }
@@ -432,28 +440,13 @@ fn waitpid_specific() -> Verdict {
         r == Err(Errno::ECHILD),
         "waitpid(kid[12]) again gave {r:?}, expected ECHILD"
     );
-    let mut left: BTreeMap<Pid, i32> = kids
+    let left: BTreeMap<Pid, i32> = kids
         .iter()
         .enumerate()
         .filter(|&(i, _)| i != 12)
         .map(|(i, &pid)| (pid, i as i32))
         .collect();
-    for n in 0..24 {
-        match wait() {
-            Ok(WaitStatus::Exited(pid, code)) => match left.remove(&pid) {
-                Some(i) if i == code => {}
-                Some(i) => bail!("child {pid} exited with {code}, expected {i}"),
-                None => bail!("wait {n} returned {pid}, not one of the 24 unreaped children"),
-            },
-            other => bail!("wait {n} of 24: {other:?}"),
-        }
-    }
-    let r = wait();
-    ensure!(
-        r == Err(Errno::ECHILD),
-        "a 25th wait gave {r:?}, expected ECHILD"
-    );
-    Ok(())
+    reap_exactly(left)
 }
 
 /// LTP waitpid07/09.
