@@ -10,12 +10,11 @@
 
 use core::fmt::{self, Write};
 
-use spin::Mutex;
-
+use crate::arch::x86::lock::IrqMutex;
 use crate::arch::x86::serial::Serial;
 use crate::time;
 
-static CONSOLE: Mutex<Option<Serial>> = Mutex::new(None);
+static CONSOLE: IrqMutex<Option<Serial>> = IrqMutex::new(None);
 
 /// Programs the UART. Call first thing at boot.
 pub fn init() {
@@ -32,6 +31,19 @@ pub fn write_bytes(bytes: &[u8]) {
         // Only reachable when a fault interrupted a print: the holder will
         // never run again, so print around it.
         None => Serial.write_bytes(bytes),
+    }
+}
+
+/// Runs `f` with the console locked, handing it a sink that prints bytes:
+/// everything `f` prints comes out together. (`write` streams a user
+/// buffer through it, page by page.)
+pub fn write_with<R>(f: impl FnOnce(&mut dyn FnMut(&[u8])) -> R) -> R {
+    match CONSOLE.try_lock() {
+        Some(mut guard) => match guard.as_mut() {
+            Some(serial) => f(&mut |bytes| serial.write_bytes(bytes)),
+            None => f(&mut |bytes| Serial.write_bytes(bytes)),
+        },
+        None => f(&mut |bytes| Serial.write_bytes(bytes)),
     }
 }
 

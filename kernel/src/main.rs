@@ -1,26 +1,39 @@
 //! Lunaix-rs: the process subsystem of LunaixOS, re-created in Rust for
-//! 32-bit x86. This file is the boot order only; see docs/boot.md.
+//! 32-bit x86. This file is the boot order only; see docs/boot.md, and
+//! docs/architecture.md for the module map and its rules.
 #![no_std]
 #![no_main]
+#![feature(allocator_api)]
+// Unsafe code lives in `arch` and `mm` only; everything else is checked.
+#![deny(unsafe_code)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 extern crate alloc;
 
+#[allow(unsafe_code)]
 mod arch;
 mod console;
+mod crashtest;
+#[allow(unsafe_code)]
 mod mm;
+#[allow(unsafe_code)]
 mod multiboot;
+mod panic;
+mod power;
 mod proc;
+mod sched;
 mod selftest;
 mod syscall;
 mod time;
 mod trap;
 
-use abi::halt::{debug_exit_value, Halt};
 use klib::cmdline::{self, CrashTest, LogLevel, Problem};
 
-use arch::x86::{cpu, gdt, idt, pic, pit};
+use arch::x86::{boot, cpu, gdt, idt, pic, pit};
 
 /// Where `_start` (arch/x86/boot.rs) lands once paging is on.
+// `_start` calls this by its unmangled name.
+#[allow(unsafe_code)]
 #[no_mangle]
 extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
     console::init();
@@ -32,9 +45,7 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
     if magic != multiboot::BOOTLOADER_MAGIC {
         panic!("not started by a Multiboot loader (eax = {magic:#x})");
     }
-    // SAFETY: the loader passed this address in ebx and nothing has been
-    // allocated over the boot information yet.
-    let boot = unsafe { multiboot::parse(multiboot_info) };
+    let boot = multiboot::read(multiboot_info);
     let options = cmdline::parse(&boot.cmdline);
     console::init_logger(match options.log_level {
         LogLevel::Error => log::LevelFilter::Error,
@@ -50,8 +61,12 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
             Problem::BadValue(word) => log::warn!("bad value in option '{}' ignored", word),
         }
     }
+    if let Some(kib) = options.heap_kib {
+        let free = mm::heap::restrict_to(kib * 1024);
+        kprintln!("kheap: {} KiB of kernel heap free", free / 1024);
+    }
 
-    gdt::init();
+    gdt::init(idt::double_fault_task);
     idt::init();
     pic::init();
     pit::init();
@@ -59,7 +74,8 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
     time::calibrate();
 
     let memory = mm::frames::init(&boot);
-    drop_identity_mapping();
+    boot::drop_identity_mapping();
+    mm::kstack::init();
     kprintln!(
         "memory: {} MiB total, {} MiB free ({} frames of 4 KiB)",
         memory.total_bytes >> 20,
@@ -86,24 +102,24 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
             kprintln!("crashtest=printfault: {}", FaultsWhenFormatted);
             unreachable!("the page fault ends the kernel");
         }
+        Some(CrashTest::StackOverflow) => crashtest::arm_stack_overflow(),
         Some(CrashTest::FailingSelfTest) | None => {}
     }
     if options.selftest || options.crashtest == Some(CrashTest::FailingSelfTest) {
         let failed = selftest::run_all(options.crashtest == Some(CrashTest::FailingSelfTest));
-        cpu::qemu_exit(debug_exit_value(Halt::InitExited(failed as i32)));
+        cpu::qemu_exit(abi::halt::debug_exit_value(abi::halt::Halt::InitExited(
+            failed as i32,
+        )));
     }
 
     load_initrd(&boot);
     proc::init();
-    FREE_FRAMES_BEFORE_INIT.store(
-        mm::frames::free_count(),
-        core::sync::atomic::Ordering::Relaxed,
-    );
+    power::record_free_frames();
     if let Err(e) = proc::spawn_init(options.init, &options.init_args) {
         panic!("cannot start init {}: {} ({})", options.init, e, e.name());
     }
     log::info!("starting {} as pid 1", options.init);
-    proc::idle_loop()
+    sched::idle_loop()
 }
 
 /// Formatting this touches an unmapped address, so the page fault happens
@@ -112,21 +128,7 @@ struct FaultsWhenFormatted;
 
 impl core::fmt::Display for FaultsWhenFormatted {
     fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
-        // SAFETY: deliberately reads page 0, which is never mapped in the
-        // kernel either: the resulting page fault is the point of the test.
-        let value = unsafe { core::ptr::read_volatile(0x10 as *const u32) };
-        write!(f, "{value}")
-    }
-}
-
-fn drop_identity_mapping() {
-    let directory = arch::x86::boot::kernel_page_directory();
-    // SAFETY: nothing runs at the identity addresses any more; entries 0
-    // and 1 were only needed to survive turning paging on.
-    unsafe {
-        (*directory).0[0] = 0;
-        (*directory).0[1] = 0;
-        cpu::write_cr3(cpu::read_cr3());
+        write!(f, "{}", cpu::read_unmapped_for_crash_test())
     }
 }
 
@@ -134,17 +136,15 @@ fn load_initrd(boot: &multiboot::BootInfo) {
     let Some(module) = boot.modules.first() else {
         panic!("no initrd: boot with `-initrd build/initrd.cpio` (see README)");
     };
-    if module.end as u64 > mm::DIRECT_MAP_SIZE || module.end < module.start {
+    let Some(bytes) = mm::frames::boot_module_bytes(module.start, module.end) else {
         panic!(
-            "the initrd lies at {:#x}..{:#x}, outside the first GiB the kernel maps",
-            module.start, module.end
+            "the initrd lies at {:#x}..{:#x}, outside the first {} MiB the kernel maps",
+            module.start,
+            module.end,
+            mm::DIRECT_MAP_SIZE >> 20
         );
-    }
-    let len = (module.end - module.start) as usize;
-    // SAFETY: the module's frames were excluded from the frame allocator, so
-    // its bytes stay untouched for the kernel's whole life.
-    let bytes: &'static [u8] =
-        unsafe { core::slice::from_raw_parts(mm::phys_to_virt(module.start) as *const u8, len) };
+    };
+    let len = bytes.len();
     match initrd::cpio::Archive::parse(bytes) {
         Ok(archive) => {
             let files = archive.entries().filter(|e| e.is_file()).count();
@@ -155,98 +155,3 @@ fn load_initrd(boot: &multiboot::BootInfo) {
     }
 }
 
-static FREE_FRAMES_BEFORE_INIT: core::sync::atomic::AtomicUsize =
-    core::sync::atomic::AtomicUsize::new(0);
-
-/// Called when pid 1 has ended: report its status and the frame balance,
-/// then power off with an exit code that encodes the status.
-pub fn halt_after_init(status: i32, others_alive: usize) -> ! {
-    let halt = match abi::wait::decode(status) {
-        abi::wait::Decoded::Exited(code) => {
-            kprintln!("init exited with status {}", code);
-            Halt::InitExited(code)
-        }
-        abi::wait::Decoded::Signaled(signal) => {
-            let name = abi::signal::Signal::from_raw(signal).map_or("unknown signal", |s| s.name());
-            kprintln!("init killed by {}", name);
-            Halt::InitKilled(signal)
-        }
-        abi::wait::Decoded::Unknown(raw) => panic!("init ended with a malformed status {raw:#x}"),
-    };
-    let before = FREE_FRAMES_BEFORE_INIT.load(core::sync::atomic::Ordering::Relaxed);
-    let now = mm::frames::free_count();
-    if others_alive == 0 {
-        if now == before {
-            kprintln!("memory: all {} frames returned", before);
-        } else {
-            kprintln!(
-                "memory: LEAK: {} frames free at start, {} at the end",
-                before,
-                now
-            );
-        }
-    } else {
-        kprintln!(
-            "memory: {} processes still running, frame balance not checked",
-            others_alive
-        );
-    }
-    cpu::qemu_exit(debug_exit_value(halt))
-}
-
-/// Prints return addresses by following the saved frame pointers.
-pub fn print_backtrace(mut ebp: usize) {
-    kprintln!("  backtrace:");
-    for _ in 0..16 {
-        if ebp < mm::KERNEL_BASE as usize || !ebp.is_multiple_of(4) || ebp > usize::MAX - 8 {
-            break;
-        }
-        // SAFETY: ebp points into a kernel stack (checked to be in the
-        // kernel half); frames were built with frame pointers enabled.
-        let (next, ret) = unsafe { (*(ebp as *const usize), *((ebp + 4) as *const usize)) };
-        if ret == 0 {
-            break;
-        }
-        kprintln!("    {:#010x}", ret);
-        if next <= ebp {
-            break;
-        }
-        ebp = next;
-    }
-}
-
-/// Powers off with the "kernel panic" exit code.
-pub fn die() -> ! {
-    cpu::qemu_exit(debug_exit_value(Halt::KernelPanic))
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    cpu::disable_interrupts();
-    kprintln!("\nKERNEL PANIC: {}", info.message());
-    if let Some(location) = info.location() {
-        kprintln!(
-            "  at {}:{}:{}",
-            location.file(),
-            location.line(),
-            location.column()
-        );
-    }
-    let (esp, ebp, eflags): (usize, usize, usize);
-    // SAFETY: reading esp, ebp and the flags has no side effects.
-    unsafe {
-        core::arch::asm!("mov {}, esp", out(reg) esp);
-        core::arch::asm!("mov {}, ebp", out(reg) ebp);
-        core::arch::asm!("pushfd", "pop {}", out(reg) eflags);
-    }
-    kprintln!(
-        "  esp={:#010x} ebp={:#010x} eflags={:#010x} cr2={:#010x} cr3={:#010x}",
-        esp,
-        ebp,
-        eflags,
-        cpu::read_cr2(),
-        cpu::read_cr3()
-    );
-    print_backtrace(ebp);
-    die()
-}

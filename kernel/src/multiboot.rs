@@ -100,6 +100,16 @@ unsafe fn read_c_string(phys: u32) -> String {
 /// # Safety
 /// `info_phys` must be the address a Multiboot loader passed in `ebx`, and
 /// the memory it describes must still be intact.
+/// Reads the boot information at `info_phys` (from `ebx` at boot).
+pub fn read(info_phys: u32) -> BootInfo {
+    // SAFETY: called once at boot with the loader's address, before
+    // anything has been allocated over the boot information.
+    unsafe { parse(info_phys) }
+}
+
+/// # Safety
+/// `info_phys` must be the Multiboot information the loader passed, still
+/// intact.
 pub unsafe fn parse(info_phys: u32) -> BootInfo {
     // SAFETY: guaranteed by the caller; all addresses are below 1 GiB and
     // therefore inside the direct map.

@@ -1,16 +1,20 @@
 //! The one trap dispatcher. The arch entry stub calls [`trap_entry`] for
 //! every exception, interrupt and system call, with the saved registers.
-
-#![deny(unsafe_code)]
+//!
+//! On the way out, a task that died during the trap (it exited, or a fault
+//! killed it) switches away for good: that happens here, last, when no
+//! handler's locals hold references to it any more.
 
 use abi::signal::Signal;
 
-use crate::arch::x86::idt::{exception_name, IRQ_BASE, SYSCALL_VECTOR};
+use crate::arch::x86::idt::{exception_name, DOUBLE_FAULT_VECTOR, IRQ_BASE, SYSCALL_VECTOR};
 use crate::arch::x86::paging::fault;
-use crate::arch::x86::{cpu, pic, TrapFrame};
-use crate::{proc, syscall};
+use crate::arch::x86::{cpu, gdt, pic, TrapFrame};
+use crate::{mm, proc, sched, syscall};
 
+const NMI: u32 = 2;
 const PAGE_FAULT: u32 = 14;
+const MACHINE_CHECK: u32 = 18;
 const TIMER_IRQ: u32 = 0;
 
 /// Called by `trap_common` in arch/x86/idt.rs with interrupts off.
@@ -19,6 +23,9 @@ const TIMER_IRQ: u32 = 0;
 #[no_mangle]
 pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
     match frame.vector {
+        DOUBLE_FAULT_VECTOR => double_fault(frame),
+        NMI => nmi(frame),
+        MACHINE_CHECK => machine_check(frame),
         0..=31 => exception(frame),
         SYSCALL_VECTOR => syscall::handle(frame),
         v if (IRQ_BASE..IRQ_BASE + 16).contains(&v) => {
@@ -26,6 +33,37 @@ pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
         }
         v => panic!("trap on unexpected vector {v}"),
     }
+    sched::leave_if_dead();
+}
+
+/// A non-maskable interrupt is the hardware's (or the host's: QEMU's `nmi`
+/// monitor command), never the interrupted program's fault: report it and
+/// carry on.
+fn nmi(frame: &TrapFrame) {
+    crate::kprintln!(
+        "NMI: non-maskable interrupt at eip {:#010x} (pid {}, {} mode); continuing",
+        frame.eip,
+        sched::current_pid(),
+        if frame.is_from_user() { "user" } else { "kernel" }
+    );
+}
+
+/// A machine check reports a hardware error: the machine's state can no
+/// longer be trusted, whoever was running.
+fn machine_check(frame: &TrapFrame) -> ! {
+    report_kernel_fault("machine check (#MC): hardware error", frame);
+}
+
+/// A double fault runs as its own task (arch/x86/gdt.rs), with `frame`
+/// holding the registers of the context that failed. When its stack
+/// pointer lies in a kernel stack's guard page, that stack overflowed.
+fn double_fault(frame: &TrapFrame) -> ! {
+    let esp = gdt::faulted_context().esp;
+    if mm::kstack::is_guard_page(esp) || mm::kstack::is_guard_page(esp.wrapping_sub(4)) {
+        let pid = sched::current_pid();
+        report_kernel_fault(&alloc::format!("kernel stack overflow (pid {pid})"), frame);
+    }
+    report_kernel_fault("double fault (#DF)", frame);
 }
 
 fn interrupt(irq: u32, from_user: bool) {
@@ -39,7 +77,7 @@ fn interrupt(irq: u32, from_user: bool) {
     // next tick must still arrive.
     pic::end_of_interrupt(irq);
     if irq == TIMER_IRQ {
-        proc::timer_tick(from_user);
+        sched::timer_tick(from_user);
     }
 }
 
@@ -63,7 +101,7 @@ fn exception(frame: &mut TrapFrame) {
         let write = frame.error_code & fault::WRITE != 0;
         let present = frame.error_code & fault::PRESENT != 0;
         match proc::handle_user_page_fault(address, write, present) {
-            Ok(true) => return,
+            Ok(true) => {}
             Ok(false) => {
                 let what = match (write, present) {
                     _ if address >= abi::layout::KERNEL_BASE => {
@@ -83,6 +121,7 @@ fn exception(frame: &mut TrapFrame) {
                 address,
             ),
         }
+        return;
     }
     proc::kill_current(
         signal_for(frame.vector),
@@ -94,12 +133,18 @@ fn exception(frame: &mut TrapFrame) {
 
 /// An exception in ring 0 is a kernel bug: report everything and stop.
 fn kernel_fault(frame: &TrapFrame) -> ! {
-    let cr2 = cpu::read_cr2();
-    crate::kprintln!(
-        "\nKERNEL PANIC: {} in kernel mode (error code {:#x})",
+    let what = alloc::format!(
+        "{} in kernel mode (error code {:#x})",
         exception_name(frame.vector),
         frame.error_code
     );
+    report_kernel_fault(&what, frame);
+}
+
+/// Prints a kernel fault report (what, registers, backtrace) and powers off.
+fn report_kernel_fault(what: &str, frame: &TrapFrame) -> ! {
+    let cr2 = cpu::read_cr2();
+    crate::kprintln!("\nKERNEL PANIC: {}", what);
     crate::kprintln!(
         "  eip={:#010x} cs={:#06x} eflags={:#010x} cr2={:#010x}",
         frame.eip,
@@ -114,13 +159,20 @@ fn kernel_fault(frame: &TrapFrame) -> ! {
         frame.ecx,
         frame.edx
     );
+    // The stub's `pushal` saved esp after pushing the vector, the error
+    // code and eip/cs/eflags (20 bytes); the double-fault task saved it as is.
+    let esp = if frame.vector == DOUBLE_FAULT_VECTOR {
+        frame.kernel_esp
+    } else {
+        frame.kernel_esp + 20
+    };
     crate::kprintln!(
         "  esi={:#010x} edi={:#010x} ebp={:#010x} esp={:#010x}",
         frame.esi,
         frame.edi,
         frame.ebp,
-        frame.kernel_esp + 20
+        esp
     );
-    crate::print_backtrace(frame.ebp as usize);
-    crate::die()
+    crate::panic::print_backtrace(frame.ebp as usize);
+    crate::power::die()
 }

@@ -39,6 +39,10 @@ pub enum CrashTest {
     /// A page fault in the kernel while it holds the console lock: the
     /// fault report must still come out (no deadlock on the console).
     FaultWhilePrinting,
+    /// Unbounded recursion in the kernel on pid 1's kernel stack (at its
+    /// first system call): the guard page must turn it into a "kernel stack
+    /// overflow" report.
+    StackOverflow,
 }
 
 /// Something wrong with one option; reported, then ignored.
@@ -63,6 +67,9 @@ pub struct CommandLine<'a> {
     pub selftest: bool,
     /// Fail on purpose, in the way given.
     pub crashtest: Option<CrashTest>,
+    /// `kheap=<KiB>`: use only this much of the kernel heap (tests drive
+    /// it to exhaustion with a small one).
+    pub heap_kib: Option<usize>,
     /// Options that were not understood.
     pub problems: Vec<Problem<'a>>,
 }
@@ -75,6 +82,7 @@ pub fn parse(line: &str) -> CommandLine<'_> {
         log_level: LogLevel::Info,
         selftest: false,
         crashtest: None,
+        heap_kib: None,
         problems: Vec::new(),
     };
     let mut words = line.split_ascii_whitespace().peekable();
@@ -106,6 +114,11 @@ pub fn parse(line: &str) -> CommandLine<'_> {
                 "selftest" => parsed.crashtest = Some(CrashTest::FailingSelfTest),
                 "hang" => parsed.crashtest = Some(CrashTest::Hang),
                 "printfault" => parsed.crashtest = Some(CrashTest::FaultWhilePrinting),
+                "stackoverflow" => parsed.crashtest = Some(CrashTest::StackOverflow),
+                _ => parsed.problems.push(Problem::BadValue(word)),
+            },
+            ("kheap", Some(kib)) => match kib.parse::<usize>() {
+                Ok(kib) if kib > 0 => parsed.heap_kib = Some(kib),
                 _ => parsed.problems.push(Problem::BadValue(word)),
             },
             ("init" | "selftest", _) => parsed.problems.push(Problem::BadValue(word)),
@@ -176,7 +189,23 @@ mod tests {
     }
 
     #[test]
+    fn kernel_heap_size() {
+        assert_eq!(parse("kheap=256").heap_kib, Some(256));
+        assert_eq!(parse("").heap_kib, None);
+        let bad = parse("kheap=0 kheap=lots");
+        assert_eq!(bad.heap_kib, None);
+        assert_eq!(
+            bad.problems,
+            vec![Problem::BadValue("kheap=0"), Problem::BadValue("kheap=lots")]
+        );
+    }
+
+    #[test]
     fn crash_tests() {
+        assert_eq!(
+            parse("crashtest=stackoverflow").crashtest,
+            Some(CrashTest::StackOverflow)
+        );
         assert_eq!(parse("crashtest=panic").crashtest, Some(CrashTest::Panic));
         assert_eq!(
             parse("crashtest=triple").crashtest,

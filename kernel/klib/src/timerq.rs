@@ -1,4 +1,4 @@
-//! The sleep queue: sleepers ordered by the deadline at which they wake
+//! The timer queue: sleepers ordered by the deadline at which they wake
 //! (the kernel uses nanoseconds on its monotonic clock; the queue only
 //! compares numbers).
 //!
@@ -6,43 +6,91 @@
 //! same time wake first-come, first-served.
 
 use alloc::collections::BinaryHeap;
-use core::cmp::Reverse;
+use alloc::collections::TryReserveError;
+use core::cmp::{Ordering, Reverse};
 
-/// Processes waiting for a tick deadline.
-#[derive(Default)]
-pub struct TimerQueue {
-    heap: BinaryHeap<Reverse<(u64, u64, i32)>>,
+/// One timer: ordered by deadline, then by arrival.
+struct Timer<T> {
+    deadline: u64,
+    sequence: u64,
+    item: T,
+}
+
+impl<T> PartialEq for Timer<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl<T> Eq for Timer<T> {}
+
+impl<T> PartialOrd for Timer<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T> Ord for Timer<T> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.deadline, self.sequence).cmp(&(other.deadline, other.sequence))
+    }
+}
+
+/// Items (the kernel's sleepers) waiting for a deadline.
+pub struct TimerQueue<T> {
+    heap: BinaryHeap<Reverse<Timer<T>>>,
     sequence: u64,
 }
 
-impl TimerQueue {
+impl<T> Default for TimerQueue<T> {
+    fn default() -> Self {
+        TimerQueue {
+            heap: BinaryHeap::new(),
+            sequence: 0,
+        }
+    }
+}
+
+impl<T> TimerQueue<T> {
     /// An empty queue.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Puts `pid` to sleep until the clock reaches `deadline`.
-    pub fn insert(&mut self, deadline: u64, pid: i32) {
+    /// Adds `item`, due when the clock reaches `deadline`. Fails only when
+    /// memory for the queue runs out (nothing is added then).
+    pub fn insert(&mut self, deadline: u64, item: T) -> Result<(), TryReserveError> {
+        self.heap.try_reserve(1)?;
         self.sequence += 1;
-        self.heap.push(Reverse((deadline, self.sequence, pid)));
+        self.heap.push(Reverse(Timer {
+            deadline,
+            sequence: self.sequence,
+            item,
+        }));
+        Ok(())
     }
 
-    /// Removes and returns one sleeper whose deadline is at or before `now`.
-    pub fn pop_expired(&mut self, now: u64) -> Option<i32> {
+    /// Removes and returns one item whose deadline is at or before `now`.
+    pub fn pop_expired(&mut self, now: u64) -> Option<T> {
         match self.heap.peek() {
-            Some(Reverse((deadline, _, _))) if *deadline <= now => {
-                self.heap.pop().map(|Reverse((_, _, pid))| pid)
+            Some(Reverse(timer)) if timer.deadline <= now => {
+                self.heap.pop().map(|Reverse(timer)| timer.item)
             }
             _ => None,
         }
     }
 
-    /// Number of sleepers.
+    /// The earliest deadline, if any.
+    pub fn next_deadline(&self) -> Option<u64> {
+        self.heap.peek().map(|Reverse(timer)| timer.deadline)
+    }
+
+    /// Number of items.
     pub fn len(&self) -> usize {
         self.heap.len()
     }
 
-    /// True when nobody sleeps.
+    /// True when the queue is empty.
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
@@ -55,7 +103,7 @@ mod tests {
     #[test]
     fn nothing_wakes_before_its_deadline() {
         let mut q = TimerQueue::new();
-        q.insert(10, 1);
+        q.insert(10, 1).unwrap();
         assert_eq!(q.pop_expired(9), None);
         assert_eq!(q.pop_expired(10), Some(1));
         assert!(q.is_empty());
@@ -64,10 +112,10 @@ mod tests {
     #[test]
     fn wakes_in_deadline_order_then_fifo() {
         let mut q = TimerQueue::new();
-        q.insert(30, 3);
-        q.insert(10, 1);
-        q.insert(20, 2);
-        q.insert(10, 4);
+        q.insert(30, 3).unwrap();
+        q.insert(10, 1).unwrap();
+        q.insert(20, 2).unwrap();
+        q.insert(10, 4).unwrap();
         let mut woken = Vec::new();
         while let Some(pid) = q.pop_expired(100) {
             woken.push(pid);

@@ -23,6 +23,16 @@ fn table_at(phys: u32) -> *mut Table {
     phys_to_virt(phys) as *mut Table
 }
 
+/// What [`AddressSpace::break_copy_on_write`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use]
+pub enum CowOutcome {
+    /// The page is now privately writable.
+    MadeWritable,
+    /// The page was not copy-on-write: nothing changed.
+    NotCopyOnWrite,
+}
+
 /// How a user page may be accessed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
@@ -35,6 +45,30 @@ pub enum Access {
 /// An address space; dropping it frees every user page and table it owns.
 pub struct AddressSpace {
     directory: u32,
+    /// The first heap address (end of the loaded image).
+    heap_start: u32,
+    /// The program break.
+    brk: u32,
+    /// Pages mapped zero-filled on first touch (the loader's bss beyond the
+    /// file's data), besides the stack: `start..end`, page-aligned, maybe
+    /// empty. Their frames were counted as available when the program was
+    /// loaded, like Linux's overcommit heuristic.
+    demand_zero: (u32, u32),
+}
+
+/// Loads the page directory at physical address `directory` into CR3.
+/// `directory` must come from [`AddressSpace::directory_phys`] of a space
+/// that is still alive: `proc` clears a task's directory before its space
+/// goes, and the scheduler activates only what tasks record.
+pub fn activate_directory(directory: u32) {
+    // SAFETY: by the rule above the directory is a live address space's,
+    // and every directory maps the kernel half like the master.
+    unsafe { cpu::write_cr3(directory) };
+}
+
+/// Loads the kernel's master directory (no user half).
+pub fn activate_kernel_directory() {
+    activate_directory(super::virt_to_phys(kernel_page_directory() as usize));
 }
 
 impl AddressSpace {
@@ -50,12 +84,90 @@ impl AddressSpace {
                 new[slot] = Entry(master[slot]);
             }
         }
-        Ok(AddressSpace { directory })
+        Ok(AddressSpace {
+            directory,
+            heap_start: 0,
+            brk: 0,
+            demand_zero: (0, 0),
+        })
     }
 
     /// Physical address of the page directory (the value for CR3).
     pub fn directory_phys(&self) -> u32 {
         self.directory
+    }
+
+    /// Loads this space into CR3.
+    pub fn activate(&self) {
+        activate_directory(self.directory);
+    }
+
+    /// The program break.
+    pub fn brk(&self) -> u32 {
+        self.brk
+    }
+
+    /// Where the heap starts (and the break, for a new image).
+    pub fn set_heap_start(&mut self, start: u32) {
+        self.heap_start = start;
+        self.brk = start;
+    }
+
+    /// Pages `start..end` will be mapped zero-filled when first touched.
+    pub fn set_demand_zero(&mut self, start: u32, end: u32) {
+        self.demand_zero = (start, end);
+    }
+
+    /// Maps the page holding `addr` if it lies in a region that is filled
+    /// on demand (the stack, the lazy bss) and is not mapped yet. True when
+    /// it mapped one.
+    pub fn map_on_demand(&mut self, addr: u32) -> Result<bool, Errno> {
+        let in_stack = (abi::layout::USER_STACK_LIMIT..abi::layout::USER_STACK_TOP).contains(&addr);
+        let in_bss = (self.demand_zero.0..self.demand_zero.1).contains(&addr);
+        if !(in_stack || in_bss) || self.entry(addr).is_some_and(|e| e.is_present()) {
+            return Ok(false);
+        }
+        self.map_zeroed(page_down(addr), Access::ReadWrite)?;
+        Ok(true)
+    }
+
+    /// Moves the program break (brk semantics): maps zeroed pages up to the
+    /// new break or unmaps those above it. ENOMEM below the heap's start,
+    /// into the stack region, or when memory cannot suffice (checked before
+    /// anything is mapped: filling memory with zeroed pages only to free
+    /// them again would stall every other process).
+    pub fn set_break(&mut self, new_break: usize) -> Result<(), Errno> {
+        let limit = abi::layout::USER_IMAGE_END as usize;
+        if new_break < self.heap_start as usize || new_break > limit {
+            return Err(Errno::ENOMEM);
+        }
+        let new_break = new_break as u32;
+        let old_top = super::page_up(self.brk);
+        let new_top = super::page_up(new_break);
+        // One frame per page plus one page table per 4 MiB.
+        let new_pages = (new_top.saturating_sub(old_top) / PAGE_SIZE) as usize;
+        if new_pages > 0 && new_pages + new_pages / 1024 + 1 > frames::free_count() {
+            return Err(Errno::ENOMEM);
+        }
+        let mut page = old_top;
+        while page < new_top {
+            if let Err(e) = self.map_zeroed(page, Access::ReadWrite) {
+                let mut undo = old_top;
+                while undo < page {
+                    self.unmap(undo);
+                    undo += PAGE_SIZE;
+                }
+                return Err(e);
+            }
+            page += PAGE_SIZE;
+        }
+        let mut page = new_top;
+        while page < old_top {
+            self.unmap(page);
+            page += PAGE_SIZE;
+        }
+        self.brk = new_break;
+        Ok(())
     }
 
     fn is_active(&self) -> bool {
@@ -173,6 +285,9 @@ impl AddressSpace {
 
     fn share_into_child(&mut self) -> Result<AddressSpace, Errno> {
         let mut child = AddressSpace::new()?;
+        child.heap_start = self.heap_start;
+        child.brk = self.brk;
+        child.demand_zero = self.demand_zero;
         for slot in 0..KERNEL_FIRST_SLOT {
             let pde = self.directory()[slot];
             if !pde.is_present() {
@@ -205,14 +320,16 @@ impl AddressSpace {
 
     /// Makes the copy-on-write page at `addr` privately writable: copies it,
     /// or, when no one else shares the frame any more, just takes it back.
-    /// Returns false when `addr` is not a copy-on-write page.
-    pub fn break_copy_on_write(&mut self, addr: u32) -> Result<bool, Errno> {
+    /// `NotCopyOnWrite` when `addr` is not a copy-on-write page (a write
+    /// there is the program's fault); ENOMEM when no frame is left for the
+    /// copy.
+    pub fn break_copy_on_write(&mut self, addr: u32) -> Result<CowOutcome, Errno> {
         let page = page_down(addr);
         let Some(entry) = self.entry(page) else {
-            return Ok(false);
+            return Ok(CowOutcome::NotCopyOnWrite);
         };
         if !entry.is_present() || !entry.flags().contains(EntryFlags::COPY_ON_WRITE) {
-            return Ok(false);
+            return Ok(CowOutcome::NotCopyOnWrite);
         }
         let mut flags = entry.flags();
         flags.remove(EntryFlags::COPY_ON_WRITE);
@@ -220,7 +337,7 @@ impl AddressSpace {
         let old = entry.address();
         if frames::refcount(old) == 1 {
             self.set_entry(page, Entry::new(old, flags))?;
-            return Ok(true);
+            return Ok(CowOutcome::MadeWritable);
         }
         let new = frames::allocate_zeroed().ok_or(Errno::ENOMEM)?;
         // SAFETY: both frames are in the direct map; `new` is ours alone.
@@ -233,7 +350,7 @@ impl AddressSpace {
         }
         self.set_entry(page, Entry::new(new, flags))?;
         frames::release(old);
-        Ok(true)
+        Ok(CowOutcome::MadeWritable)
     }
 
     /// Copies `data` to `addr`, whatever the pages' permissions: how the

@@ -2,14 +2,14 @@
 //! bookkeeping, host-tested) fed from the Multiboot memory map, minus
 //! everything that is already in use.
 
-use spin::Mutex;
 
 use klib::frames::FrameTable;
 
 use super::{phys_to_virt, DIRECT_MAP_SIZE, PAGE_SIZE};
+use crate::arch::x86::lock::IrqMutex;
 use crate::multiboot::BootInfo;
 
-static FRAMES: Mutex<Option<FrameTable>> = Mutex::new(None);
+static FRAMES: IrqMutex<Option<FrameTable>> = IrqMutex::new(None);
 
 extern "C" {
     static __kernel_start: u8;
@@ -83,6 +83,12 @@ fn with_table<R>(f: impl FnOnce(&mut FrameTable) -> R) -> R {
         .expect("frame allocator not initialised"))
 }
 
+/// Allocates a frame whose contents are undefined; returns its physical
+/// address.
+pub fn allocate() -> Option<u32> {
+    Some(with_table(|t| t.allocate())? * PAGE_SIZE)
+}
+
 /// Allocates a zero-filled frame; returns its physical address.
 pub fn allocate_zeroed() -> Option<u32> {
     let phys = with_table(|t| t.allocate())? * PAGE_SIZE;
@@ -110,4 +116,18 @@ pub fn refcount(phys: u32) -> u16 {
 /// Free frames right now.
 pub fn free_count() -> usize {
     with_table(|t| t.free_count())
+}
+
+/// The bytes of a boot module (the initrd) at physical `start..end`, for
+/// the kernel's whole life; `None` when the range is malformed or not in
+/// the direct map.
+pub fn boot_module_bytes(start: u32, end: u32) -> Option<&'static [u8]> {
+    if end < start || end as u64 > DIRECT_MAP_SIZE {
+        return None;
+    }
+    // SAFETY: `init` excluded the modules' frames from the allocator, so
+    // nothing ever writes them; the range lies in the direct map.
+    Some(unsafe {
+        core::slice::from_raw_parts(phys_to_virt(start) as *const u8, (end - start) as usize)
+    })
 }

@@ -1,22 +1,26 @@
 //! Memory: physical frames with reference counts, the kernel heap, address
-//! spaces with copy-on-write, and checked access to user memory.
+//! spaces with copy-on-write, kernel stacks with guard pages, and checked
+//! access to user memory.
 //!
-//! Physical memory 0..1 GiB is mapped at `KERNEL_BASE` (the direct map, built
-//! in boot.rs from 4 MiB pages), so the kernel reaches any frame at
-//! `phys + KERNEL_BASE` without temporary mappings.
+//! Physical memory 0..896 MiB is mapped at `KERNEL_BASE` (the direct map,
+//! built in boot.rs from 4 MiB pages), so the kernel reaches any frame at
+//! `phys + KERNEL_BASE` without temporary mappings. The last 128 MiB of the
+//! address space hold kernel stacks ([`kstack`]).
+//!
+//! This module and `arch` are the only places allowed `unsafe`.
 
 pub mod address_space;
 pub mod frames;
 pub mod heap;
+pub mod kstack;
 pub mod user;
 
 pub use address_space::AddressSpace;
-pub use user::UserAddr;
+pub use user::{UserAddr, UserPtr, UserSlice};
 
-/// Where physical address 0 appears in virtual memory.
-pub const KERNEL_BASE: u32 = abi::layout::KERNEL_BASE;
+pub use crate::arch::x86::boot::KERNEL_BASE;
 /// How much physical memory the direct map covers.
-pub const DIRECT_MAP_SIZE: u64 = 1 << 30;
+pub const DIRECT_MAP_SIZE: u64 = crate::arch::x86::boot::DIRECT_MAP_SIZE as u64;
 /// Page size.
 pub const PAGE_SIZE: u32 = 4096;
 

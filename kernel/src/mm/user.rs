@@ -1,6 +1,10 @@
 //! Checked access to user memory: the only way the kernel touches it.
 //!
-//! A [`UserAddr`] is an untrusted number from a system call. Before any byte
+//! System-call handlers receive typed views built by the generated dispatch
+//! from the table's argument types: a [`UserSlice`] (an address and a length,
+//! for the kernel to read or to write) or a [`UserPtr<T>`] (one value of a
+//! plain type). A raw [`UserAddr`] remains for NULL-terminated arrays and
+//! strings. Every one is an untrusted number from a system call. Before any byte
 //! moves, the whole range is checked against the caller's page tables: it
 //! must not wrap, must lie below the kernel, and every page must be present
 //! and user-accessible (and writable, or copy-on-write, for writes, which
@@ -12,7 +16,7 @@ use alloc::vec::Vec;
 
 use abi::errno::Errno;
 
-use super::address_space::AddressSpace;
+use super::address_space::{AddressSpace, CowOutcome};
 use super::{page_down, phys_to_virt, PAGE_SIZE};
 use crate::arch::x86::paging::EntryFlags;
 
@@ -65,31 +69,21 @@ fn check(
     }
     let mut page = page_down(start as u32) as u64;
     while page < end {
-        grow_stack_if_needed(space, page as u32)?;
+        // A stack or bss page the program has not touched yet is mapped
+        // now, as its own access would have done through a page fault.
+        space.map_on_demand(page as u32)?;
         let entry = space.entry(page as u32).ok_or(Errno::EFAULT)?;
         let flags = entry.flags();
         if !flags.contains(EntryFlags::PRESENT | EntryFlags::USER) {
             return Err(Errno::EFAULT);
         }
         if dir == Direction::KernelWrites && !flags.contains(EntryFlags::WRITABLE) {
-            if !flags.contains(EntryFlags::COPY_ON_WRITE) {
-                return Err(Errno::EFAULT);
+            match space.break_copy_on_write(page as u32)? {
+                CowOutcome::MadeWritable => {}
+                CowOutcome::NotCopyOnWrite => return Err(Errno::EFAULT),
             }
-            space.break_copy_on_write(page as u32)?;
         }
         page += PAGE_SIZE as u64;
-    }
-    Ok(())
-}
-
-/// A stack page the program has not touched yet is mapped now, as a user
-/// access would have done through a page fault: pointers into the stack
-/// region are as good as the program's own stores.
-fn grow_stack_if_needed(space: &mut AddressSpace, page: u32) -> Result<(), Errno> {
-    let in_stack = (abi::layout::USER_STACK_LIMIT..abi::layout::USER_STACK_TOP).contains(&page);
-    let present = space.entry(page).is_some_and(|e| e.is_present());
-    if in_stack && !present {
-        space.map_zeroed(page, super::address_space::Access::ReadWrite)?;
     }
     Ok(())
 }
@@ -202,5 +196,164 @@ pub fn read_string_array(
         )?;
         *byte_budget = byte_budget.checked_sub(s.len() + 1).ok_or(Errno::E2BIG)?;
         strings.push(s);
+    }
+}
+
+/// A user buffer of `len` bytes at `addr`, as a system call received it,
+/// for the kernel to read (`write`'s buffer) or to fill (`read`'s).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserSlice {
+    addr: UserAddr,
+    len: usize,
+}
+
+impl UserSlice {
+    /// Wraps raw system-call arguments; nothing is checked until used.
+    pub const fn new(addr: usize, len: usize) -> UserSlice {
+        UserSlice {
+            addr: UserAddr::new(addr),
+            len,
+        }
+    }
+
+    /// Its length in bytes.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when empty.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The first `len` bytes (or all, if shorter).
+    pub fn prefix(self, len: usize) -> UserSlice {
+        UserSlice {
+            addr: self.addr,
+            len: self.len.min(len),
+        }
+    }
+
+    /// Checks the whole range, then hands it to `sink` piece by piece (at
+    /// most a page each) straight from the user's frames: no kernel copy.
+    /// EFAULT, with `sink` never called, when any byte is not readable.
+    pub fn read_in_pieces(
+        self,
+        space: &mut AddressSpace,
+        mut sink: impl FnMut(&[u8]),
+    ) -> Result<(), Errno> {
+        check(space, self.addr, self.len, Direction::KernelReads)?;
+        for_each_piece(space, self.addr, self.len, |ptr, n| {
+            // SAFETY: the range was checked to be mapped user memory,
+            // reached through the direct map; the piece stays in one page
+            // and nothing writes it while the caller holds `space`.
+            sink(unsafe { core::slice::from_raw_parts(ptr, n) })
+        });
+        Ok(())
+    }
+
+    /// Copies the whole buffer into `out` (which must be as long).
+    pub fn read_into(self, space: &mut AddressSpace, out: &mut [u8]) -> Result<(), Errno> {
+        assert_eq!(out.len(), self.len, "UserSlice::read_into length");
+        copy_from_user(space, self.addr, out)
+    }
+
+    /// Fills the start of the buffer with `data` (at most `len` bytes, all
+    /// or nothing). Returns the bytes written.
+    pub fn write_from(self, space: &mut AddressSpace, data: &[u8]) -> Result<usize, Errno> {
+        let n = data.len().min(self.len);
+        copy_to_user(space, self.addr, &data[..n])?;
+        Ok(n)
+    }
+}
+
+/// A plain value that crosses the user boundary as little-endian bytes.
+pub trait UserValue: Copy {
+    /// Its size in bytes.
+    const SIZE: usize;
+    /// Encodes the value into `out` (`SIZE` bytes).
+    fn encode(&self, out: &mut [u8]);
+    /// Decodes a value from `bytes` (`SIZE` bytes).
+    fn decode(bytes: &[u8]) -> Self;
+}
+
+impl UserValue for i32 {
+    const SIZE: usize = 4;
+    fn encode(&self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_le_bytes());
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        i32::from_le_bytes(bytes.try_into().expect("4 bytes"))
+    }
+}
+
+impl UserValue for u32 {
+    const SIZE: usize = 4;
+    fn encode(&self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_le_bytes());
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        u32::from_le_bytes(bytes.try_into().expect("4 bytes"))
+    }
+}
+
+impl UserValue for abi::time::Timespec {
+    const SIZE: usize = 8;
+    fn encode(&self, out: &mut [u8]) {
+        out[..4].copy_from_slice(&self.tv_sec.to_le_bytes());
+        out[4..].copy_from_slice(&self.tv_nsec.to_le_bytes());
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        abi::time::Timespec {
+            tv_sec: i32::decode(&bytes[..4]) as _,
+            tv_nsec: i32::decode(&bytes[4..]) as _,
+        }
+    }
+}
+
+/// A pointer to one `T` in user memory; NULL is allowed where the call
+/// allows it ([`UserPtr::is_null`]).
+#[derive(Debug, PartialEq, Eq)]
+pub struct UserPtr<T> {
+    addr: UserAddr,
+    _value: core::marker::PhantomData<T>,
+}
+
+impl<T> Clone for UserPtr<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for UserPtr<T> {}
+
+impl<T: UserValue> UserPtr<T> {
+    /// Wraps a raw system-call argument.
+    pub const fn new(addr: usize) -> UserPtr<T> {
+        UserPtr {
+            addr: UserAddr::new(addr),
+            _value: core::marker::PhantomData,
+        }
+    }
+
+    /// True for NULL.
+    pub const fn is_null(&self) -> bool {
+        self.addr.is_null()
+    }
+
+    /// Stores `value` (all or nothing; EFAULT when not writable).
+    pub fn write(self, space: &mut AddressSpace, value: T) -> Result<(), Errno> {
+        let mut bytes = [0u8; 16];
+        let bytes = &mut bytes[..T::SIZE];
+        value.encode(bytes);
+        copy_to_user(space, self.addr, bytes)
+    }
+
+    /// Loads the value (EFAULT when not readable).
+    pub fn read(self, space: &mut AddressSpace) -> Result<T, Errno> {
+        let mut bytes = [0u8; 16];
+        let bytes = &mut bytes[..T::SIZE];
+        copy_from_user(space, self.addr, bytes)?;
+        Ok(T::decode(bytes))
     }
 }

@@ -5,6 +5,12 @@
 //! mapped page by page (text and rodata read-only, data and bss writable),
 //! the stack gets its first pages and the System V i386 start-up layout:
 //! `esp -> argc, argv[0..argc], NULL, envp[..], NULL`, strings above.
+//!
+//! Before anything is mapped, the loader counts the frames the program
+//! needs and fails with ENOMEM at once when they are not free (a valid ELF
+//! may ask for a 3 GiB bss). Pages of bss beyond the file's data are not
+//! zeroed now but on first touch (demand-zero), so a large bss that fits
+//! does not hold the CPU with interrupts off while megabytes are cleared.
 
 #![deny(unsafe_code)]
 
@@ -43,8 +49,6 @@ pub struct Image {
     pub entry: u32,
     /// Initial stack pointer (pointing at argc).
     pub stack_pointer: u32,
-    /// The initial program break (end of the image, page aligned).
-    pub brk: u32,
 }
 
 /// Loads the initrd file at `path` with the given arguments and environment.
@@ -67,18 +71,28 @@ pub fn load<S: AsRef<[u8]>>(path: &str, argv: &[S], envp: &[S]) -> Result<Image,
         log::info!("exec {}: not a valid program: {}", path, e);
         Errno::ENOEXEC
     })?;
+    check_memory_fits(&exe)?;
     let mut space = AddressSpace::new()?;
     let mut image_end = 0;
+    let mut demand_zero: Option<(u32, u32)> = None;
     for segment in exe.segments() {
         let start = page_down(segment.vaddr);
         let end = page_up(segment.vaddr + segment.mem_size);
+        // Pages holding file bytes are mapped now; a writable segment's
+        // pages past them (pure bss) are mapped zero-filled on first touch.
+        let data_end = page_up(segment.vaddr + segment.file_size);
+        let lazy = segment.writable && data_end < end && demand_zero.is_none();
+        let eager_end = if lazy { data_end.max(start) } else { end };
+        if lazy {
+            demand_zero = Some((eager_end, end));
+        }
         let access = if segment.writable {
             Access::ReadWrite
         } else {
             Access::ReadOnly
         };
         let mut page = start;
-        while page < end {
+        while page < eager_end {
             match space.entry(page) {
                 Some(e) if e.is_present() => {
                     if segment.writable {
@@ -94,13 +108,34 @@ pub fn load<S: AsRef<[u8]>>(path: &str, argv: &[S], envp: &[S]) -> Result<Image,
         space.fill(segment.vaddr, exe.segment_data(segment));
         image_end = image_end.max(end);
     }
+    if let Some((start, end)) = demand_zero {
+        space.set_demand_zero(start, end);
+    }
+    space.set_heap_start(image_end);
     let stack_pointer = build_stack(&mut space, argv, envp)?;
     Ok(Image {
         space,
         entry: exe.entry,
         stack_pointer,
-        brk: image_end,
     })
+}
+
+/// Fails with ENOMEM unless the frames the program needs are free: every
+/// page of every segment (bss included, mapped now or later), a page table
+/// per 4 MiB they span, the directory and the first stack pages with their
+/// table.
+fn check_memory_fits(exe: &initrd::elf::Executable) -> Result<(), Errno> {
+    let mut needed: u64 = 1 + INITIAL_STACK_PAGES as u64 + 1;
+    for segment in exe.segments() {
+        let start = page_down(segment.vaddr) as u64;
+        let end = page_up(segment.vaddr + segment.mem_size) as u64;
+        needed += (end - start) / PAGE_SIZE as u64;
+        needed += (end - 1) / (4 << 20) - start / (4 << 20) + 1;
+    }
+    if needed > crate::mm::frames::free_count() as u64 {
+        return Err(Errno::ENOMEM);
+    }
+    Ok(())
 }
 
 /// Maps the initial stack and lays out argc, argv and envp on it.

@@ -1,39 +1,141 @@
-//! Processes: the table, the scheduler, fork, exit and wait, sleep, the
-//! program loader and the killing of faulting programs.
+//! Processes: the registry of pids, parents and zombies; fork, exit and
+//! wait; exec and the program loader; the killing of faulting programs.
+//!
+//! A [`Process`] is shared (`Arc`): the registry holds it from fork until
+//! its parent reaps it, and a system call in progress holds it through its
+//! context. Its scheduling half is a [`Task`] (sched/), its memory an
+//! [`AddressSpace`] (mm/). Blocking (wait, sleep) goes through the
+//! scheduler's wait queues, so it is interruptible.
+//!
+//! Locks, in the order they may be taken: the registry, then a process's
+//! own lock, then (inside sched/ and mm/) the scheduler's and the frame
+//! allocator's. No lock is held across `schedule()`.
 //!
 //! Lunaix keeps a `proc_info` per process with its saved interrupt context,
-//! page directory, parent and children lists; `schedule()` picks the next
-//! ready process round-robin and "soft-irets" into its saved context. Here
-//! each process has its own kernel stack holding its trap frame, the
-//! scheduler switches kernel stacks (see arch/x86/context.rs), and the
-//! process table is a map from pid to [`Process`].
-//!
-//! Concurrency: one CPU, and the kernel runs with interrupts off (every gate
-//! is an interrupt gate), so the table lock is never contended. It is never
-//! held across a context switch.
+//! page directory, parent and children lists, in one fixed table; see
+//! docs/processes.md for the mapping.
 
+mod fault;
+mod lifecycle;
 pub mod loader;
-mod table;
+mod registry;
 
 use alloc::string::String;
+use alloc::sync::Arc;
 
 use abi::errno::Errno;
-use abi::signal::Signal;
-use abi::wait;
 
-use crate::arch::x86::{context, cpu, gdt, paging, TrapFrame};
-use crate::mm::{user, AddressSpace, UserAddr};
-use crate::time;
+use crate::arch::x86::lock::{IrqGuard, IrqMutex};
+use crate::arch::x86::TrapFrame;
+use crate::mm::AddressSpace;
+use crate::sched::{self, Task, WaitQueue};
 
-use table::{with_table, Table, TABLE};
-pub use table::{Pid, State, IDLE_PID, INIT_PID};
+pub use fault::{handle_user_page_fault, kill_current};
+pub use lifecycle::{exec, exit_current, fork, sleep, wait_child};
+pub use registry::Registry;
+pub use sched::Pid;
 
-/// How long a process may run before the next one gets the CPU.
-pub const TIME_SLICE_NS: u64 = 10_000_000;
+/// The first program; orphans are re-parented to it.
+pub const INIT_PID: Pid = 1;
 
-/// Sets up the process table with the idle task (the boot context).
+/// The registry of every process (see registry.rs).
+static REGISTRY: IrqMutex<Option<Registry>> = IrqMutex::new(None);
+
+fn with_registry<R>(f: impl FnOnce(&mut Registry) -> R) -> R {
+    f(REGISTRY.lock().as_mut().expect("process registry not initialised"))
+}
+
+/// A process.
+pub struct Process {
+    /// Its id.
+    pub pid: Pid,
+    /// Its scheduling half.
+    pub task: Arc<Task>,
+    /// Where it waits for a child to exit; a child's exit wakes it.
+    pub child_exit: WaitQueue,
+    inner: IrqMutex<ProcessInner>,
+}
+
+/// The parts of a process that change while it runs, under its own lock.
+pub struct ProcessInner {
+    /// Program name (last path component), for reports.
+    pub name: String,
+    /// User memory; `None` once it has exited.
+    pub space: Option<AddressSpace>,
+}
+
+impl ProcessInner {
+    /// The user address space of a live process.
+    pub fn space(&mut self) -> Result<&mut AddressSpace, Errno> {
+        // A process without one has exited and never runs a system call.
+        self.space.as_mut().ok_or(Errno::ESRCH)
+    }
+}
+
+impl Process {
+    /// Locks the process's changing parts.
+    pub fn lock(&self) -> IrqGuard<'_, ProcessInner> {
+        self.inner.lock()
+    }
+
+    /// Its program name.
+    pub fn name(&self) -> String {
+        self.lock().name.clone()
+    }
+
+    /// Its parent's pid (0 for init).
+    pub fn parent_pid(&self) -> Pid {
+        with_registry(|r| r.parent_of(self.pid))
+    }
+}
+
+/// Sets up the registry and the scheduler with the idle task.
 pub fn init() {
-    *TABLE.lock() = Some(Table::new());
+    *REGISTRY.lock() = Some(Registry::new());
+    sched::init();
+}
+
+/// The process on this CPU. Only called from system calls and faults of a
+/// user process (never from idle).
+pub fn current() -> Arc<Process> {
+    let pid = sched::current_pid();
+    with_registry(|r| r.get(pid)).expect("the current task is a registered process")
+}
+
+/// Registers a new process around `space`, entering ring 3 through `frame`,
+/// as a child of `parent`, and makes it runnable.
+fn spawn(
+    parent: Pid,
+    name: String,
+    space: AddressSpace,
+    frame: &TrapFrame,
+) -> Result<Pid, Errno> {
+    let pid = with_registry(|r| r.reserve_pid())?;
+    let created = (|| {
+        let task = sched::create_task(pid, space.directory_phys(), frame)?;
+        let process = Arc::try_new(Process {
+            pid,
+            task,
+            child_exit: WaitQueue::new(),
+            inner: IrqMutex::new(ProcessInner {
+                name,
+                space: Some(space),
+            }),
+        })
+        .map_err(|_| Errno::ENOMEM)?;
+        with_registry(|r| r.install(process.clone(), parent))?;
+        Ok(process)
+    })();
+    match created {
+        Ok(process) => {
+            sched::start(&process.task);
+            Ok(pid)
+        }
+        Err(e) => {
+            with_registry(|r| r.release_pid(pid));
+            Err(e)
+        }
+    }
 }
 
 /// Starts the first program as pid 1.
@@ -41,216 +143,12 @@ pub fn spawn_init(path: &str, args: &[&str]) -> Result<(), Errno> {
     let mut argv = alloc::vec![path];
     argv.extend_from_slice(args);
     let image = loader::load(path, &argv, &[] as &[&str])?;
-    with_table(|t| t.insert_new(INIT_PID, IDLE_PID, name_of(path), image))?;
+    let frame = TrapFrame::new_user(image.entry, image.stack_pointer);
+    let pid = spawn(0, name_of(path), image.space, &frame)?;
+    assert_eq!(pid, INIT_PID, "the first process gets pid 1");
     Ok(())
 }
 
 fn name_of(path: &str) -> String {
     String::from(path.rsplit('/').next().unwrap_or(path))
-}
-
-/// Gives the CPU to the next ready process (or to idle). Returns when this
-/// context is scheduled again. The caller has already set its state: a
-/// `Running` caller stays ready, anything else waits for a wake-up.
-pub fn schedule() {
-    let switch = with_table(|t| t.pick_next());
-    if let Some(s) = switch {
-        gdt::set_kernel_stack(s.kernel_stack_top);
-        if paging::active() != s.directory {
-            // SAFETY: every directory maps the kernel half identically.
-            unsafe { paging::activate(s.directory) };
-        }
-        // SAFETY: `save` points into the current process's boxed record,
-        // which outlives the switch (a zombie is reaped only after it has
-        // switched away); `load` was saved by a switch or built by
-        // `prepare_new_stack`.
-        unsafe { context::switch(s.save, s.load) };
-    }
-}
-
-/// The idle task: halts until an interrupt makes some process ready.
-pub fn idle_loop() -> ! {
-    loop {
-        if with_table(|t| t.has_ready()) {
-            schedule();
-        } else {
-            cpu::enable_interrupts_and_halt();
-            cpu::disable_interrupts();
-        }
-    }
-}
-
-/// The timer interrupt: advance the clock, wake sleepers, and preempt a
-/// ring-3 program whose slice is used up (or when a sleeper woke, so that
-/// sleeps end on time).
-pub fn timer_tick(from_user: bool) {
-    time::tick();
-    let now = time::now_ns();
-    // Before the process table exists (clock calibration at boot) a tick
-    // only counts.
-    let preempt = TABLE.lock().as_mut().is_some_and(|t| {
-        let woke = t.wake_sleepers(now);
-        t.slice_used_up(now) || woke
-    });
-    if preempt && from_user {
-        schedule();
-    }
-}
-
-/// The caller's pid.
-pub fn current_pid() -> Pid {
-    with_table(|t| t.current)
-}
-
-/// The caller's parent's pid.
-pub fn parent_pid() -> Pid {
-    with_table(|t| t.current().ppid)
-}
-
-/// Creates a child that shares the caller's memory copy-on-write and resumes
-/// at the same place with `eax` = 0.
-pub fn fork(frame: &TrapFrame) -> Result<Pid, Errno> {
-    let pid = with_table(|t| t.fork_current(frame))?;
-    log::debug!("fork: pid {} created pid {}", current_pid(), pid);
-    Ok(pid)
-}
-
-/// Gives up the CPU; returns after the other ready processes had a turn.
-pub fn yield_now() {
-    schedule();
-}
-
-/// Ends the caller with a wait status (already encoded). Never returns.
-pub fn exit_current(status: i32) -> ! {
-    with_table(|t| t.exit_current(status));
-    schedule();
-    unreachable!("a zombie was scheduled");
-}
-
-/// Kills the caller because of a CPU exception in ring 3, reporting it on
-/// the console in one line.
-pub fn kill_current(signal: Signal, what: &str, eip: u32, address: u32) -> ! {
-    let (pid, name) = with_table(|t| (t.current, t.current().name.clone()));
-    crate::kprintln!(
-        "fault: pid {} ({}) killed by {}: {} at eip {:#010x}, address {:#010x}",
-        pid,
-        name,
-        signal.name(),
-        what,
-        eip,
-        address
-    );
-    exit_current(wait::signaled_status(signal as i32));
-}
-
-/// Waits for a child to end (`pid` = -1 for any), storing its status at
-/// `status` unless NULL. With WNOHANG, returns 0 when none has ended.
-pub fn wait_child(pid: Pid, status: UserAddr, options: u32) -> Result<Pid, Errno> {
-    if options & !wait::VALID_OPTIONS != 0 {
-        return Err(Errno::EINVAL);
-    }
-    loop {
-        let found = with_table(|t| t.reap_child(pid, status))?;
-        if let Some(child) = found {
-            return Ok(child);
-        }
-        if options & wait::WNOHANG != 0 {
-            return Ok(0);
-        }
-        with_table(|t| t.current_mut().state = State::Waiting);
-        schedule();
-    }
-}
-
-/// Blocks for at least `seconds`; returns the seconds left (always 0: no
-/// signal can interrupt a sleep here).
-pub fn sleep(seconds: u32) -> u32 {
-    if seconds == 0 {
-        return 0;
-    }
-    let deadline = time::now_ns() + seconds as u64 * 1_000_000_000;
-    // Only the timer wakes a sleeper; the loop makes "never early" hold even
-    // if something else ever did.
-    while time::now_ns() < deadline {
-        with_table(|t| t.sleep_current(deadline));
-        schedule();
-    }
-    0
-}
-
-/// Replaces the caller's program (execve). On success the trap frame enters
-/// the new program when the system call returns.
-pub fn exec(
-    frame: &mut TrapFrame,
-    path: UserAddr,
-    argv: UserAddr,
-    envp: UserAddr,
-) -> Result<(), Errno> {
-    let (path, argv, envp) = with_table(|t| -> Result<_, Errno> {
-        let space = t.current_mut().space.as_mut().expect("user process");
-        let path =
-            user::read_c_string(space, path, abi::limits::MAX_PATH_LEN, Errno::ENAMETOOLONG)?;
-        // Every name in the initrd is UTF-8, so any other path names nothing.
-        let path = String::from_utf8(path).map_err(|_| Errno::ENOENT)?;
-        let mut budget = abi::limits::MAX_ARG_BYTES;
-        let argv = user::read_string_array(space, argv, abi::limits::MAX_ARGS, &mut budget)?;
-        let envp = user::read_string_array(space, envp, abi::limits::MAX_ARGS, &mut budget)?;
-        Ok((path, argv, envp))
-    })?;
-    let image = loader::load(&path, &argv, &envp)?;
-    *frame = TrapFrame::new_user(image.entry, image.stack_pointer);
-    let directory = image.space.directory_phys();
-    let old = with_table(|t| {
-        let me = t.current_mut();
-        me.name = name_of(&path);
-        me.heap_start = image.brk;
-        me.brk = image.brk;
-        me.space.replace(image.space)
-    });
-    // SAFETY: the new directory maps the kernel half like every other.
-    unsafe { paging::activate(directory) };
-    drop(old);
-    log::debug!("exec: pid {} now runs {}", current_pid(), path);
-    Ok(())
-}
-
-/// Moves the program break to `new_break` (brk semantics).
-pub fn set_break(new_break: usize) -> Result<(), Errno> {
-    with_table(|t| t.set_break(new_break))
-}
-
-/// Moves the program break by `increment`; returns the previous break.
-pub fn grow_break(increment: isize) -> Result<usize, Errno> {
-    with_table(|t| {
-        let old = t.current().brk as usize;
-        let new = old.checked_add_signed(increment).ok_or(Errno::ENOMEM)?;
-        t.set_break(new)?;
-        Ok(old)
-    })
-}
-
-/// Runs `f` on the caller's address space (for system calls that copy
-/// to or from user memory).
-pub fn with_current_space<R>(f: impl FnOnce(&mut AddressSpace) -> R) -> R {
-    with_table(|t| f(t.current_mut().space.as_mut().expect("user process")))
-}
-
-/// Resolves a page fault from ring 3 if it is a copy-on-write write or
-/// stack growth. Returns false when the access is illegal.
-pub fn handle_user_page_fault(address: u32, write: bool, present: bool) -> Result<bool, Errno> {
-    with_table(|t| {
-        let space = t.current_mut().space.as_mut().expect("user process");
-        if present && write {
-            return space.break_copy_on_write(address);
-        }
-        let stack = abi::layout::USER_STACK_LIMIT..abi::layout::USER_STACK_TOP;
-        if !present && stack.contains(&address) {
-            space.map_zeroed(
-                crate::mm::page_down(address),
-                crate::mm::address_space::Access::ReadWrite,
-            )?;
-            return Ok(true);
-        }
-        Ok(false)
-    })
 }

@@ -1,56 +1,70 @@
-//! The typed system-call handlers, one per line of abi/syscalls.tbl.
-
-use alloc::vec;
+//! The typed system-call handlers, one per line of abi/syscalls.tbl. Each
+//! gets the caller's [`SyscallContext`] and its arguments already typed by
+//! the generated dispatch; one place (`syscall::handle`) turns the result
+//! into the value in `eax`.
 
 use abi::errno::Errno;
 use abi::time::{Timespec, CLOCK_MONOTONIC};
 use abi::wait;
 
-use crate::arch::x86::TrapFrame;
-use crate::mm::{user, UserAddr};
-use crate::{console, proc, time};
+use super::SyscallContext;
+use crate::mm::{UserAddr, UserPtr, UserSlice};
+use crate::{console, proc, sched, time};
 
-/// Largest single write; longer writes are partial, as POSIX allows.
+/// Largest single write; longer writes are partial, as POSIX allows (the
+/// console is written with interrupts off: this bounds the time it takes).
 const MAX_WRITE: usize = 64 * 1024;
 
-pub fn sys_fork(frame: &mut TrapFrame) -> Result<usize, Errno> {
-    proc::fork(frame).map(|pid| pid as usize)
+pub fn sys_fork(ctx: &mut SyscallContext) -> Result<usize, Errno> {
+    proc::fork(&ctx.process, ctx.frame).map(|pid| pid as usize)
 }
 
-pub fn sys_yield() -> Result<usize, Errno> {
-    proc::yield_now();
+pub fn sys_yield(_ctx: &mut SyscallContext) -> Result<usize, Errno> {
+    sched::schedule();
     Ok(0)
 }
 
-pub fn sys_sbrk(increment: isize) -> Result<usize, Errno> {
-    proc::grow_break(increment)
+pub fn sys_sbrk(ctx: &mut SyscallContext, increment: isize) -> Result<usize, Errno> {
+    let mut inner = ctx.process.lock();
+    let space = inner.space()?;
+    let old = space.brk() as usize;
+    let new = old.checked_add_signed(increment).ok_or(Errno::ENOMEM)?;
+    space.set_break(new)?;
+    Ok(old)
 }
 
-pub fn sys_brk(addr: usize) -> Result<usize, Errno> {
-    proc::set_break(addr).map(|()| 0)
+pub fn sys_brk(ctx: &mut SyscallContext, addr: usize) -> Result<usize, Errno> {
+    ctx.process.lock().space()?.set_break(addr).map(|()| 0)
 }
 
-pub fn sys_getpid() -> Result<usize, Errno> {
-    Ok(proc::current_pid() as usize)
+pub fn sys_getpid(ctx: &mut SyscallContext) -> Result<usize, Errno> {
+    Ok(ctx.process.pid as usize)
 }
 
-pub fn sys_getppid() -> Result<usize, Errno> {
-    Ok(proc::parent_pid() as usize)
+pub fn sys_getppid(ctx: &mut SyscallContext) -> Result<usize, Errno> {
+    Ok(ctx.process.parent_pid() as usize)
 }
 
-pub fn sys_sleep(seconds: u32) -> Result<usize, Errno> {
-    Ok(proc::sleep(seconds) as usize)
+pub fn sys_sleep(ctx: &mut SyscallContext, seconds: u32) -> Result<usize, Errno> {
+    proc::sleep(&ctx.process, seconds).map(|left| left as usize)
 }
 
-pub fn sys_exit(status: i32) -> ! {
-    proc::exit_current(wait::exited_status(status))
+pub fn sys_exit(ctx: &mut SyscallContext, status: i32) -> Result<usize, Errno> {
+    proc::exit_current(&ctx.process, wait::exited_status(status));
+    // The trap path never returns to a dead process.
+    Ok(0)
 }
 
-pub fn sys_wait(status: UserAddr) -> Result<usize, Errno> {
-    proc::wait_child(-1, status, 0).map(|pid| pid as usize)
+pub fn sys_wait(ctx: &mut SyscallContext, status: UserPtr<i32>) -> Result<usize, Errno> {
+    proc::wait_child(&ctx.process, -1, status, 0).map(|pid| pid as usize)
 }
 
-pub fn sys_waitpid(pid: i32, status: UserAddr, options: u32) -> Result<usize, Errno> {
+pub fn sys_waitpid(
+    ctx: &mut SyscallContext,
+    pid: i32,
+    status: UserPtr<i32>,
+    options: u32,
+) -> Result<usize, Errno> {
     // Options are checked first, as on Linux: bad options are EINVAL
     // whatever the pid.
     if options & !wait::VALID_OPTIONS != 0 {
@@ -63,40 +77,43 @@ pub fn sys_waitpid(pid: i32, status: UserAddr, options: u32) -> Result<usize, Er
         p if p < -1 => return Err(Errno::ECHILD),
         p => p,
     };
-    proc::wait_child(target, status, options).map(|pid| pid as usize)
+    proc::wait_child(&ctx.process, target, status, options).map(|pid| pid as usize)
 }
 
-pub fn sys_write(fd: i32, buf: UserAddr, len: usize) -> Result<usize, Errno> {
+pub fn sys_write(ctx: &mut SyscallContext, fd: i32, buf: UserSlice) -> Result<usize, Errno> {
     if fd != 1 && fd != 2 {
         return Err(Errno::EBADF);
     }
-    if len == 0 {
+    let buf = buf.prefix(MAX_WRITE);
+    if buf.is_empty() {
         return Ok(0);
     }
-    let len = len.min(MAX_WRITE);
-    let mut bytes = vec![0u8; len];
-    proc::with_current_space(|space| user::copy_from_user(space, buf, &mut bytes))?;
-    console::write_bytes(&bytes);
-    Ok(len)
+    let mut inner = ctx.process.lock();
+    let space = inner.space()?;
+    // Checked first, then streamed from the user's pages under one console
+    // lock: the write comes out whole, or not at all (EFAULT).
+    console::write_with(|out| buf.read_in_pieces(space, out))?;
+    Ok(buf.len())
 }
 
 pub fn sys_execve(
-    frame: &mut TrapFrame,
+    ctx: &mut SyscallContext,
     path: UserAddr,
     argv: UserAddr,
     envp: UserAddr,
 ) -> Result<usize, Errno> {
-    proc::exec(frame, path, argv, envp).map(|()| 0)
+    proc::exec(&ctx.process, ctx.frame, path, argv, envp).map(|()| 0)
 }
 
-pub fn sys_clock_gettime(clock: u32, ts: UserAddr) -> Result<usize, Errno> {
+pub fn sys_clock_gettime(
+    ctx: &mut SyscallContext,
+    clock: u32,
+    ts: UserPtr<Timespec>,
+) -> Result<usize, Errno> {
     if clock != CLOCK_MONOTONIC {
         return Err(Errno::EINVAL);
     }
     let now = Timespec::from_nanos(time::now_ns());
-    let mut bytes = [0u8; 8];
-    bytes[..4].copy_from_slice(&now.tv_sec.to_le_bytes());
-    bytes[4..].copy_from_slice(&now.tv_nsec.to_le_bytes());
-    proc::with_current_space(|space| user::copy_to_user(space, ts, &bytes))?;
+    ts.write(ctx.process.lock().space()?, now)?;
     Ok(0)
 }

@@ -1,29 +1,37 @@
 //! System calls: `int 0x21` with the number in `eax` and arguments in
 //! `ebx, ecx, edx, edi, esi`. The dispatch is generated from
-//! abi/syscalls.tbl by build.rs; handlers are typed and return
-//! `Result<usize, Errno>`; [`handle`] is the one place that turns an error
-//! into `-errno` in `eax`.
+//! abi/syscalls.tbl by build.rs, converting each register to the argument's
+//! type (`UserSlice`, `UserPtr<T>`, integers); handlers get a
+//! [`SyscallContext`] and return `Result<usize, Errno>`; [`handle`] is the
+//! one place that turns an error into `-errno` in `eax`.
 
-#![deny(unsafe_code)]
-
+mod context;
 mod handlers;
 
 use abi::errno::{encode_result, Errno};
 
 use crate::arch::x86::TrapFrame;
-use crate::mm::UserAddr;
+use crate::mm::{UserAddr, UserPtr, UserSlice};
+use crate::proc;
+
+pub use context::SyscallContext;
 
 include!(concat!(env!("OUT_DIR"), "/syscall_dispatch.rs"));
 
 /// Runs the system call described by `frame` and stores the result in `eax`.
 pub fn handle(frame: &mut TrapFrame) {
+    crate::crashtest::overflow_if_armed();
     let nr = frame.eax as usize;
     let args = [frame.ebx, frame.ecx, frame.edx, frame.edi, frame.esi].map(|a| a as usize);
-    let result = dispatch(frame, nr, args).unwrap_or(Err(Errno::ENOSYS));
+    let mut ctx = SyscallContext {
+        process: proc::current(),
+        frame,
+    };
+    let result = dispatch(&mut ctx, nr, args).unwrap_or(Err(Errno::ENOSYS));
     if log::log_enabled!(log::Level::Trace) {
         log::trace!(
             "syscall: pid {} {}({:#x}, {:#x}, {:#x}) = {:?}",
-            crate::proc::current_pid(),
+            ctx.process.pid,
             abi::nr::syscall_name(nr).unwrap_or("unknown"),
             args[0],
             args[1],
@@ -31,5 +39,5 @@ pub fn handle(frame: &mut TrapFrame) {
             result
         );
     }
-    frame.set_return_value(encode_result(result) as u32);
+    ctx.frame.set_return_value(encode_result(result) as u32);
 }

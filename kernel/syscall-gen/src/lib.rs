@@ -16,9 +16,12 @@
 //!
 //! One call per line: `<nr>  <name>(<args>)  -- <summary>`. Blank lines and lines whose first
 //! non-blank character is `#` are ignored. `<args>` is a comma-separated list of `name: type`
-//! with `type` one of `i32 u32 usize isize uptr` (`uptr` is a user-space address); at most
-//! five of them. `@frame`, only as the first entry, hands the handler the caller's trap frame
-//! and is not a user-visible argument. The summary (everything after the first ` -- `) must
+//! with `type` one of `i32 u32 usize isize uptr ubuf<len> uptr<T>`; at most five of them.
+//! `uptr` is a raw user-space address (NULL-terminated arrays, strings); `ubuf<len>` a user
+//! byte buffer whose length is the `usize` argument `len` (the handler receives one
+//! `UserSlice` for both); `uptr<T>` a pointer to one `T` (`i32`, `u32` or `timespec`; the
+//! handler receives a `UserPtr<T>`). Every handler receives the caller's `SyscallContext`
+//! (its process and trap frame) before its arguments. The summary (everything after the first ` -- `) must
 //! not be empty. Names and argument names are lowercase identifiers. Duplicate names,
 //! numbers or argument names are errors.
 
@@ -45,8 +48,6 @@ pub struct Syscall {
     pub nr: usize,
     /// The call's name, a lowercase identifier (`fork`).
     pub name: String,
-    /// Whether the handler receives the caller's trap frame (`@frame`) before its arguments.
-    pub wants_frame: bool,
     /// The user-visible arguments, in register order (`ebx, ecx, edx, edi, esi`).
     pub args: Vec<Arg>,
     /// One-line description, used in doc comments and the docs table.
@@ -75,6 +76,59 @@ pub enum ArgType {
     Isize,
     /// `uptr`: an untrusted user-space address the kernel may dereference.
     UserAddr,
+    /// `ubuf<len>`: a user byte buffer; `len_arg` is the index of its length argument.
+    UserBuf {
+        /// Index (in register order) of the `usize` argument holding the length.
+        len_arg: usize,
+    },
+    /// `uptr<T>`: a pointer to one value of type `T`.
+    UserPtr(Pointee),
+}
+
+/// What a typed user pointer (`uptr<T>`) points to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pointee {
+    /// `i32`.
+    I32,
+    /// `u32`.
+    U32,
+    /// `timespec`: `struct timespec { i32 tv_sec; i32 tv_nsec; }`.
+    Timespec,
+}
+
+impl Pointee {
+    fn from_table(s: &str) -> Option<Pointee> {
+        match s {
+            "i32" => Some(Pointee::I32),
+            "u32" => Some(Pointee::U32),
+            "timespec" => Some(Pointee::Timespec),
+            _ => None,
+        }
+    }
+
+    fn table_name(self) -> &'static str {
+        match self {
+            Pointee::I32 => "i32",
+            Pointee::U32 => "u32",
+            Pointee::Timespec => "timespec",
+        }
+    }
+
+    fn rust_type(self) -> &'static str {
+        match self {
+            Pointee::I32 => "i32",
+            Pointee::U32 => "u32",
+            Pointee::Timespec => "abi::time::Timespec",
+        }
+    }
+
+    fn c_pointer(self) -> &'static str {
+        match self {
+            Pointee::I32 => "int *",
+            Pointee::U32 => "unsigned int *",
+            Pointee::Timespec => "struct timespec *",
+        }
+    }
 }
 
 impl ArgType {
@@ -86,26 +140,33 @@ impl ArgType {
             "usize" => Some(ArgType::Usize),
             "isize" => Some(ArgType::Isize),
             "uptr" => Some(ArgType::UserAddr),
-            _ => None,
+            _ => s
+                .strip_prefix("uptr<")
+                .and_then(|rest| rest.strip_suffix('>'))
+                .and_then(Pointee::from_table)
+                .map(ArgType::UserPtr),
         }
     }
 
-    /// The table spelling of the type (`uptr` for [`ArgType::UserAddr`]).
-    pub fn table_name(self) -> &'static str {
+    /// The table spelling of the type (`uptr` for [`ArgType::UserAddr`]). A `ubuf<len>`
+    /// spells its length argument's name: see [`Syscall::arg_spelling`].
+    pub fn table_name(self) -> String {
         match self {
-            ArgType::I32 => "i32",
-            ArgType::U32 => "u32",
-            ArgType::Usize => "usize",
-            ArgType::Isize => "isize",
-            ArgType::UserAddr => "uptr",
+            ArgType::I32 => "i32".into(),
+            ArgType::U32 => "u32".into(),
+            ArgType::Usize => "usize".into(),
+            ArgType::Isize => "isize".into(),
+            ArgType::UserAddr => "uptr".into(),
+            ArgType::UserBuf { .. } => "ubuf".into(),
+            ArgType::UserPtr(p) => format!("uptr<{}>", p.table_name()),
         }
     }
 
     /// The Rust type ulib's raw wrappers take for this argument (`usize` for addresses:
     /// the caller casts its pointer).
-    fn ulib_type(self) -> &'static str {
+    fn ulib_type(self) -> String {
         match self {
-            ArgType::UserAddr => "usize",
+            ArgType::UserAddr | ArgType::UserBuf { .. } | ArgType::UserPtr(_) => "usize".into(),
             other => other.table_name(),
         }
     }
@@ -118,6 +179,8 @@ impl ArgType {
             ArgType::Usize => format!("args[{i}]"),
             ArgType::Isize => format!("args[{i}] as isize"),
             ArgType::UserAddr => format!("UserAddr::new(args[{i}])"),
+            ArgType::UserBuf { len_arg } => format!("UserSlice::new(args[{i}], args[{len_arg}])"),
+            ArgType::UserPtr(p) => format!("UserPtr::<{}>::new(args[{i}])", p.rust_type()),
         }
     }
 
@@ -128,8 +191,27 @@ impl ArgType {
             ArgType::U32 => "unsigned int",
             ArgType::Usize => "size_t",
             ArgType::Isize => "ssize_t",
-            ArgType::UserAddr => "void *",
+            ArgType::UserAddr | ArgType::UserBuf { .. } => "void *",
+            ArgType::UserPtr(p) => p.c_pointer(),
         }
+    }
+}
+
+impl Syscall {
+    /// How the table spells argument `i`'s type (`ubuf<len>` with its length's name).
+    pub fn arg_spelling(&self, i: usize) -> String {
+        match self.args[i].ty {
+            ArgType::UserBuf { len_arg } => format!("ubuf<{}>", self.args[len_arg].name),
+            ty => ty.table_name(),
+        }
+    }
+
+    /// True when argument `i` is some `ubuf`'s length: the kernel handler gets it inside the
+    /// `UserSlice`, not on its own.
+    fn is_buffer_length(&self, i: usize) -> bool {
+        self.args
+            .iter()
+            .any(|a| a.ty == ArgType::UserBuf { len_arg: i })
     }
 }
 
@@ -163,10 +245,10 @@ pub enum ParseErrorKind {
         /// Where it was first used.
         first_line: usize,
     },
-    /// An argument type other than `i32 u32 usize isize uptr`.
+    /// An argument type other than `i32 u32 usize isize uptr ubuf<len> uptr<T>`.
     UnknownType(String),
-    /// `@frame` appears somewhere other than as the first argument.
-    FrameNotFirst,
+    /// `ubuf<len>` names no `usize` argument of the call.
+    BadBufferLength(String),
     /// Two arguments of one call share a name.
     DuplicateArg(String),
     /// More than [`MAX_ARGS`] user-visible arguments.
@@ -192,11 +274,13 @@ impl fmt::Display for ParseError {
             ),
             ParseErrorKind::UnknownType(ty) => write!(
                 f,
-                "unknown argument type `{ty}` (expected one of i32, u32, usize, isize, uptr)"
+                "unknown argument type `{ty}` (expected one of i32, u32, usize, isize, uptr, \
+                 ubuf<len>, uptr<i32>, uptr<u32>, uptr<timespec>)"
             ),
-            ParseErrorKind::FrameNotFirst => {
-                write!(f, "`@frame` may only appear as the first argument")
-            }
+            ParseErrorKind::BadBufferLength(name) => write!(
+                f,
+                "`ubuf<{name}>`: the call has no `usize` argument named `{name}`"
+            ),
             ParseErrorKind::DuplicateArg(name) => write!(f, "duplicate argument name `{name}`"),
             ParseErrorKind::TooManyArgs(n) => write!(
                 f,
@@ -219,7 +303,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Names the generated code itself uses as parameters or locals; an argument so named would
 /// shadow them.
-const RESERVED_ARG_NAMES: &[&str] = &["frame", "nr", "args", "ret"];
+const RESERVED_ARG_NAMES: &[&str] = &["ctx", "frame", "nr", "args", "ret"];
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
@@ -292,20 +376,11 @@ fn parse_line(text: &str, line: usize) -> Result<Syscall, ParseError> {
         ));
     }
 
-    let mut wants_frame = false;
     let mut args: Vec<Arg> = Vec::new();
+    // (index of a `ubuf`, the name of its length argument), resolved once all are known.
+    let mut buffers: Vec<(usize, String)> = Vec::new();
     if !arg_list.trim().is_empty() {
-        for (position, item) in arg_list.split(',').map(str::trim).enumerate() {
-            if item == "@frame" {
-                if position != 0 {
-                    return Err(ParseError {
-                        line,
-                        kind: ParseErrorKind::FrameNotFirst,
-                    });
-                }
-                wants_frame = true;
-                continue;
-            }
+        for item in arg_list.split(',').map(str::trim) {
             if item.is_empty() {
                 return Err(malformed(line, "empty argument in the argument list"));
             }
@@ -315,10 +390,19 @@ fn parse_line(text: &str, line: usize) -> Result<Syscall, ParseError> {
             let arg_name = arg_name.trim();
             let ty = ty.trim();
             check_arg_name(arg_name, line)?;
-            let ty = ArgType::from_table(ty).ok_or_else(|| ParseError {
-                line,
-                kind: ParseErrorKind::UnknownType(ty.to_string()),
-            })?;
+            let buffer_length = ty
+                .strip_prefix("ubuf<")
+                .and_then(|rest| rest.strip_suffix('>'));
+            let ty = match buffer_length {
+                Some(len_name) => {
+                    buffers.push((args.len(), len_name.trim().to_string()));
+                    ArgType::UserBuf { len_arg: usize::MAX }
+                }
+                None => ArgType::from_table(ty).ok_or_else(|| ParseError {
+                    line,
+                    kind: ParseErrorKind::UnknownType(ty.to_string()),
+                })?,
+            };
             if args.iter().any(|a| a.name == arg_name) {
                 return Err(ParseError {
                     line,
@@ -337,10 +421,19 @@ fn parse_line(text: &str, line: usize) -> Result<Syscall, ParseError> {
             kind: ParseErrorKind::TooManyArgs(args.len()),
         });
     }
+    for (buffer, len_name) in buffers {
+        let len_arg = args
+            .iter()
+            .position(|a| a.name == len_name && a.ty == ArgType::Usize)
+            .ok_or_else(|| ParseError {
+                line,
+                kind: ParseErrorKind::BadBufferLength(len_name.clone()),
+            })?;
+        args[buffer].ty = ArgType::UserBuf { len_arg };
+    }
     Ok(Syscall {
         nr,
         name: name.to_string(),
-        wants_frame,
         args,
         summary: summary.to_string(),
     })
@@ -392,11 +485,12 @@ fn const_name(call: &Syscall) -> String {
     call.name.to_ascii_uppercase()
 }
 
-/// `pid: i32, status: uptr` as the table writes it, without `@frame` (empty for none).
+/// `pid: i32, status: uptr<i32>` as the table writes it (empty for none).
 fn table_signature(call: &Syscall) -> String {
     call.args
         .iter()
-        .map(|a| format!("{}: {}", a.name, a.ty.table_name()))
+        .enumerate()
+        .map(|(i, a)| format!("{}: {}", a.name, call.arg_spelling(i)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -451,9 +545,7 @@ pub fn rust_numbers(t: &Table) -> String {
 /// and a `handlers` module (with one `sys_<name>` per call) in scope. `dispatch` returns
 /// `None` for an unknown number, so the caller decides on `ENOSYS`.
 pub fn kernel_dispatch(t: &Table) -> String {
-    let any_frame = t.calls.iter().any(|c| c.wants_frame);
     let any_args = t.calls.iter().any(|c| !c.args.is_empty());
-    let frame = if any_frame { "frame" } else { "_frame" };
     let args = if any_args { "args" } else { "_args" };
     let mut out = String::new();
     let _ = writeln!(
@@ -467,27 +559,29 @@ pub fn kernel_dispatch(t: &Table) -> String {
     let _ = writeln!(out, "///");
     let _ = writeln!(
         out,
-        "/// `args` are the raw registers `ebx, ecx, edx, edi, esi`. Returns `None` for a number"
+        "/// `args` are the raw registers `ebx, ecx, edx, edi, esi`, converted to each argument's"
     );
     let _ = writeln!(
         out,
-        "/// the table does not define. Handlers that never return (`exit`) may return `!`."
+        "/// type (`UserSlice`, `UserPtr<T>`, `UserAddr`, integers). Returns `None` for a number"
+    );
+    let _ = writeln!(
+        out,
+        "/// the table does not define. A handler that never returns may return `!`."
     );
     let _ = writeln!(out, "#[allow(unreachable_code)]");
     let _ = writeln!(
         out,
-        "pub fn dispatch({frame}: &mut TrapFrame, nr: usize, {args}: [usize; 5]) -> Option<Result<usize, Errno>> {{"
+        "pub fn dispatch(ctx: &mut SyscallContext, nr: usize, {args}: [usize; 5]) -> Option<Result<usize, Errno>> {{"
     );
     let _ = writeln!(out, "    match nr {{");
     for call in &t.calls {
-        let mut params: Vec<String> = Vec::new();
-        if call.wants_frame {
-            params.push("frame".to_string());
-        }
+        let mut params: Vec<String> = vec!["ctx".to_string()];
         params.extend(
             call.args
                 .iter()
                 .enumerate()
+                .filter(|(i, _)| !call.is_buffer_length(*i))
                 .map(|(i, a)| a.ty.kernel_conversion(i)),
         );
         let _ = writeln!(
@@ -526,7 +620,10 @@ pub fn ulib_wrappers(t: &Table) -> String {
             .args
             .iter()
             .map(|a| match a.ty {
-                ArgType::Usize | ArgType::UserAddr => a.name.clone(),
+                ArgType::Usize
+                | ArgType::UserAddr
+                | ArgType::UserBuf { .. }
+                | ArgType::UserPtr(_) => a.name.clone(),
                 _ => format!("{} as usize", a.name),
             })
             .collect();

@@ -55,13 +55,11 @@ fn real_table_parses_with_the_contract_numbers() {
 }
 
 #[test]
-fn real_table_arguments_and_frames() {
+fn real_table_arguments() {
     let t = real_table();
     let fork = call(&t, "fork");
-    assert!(fork.wants_frame);
     assert!(fork.args.is_empty());
     let execve = call(&t, "execve");
-    assert!(execve.wants_frame);
     assert_eq!(
         execve.args,
         [
@@ -71,14 +69,22 @@ fn real_table_arguments_and_frames() {
         ]
     );
     let write = call(&t, "write");
-    assert!(!write.wants_frame);
     assert_eq!(
         write.args,
         [
             arg("fd", ArgType::I32),
-            arg("buf", ArgType::UserAddr),
+            arg("buf", ArgType::UserBuf { len_arg: 2 }),
             arg("len", ArgType::Usize)
         ]
+    );
+    assert_eq!(write.arg_spelling(1), "ubuf<len>");
+    assert_eq!(
+        call(&t, "waitpid").args[1],
+        arg("status", ArgType::UserPtr(Pointee::I32))
+    );
+    assert_eq!(
+        call(&t, "clock_gettime").args[1],
+        arg("ts", ArgType::UserPtr(Pointee::Timespec))
     );
     assert_eq!(call(&t, "sbrk").args, [arg("increment", ArgType::Isize)]);
     assert_eq!(call(&t, "sleep").args, [arg("seconds", ArgType::U32)]);
@@ -96,10 +102,29 @@ fn comments_blank_lines_and_order() {
 }
 
 #[test]
-fn five_arguments_after_a_frame_are_fine() {
-    let t = parse("1 f(@frame, a: i32, b: u32, c: usize, d: isize, e: uptr) -- ok").unwrap();
-    assert!(t.calls[0].wants_frame);
+fn five_arguments_are_fine() {
+    let t = parse("1 f(a: i32, b: u32, c: usize, d: isize, e: uptr) -- ok").unwrap();
     assert_eq!(t.calls[0].args.len(), 5);
+}
+
+#[test]
+fn a_buffer_names_its_length_argument() {
+    let t = parse("1 f(n: usize, b: ubuf<n>) -- ok").unwrap();
+    assert_eq!(t.calls[0].args[1].ty, ArgType::UserBuf { len_arg: 0 });
+    for bad in [
+        "1 f(b: ubuf<n>) -- no such argument",
+        "1 f(b: ubuf<n>, n: i32) -- not a usize",
+        "1 f(b: ubuf<b>) -- itself",
+    ] {
+        assert!(
+            matches!(error_of(bad).kind, ParseErrorKind::BadBufferLength(_)),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        error_of("1 f(p: uptr<f64>) -- a").kind,
+        ParseErrorKind::UnknownType("uptr<f64>".into())
+    );
 }
 
 #[test]
@@ -170,19 +195,12 @@ fn unknown_type() {
 }
 
 #[test]
-fn frame_not_first() {
-    let e = error_of("1 f(a: i32, @frame) -- a\n");
-    assert_eq!(
-        e,
-        ParseError {
-            line: 3,
-            kind: ParseErrorKind::FrameNotFirst
-        }
-    );
-    assert_eq!(
-        error_of("1 f(@frame, @frame) -- a").kind,
-        ParseErrorKind::FrameNotFirst
-    );
+fn the_frame_marker_is_gone() {
+    // Every handler gets the context; `@frame` is no longer a type.
+    assert!(matches!(
+        error_of("1 f(@frame) -- a").kind,
+        ParseErrorKind::Malformed(_)
+    ));
 }
 
 #[test]
@@ -278,8 +296,11 @@ fn type_names_round_trip() {
         ArgType::Usize,
         ArgType::Isize,
         ArgType::UserAddr,
+        ArgType::UserPtr(Pointee::I32),
+        ArgType::UserPtr(Pointee::U32),
+        ArgType::UserPtr(Pointee::Timespec),
     ] {
-        assert_eq!(ArgType::from_table(ty.table_name()), Some(ty));
+        assert_eq!(ArgType::from_table(&ty.table_name()), Some(ty));
     }
     assert_eq!(ArgType::UserAddr.table_name(), "uptr");
     assert_eq!(ArgType::from_table("ptr"), None);
@@ -307,30 +328,33 @@ fn kernel_dispatch_routes_every_call() {
     let t = real_table();
     let out = kernel_dispatch(&t);
     assert!(out.contains(
-        "pub fn dispatch(frame: &mut TrapFrame, nr: usize, args: [usize; 5]) -> Option<Result<usize, Errno>> {"
+        "pub fn dispatch(ctx: &mut SyscallContext, nr: usize, args: [usize; 5]) -> Option<Result<usize, Errno>> {"
     ));
     assert_eq!(out.matches("pub fn ").count(), 1, "exactly one function");
     for c in &t.calls {
         let arm = format!("        {} => Some(handlers::sys_{}(", c.nr, c.name);
         assert!(out.contains(&arm), "missing arm for {}", c.name);
     }
-    assert!(out.contains("1 => Some(handlers::sys_fork(frame)),"));
+    assert!(out.contains("1 => Some(handlers::sys_fork(ctx)),"));
     assert!(out.contains(
-        "22 => Some(handlers::sys_write(args[0] as i32, UserAddr::new(args[1]), args[2])),"
+        "22 => Some(handlers::sys_write(ctx, args[0] as i32, UserSlice::new(args[1], args[2]))),"
     ));
     assert!(out.contains(
-        "54 => Some(handlers::sys_execve(frame, UserAddr::new(args[0]), UserAddr::new(args[1]), UserAddr::new(args[2]))),"
+        "54 => Some(handlers::sys_execve(ctx, UserAddr::new(args[0]), UserAddr::new(args[1]), UserAddr::new(args[2]))),"
     ));
-    assert!(out.contains("3 => Some(handlers::sys_sbrk(args[0] as isize)),"));
-    assert!(out.contains("7 => Some(handlers::sys_sleep(args[0] as u32)),"));
-    assert!(out.contains("4 => Some(handlers::sys_brk(args[0])),"));
+    assert!(out.contains(
+        "10 => Some(handlers::sys_waitpid(ctx, args[0] as i32, UserPtr::<i32>::new(args[1]), args[2] as u32)),"
+    ));
+    assert!(out.contains("3 => Some(handlers::sys_sbrk(ctx, args[0] as isize)),"));
+    assert!(out.contains("7 => Some(handlers::sys_sleep(ctx, args[0] as u32)),"));
+    assert!(out.contains("4 => Some(handlers::sys_brk(ctx, args[0])),"));
     assert!(out.contains("_ => None,"));
 }
 
 #[test]
-fn kernel_dispatch_without_frames_or_args_names_them_unused() {
+fn kernel_dispatch_without_args_names_them_unused() {
     let out = kernel_dispatch(&parse("1 f() -- a").unwrap());
-    assert!(out.contains("pub fn dispatch(_frame: &mut TrapFrame, nr: usize, _args: [usize; 5])"));
+    assert!(out.contains("pub fn dispatch(ctx: &mut SyscallContext, nr: usize, _args: [usize; 5])"));
 }
 
 #[test]
@@ -444,7 +468,7 @@ fn markdown_table_lists_every_call() {
         );
     }
     assert!(out.contains("| 1 | `fork` | – | create a child process"));
-    assert!(out.contains("| 22 | `write` | `fd: i32, buf: uptr, len: usize` | write len bytes"));
+    assert!(out.contains("| 22 | `write` | `fd: i32, buf: ubuf<len>, len: usize` | write len bytes"));
 }
 
 #[test]
@@ -469,9 +493,9 @@ fn docs_are_not_stale() {
 /// The kernel side: `dispatch` generated from `testdata/fixture.tbl`, with stand-ins for the
 /// kernel's types. Each handler returns a value that encodes exactly what it received.
 mod kernel_side {
-    /// Stand-in for the kernel's trap frame.
+    /// Stand-in for the kernel's system-call context.
     #[derive(Debug, Default)]
-    pub struct TrapFrame {
+    pub struct SyscallContext {
         pub eip: usize,
     }
 
@@ -491,8 +515,37 @@ mod kernel_side {
         }
     }
 
+    /// Stand-in for the kernel's user buffer.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct UserSlice(pub usize, pub usize);
+
+    impl UserSlice {
+        pub fn new(addr: usize, len: usize) -> UserSlice {
+            UserSlice(addr, len)
+        }
+    }
+
+    /// Stand-in for the kernel's typed user pointer.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct UserPtr<T>(pub usize, core::marker::PhantomData<T>);
+
+    impl<T> UserPtr<T> {
+        pub fn new(addr: usize) -> UserPtr<T> {
+            UserPtr(addr, core::marker::PhantomData)
+        }
+    }
+
+    /// Stand-in for `abi` (the generated code names `abi::time::Timespec`).
+    pub mod abi {
+        pub mod time {
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub struct Timespec;
+        }
+    }
+
     pub mod handlers {
-        use super::{Errno, TrapFrame, UserAddr};
+        use super::abi::time::Timespec;
+        use super::{Errno, SyscallContext, UserAddr, UserPtr, UserSlice};
         use std::cell::RefCell;
 
         thread_local! {
@@ -504,14 +557,14 @@ mod kernel_side {
             SEEN.with(|seen| *seen.borrow_mut() = s);
         }
 
-        pub fn sys_no_args() -> Result<usize, Errno> {
+        pub fn sys_no_args(_ctx: &mut SyscallContext) -> Result<usize, Errno> {
             record("no_args".into());
             Ok(100)
         }
 
-        pub fn sys_framed(frame: &mut TrapFrame, code: i32) -> Result<usize, Errno> {
-            record(format!("framed eip={:#x} code={code}", frame.eip));
-            frame.eip += 2;
+        pub fn sys_framed(ctx: &mut SyscallContext, code: i32) -> Result<usize, Errno> {
+            record(format!("framed eip={:#x} code={code}", ctx.eip));
+            ctx.eip += 2;
             if code < 0 {
                 Err(Errno::Inval)
             } else {
@@ -519,22 +572,22 @@ mod kernel_side {
             }
         }
 
-        pub fn sys_framed_max(
-            frame: &mut TrapFrame,
-            a: UserAddr,
-            b: UserAddr,
-            c: UserAddr,
-            d: UserAddr,
+        pub fn sys_typed(
+            ctx: &mut SyscallContext,
+            buf: UserSlice,
+            p: UserPtr<i32>,
+            t: UserPtr<Timespec>,
             e: usize,
         ) -> Result<usize, Errno> {
             record(format!(
-                "framed_max eip={:#x} {:#x} {:#x} {:#x} {:#x} {e:#x}",
-                frame.eip, a.0, b.0, c.0, d.0
+                "typed eip={:#x} buf={:#x}+{} p={:#x} t={:#x} {e:#x}",
+                ctx.eip, buf.0, buf.1, p.0, t.0
             ));
             Ok(5)
         }
 
         pub fn sys_all_types(
+            _ctx: &mut SyscallContext,
             a: i32,
             b: u32,
             c: usize,
@@ -545,7 +598,7 @@ mod kernel_side {
             Ok(7)
         }
 
-        pub fn sys_diverges(status: i32) -> ! {
+        pub fn sys_diverges(_ctx: &mut SyscallContext, status: i32) -> ! {
             panic!("diverges({status})");
         }
     }
@@ -559,8 +612,8 @@ fn seen() -> String {
 
 #[test]
 fn generated_dispatch_routes_and_converts() {
-    use kernel_side::{dispatch, Errno, TrapFrame};
-    let mut frame = TrapFrame { eip: 0x1000 };
+    use kernel_side::{dispatch, Errno, SyscallContext};
+    let mut frame = SyscallContext { eip: 0x1000 };
 
     assert_eq!(dispatch(&mut frame, 1, [9; 5]), Some(Ok(100)));
     assert_eq!(seen(), "no_args");
@@ -569,7 +622,7 @@ fn generated_dispatch_routes_and_converts() {
     assert_eq!(seen(), "framed eip=0x1000 code=42");
     assert_eq!(
         frame.eip, 0x1002,
-        "the handler got the caller's frame, mutably"
+        "the handler got the caller's context, mutably"
     );
     assert_eq!(
         dispatch(&mut frame, 3, [usize::MAX, 0, 0, 0, 0]),
@@ -578,10 +631,10 @@ fn generated_dispatch_routes_and_converts() {
     assert_eq!(seen(), "framed eip=0x1002 code=-1");
 
     assert_eq!(
-        dispatch(&mut frame, 5, [0xa, 0xb, 0xc, 0xd, 0xe]),
+        dispatch(&mut frame, 5, [0xa, 11, 0xc, 0xd, 0xe]),
         Some(Ok(5))
     );
-    assert_eq!(seen(), "framed_max eip=0x1004 0xa 0xb 0xc 0xd 0xe");
+    assert_eq!(seen(), "typed eip=0x1004 buf=0xa+11 p=0xc t=0xd 0xe");
 
     let minus_one = usize::MAX;
     assert_eq!(
@@ -605,7 +658,7 @@ fn generated_dispatch_routes_and_converts() {
 
 #[test]
 fn generated_dispatch_rejects_unknown_numbers() {
-    let mut frame = kernel_side::TrapFrame::default();
+    let mut frame = kernel_side::SyscallContext::default();
     for nr in [0, 2, 4, 6, 8, 10, 128, usize::MAX] {
         assert_eq!(kernel_side::dispatch(&mut frame, nr, [0; 5]), None, "{nr}");
     }
@@ -613,7 +666,7 @@ fn generated_dispatch_rejects_unknown_numbers() {
 
 #[test]
 fn generated_dispatch_calls_diverging_handlers() {
-    let mut frame = kernel_side::TrapFrame::default();
+    let mut frame = kernel_side::SyscallContext::default();
     let result = std::panic::catch_unwind(move || {
         let _ = kernel_side::dispatch(&mut frame, 9, [3, 0, 0, 0, 0]);
     });
@@ -690,7 +743,7 @@ fn generated_wrappers_pass_registers_in_order() {
     assert_eq!(regs(), [3, 9, 0, 0, 0, 0]);
 
     // SAFETY: as above.
-    unsafe { sys_framed_max(1, 2, 3, 4, 5) };
+    unsafe { sys_typed(1, 2, 3, 4, 5) };
     assert_eq!(regs(), [5, 1, 2, 3, 4, 5]);
 
     // SAFETY: as above.

@@ -9,6 +9,55 @@ pub fn disable_interrupts() {
     unsafe { x86::irq::disable() };
 }
 
+/// Enables interrupts.
+pub fn enable_interrupts() {
+    // SAFETY: setting IF lets pending interrupts in; callers hold no lock
+    // whose data an interrupt handler could touch (the lock guards restore
+    // the flag only when they release the last such lock).
+    unsafe { x86::irq::enable() };
+}
+
+/// True when the interrupt flag is set.
+pub fn interrupts_enabled() -> bool {
+    read_eflags() & EFLAGS_IF != 0
+}
+
+/// The interrupt-enable bit of EFLAGS.
+pub const EFLAGS_IF: u32 = 1 << 9;
+
+/// The flags register.
+pub fn read_eflags() -> u32 {
+    let flags: u32;
+    // SAFETY: pushing and popping the flags only reads them.
+    unsafe { asm!("pushfd", "pop {}", out(reg) flags, options(nomem, preserves_flags)) };
+    flags
+}
+
+/// The stack pointer of the caller (approximately: this function's frame).
+#[inline(always)]
+pub fn read_esp() -> u32 {
+    let esp: u32;
+    // SAFETY: copying esp has no side effects.
+    unsafe { asm!("mov {}, esp", out(reg) esp, options(nomem, nostack, preserves_flags)) };
+    esp
+}
+
+/// The frame pointer of the caller (frames are built with frame pointers).
+#[inline(always)]
+pub fn read_ebp() -> u32 {
+    let ebp: u32;
+    // SAFETY: copying ebp has no side effects.
+    unsafe { asm!("mov {}, ebp", out(reg) ebp, options(nomem, nostack, preserves_flags)) };
+    ebp
+}
+
+/// This CPU's number. One CPU runs today; with several this reads the
+/// local APIC id, and every caller (locks, the scheduler's per-CPU data,
+/// the timekeeper check) stays as it is.
+pub const fn id() -> u32 {
+    0
+}
+
 /// Enables interrupts and halts until the next one, atomically (`sti; hlt`:
 /// an interrupt arriving between the two still wakes the `hlt`).
 pub fn enable_interrupts_and_halt() {
@@ -113,4 +162,12 @@ pub unsafe fn inb(port: u16) -> u8 {
 pub unsafe fn outb(port: u16, value: u8) {
     // SAFETY: guaranteed by the caller.
     unsafe { x86::io::outb(port, value) }
+}
+
+/// Reads an address that is never mapped (page 0), for the crash test that
+/// proves a kernel page fault is reported: the read faults.
+pub fn read_unmapped_for_crash_test() -> u32 {
+    // SAFETY: deliberately reads page 0, which is never mapped in the
+    // kernel either: the resulting page fault is the point of the test.
+    unsafe { core::ptr::read_volatile(0x10 as *const u32) }
 }

@@ -19,13 +19,16 @@ use core::arch::global_asm;
 use x86::dtables::{lidt, DescriptorTablePointer};
 use x86::segmentation::{
     BuildDescriptor, Descriptor, DescriptorBuilder, GateDescriptorBuilder, SegmentSelector,
+    TaskGateDescriptorBuilder,
 };
 use x86::Ring;
 
-use super::gdt::KERNEL_CODE;
+use super::gdt::{DOUBLE_FAULT_TSS_SELECTOR, KERNEL_CODE, KERNEL_DATA};
 
 /// Vector of the system-call gate (`int 0x21`).
 pub const SYSCALL_VECTOR: u32 = 0x21;
+/// The double-fault vector: a task gate, not a stub.
+pub const DOUBLE_FAULT_VECTOR: u32 = 8;
 /// Vector of IRQ 0 after the PIC remap (away from 0x20..0x2f, so that no
 /// hardware interrupt can land on the system-call vector 0x21).
 pub const IRQ_BASE: u32 = 0x40;
@@ -78,8 +81,8 @@ impl TrapFrame {
     /// register zero and interrupts enabled.
     pub fn new_user(eip: u32, esp: u32) -> TrapFrame {
         use super::gdt::{USER_CODE, USER_DATA};
+        use super::cpu::EFLAGS_IF;
         const EFLAGS_RESERVED: u32 = 1 << 1;
-        const EFLAGS_IF: u32 = 1 << 9;
         TrapFrame {
             gs: USER_DATA as u32,
             fs: USER_DATA as u32,
@@ -129,7 +132,7 @@ global_asm!(
         pushl %es
         pushl %fs
         pushl %gs
-        movw $0x10, %ax
+        movw ${kernel_data}, %ax
         movw %ax, %ds
         movw %ax, %es
         movw %ax, %fs
@@ -145,7 +148,7 @@ global_asm!(
         popl %es
         popl %ds
         popal
-        addl $8, %esp
+        addl ${vector_and_error}, %esp
         iretl
 
     .section .rodata
@@ -161,8 +164,24 @@ global_asm!(
     .long trap_stub_\n
     .endr
     "#,
+    kernel_data = const KERNEL_DATA,
+    vector_and_error = const core::mem::offset_of!(TrapFrame, eip) - core::mem::offset_of!(TrapFrame, vector),
     options(att_syntax)
 );
+
+// The stub's push order and `TrapFrame` must agree: checked here.
+const _: () = {
+    use core::mem::offset_of;
+    assert!(offset_of!(TrapFrame, gs) == 0);
+    assert!(offset_of!(TrapFrame, ds) == 12);
+    assert!(offset_of!(TrapFrame, edi) == 16); // pushal's last push
+    assert!(offset_of!(TrapFrame, eax) == 44); // pushal's first push
+    assert!(offset_of!(TrapFrame, vector) == 48);
+    assert!(offset_of!(TrapFrame, error_code) == 52);
+    assert!(offset_of!(TrapFrame, eip) == 56); // where `iret` starts
+    assert!(offset_of!(TrapFrame, user_ss) == 72);
+    assert!(core::mem::size_of::<TrapFrame>() == 76);
+};
 
 extern "C" {
     static trap_stub_table: [u32; 32];
@@ -170,6 +189,38 @@ extern "C" {
     fn trap_stub_33();
     /// Restores a [`TrapFrame`] at `esp` and returns to it.
     pub fn trap_return();
+}
+
+extern "C" {
+    /// The generic dispatcher (kernel/src/trap.rs), also called by the stub.
+    fn trap_entry(frame: &mut TrapFrame);
+}
+
+/// Where the double-fault task starts (see gdt.rs): hands the dispatcher a
+/// frame holding the registers the task switch saved, on the double-fault
+/// stack. The dispatcher reports and powers off; it never returns here.
+pub extern "C" fn double_fault_task(error_code: u32) -> ! {
+    let c = super::gdt::faulted_context();
+    let mut frame = TrapFrame {
+        eip: c.eip,
+        cs: c.cs as u32,
+        eflags: c.eflags,
+        eax: c.eax,
+        ebx: c.ebx,
+        ecx: c.ecx,
+        edx: c.edx,
+        esi: c.esi,
+        edi: c.edi,
+        ebp: c.ebp,
+        kernel_esp: c.esp,
+        vector: DOUBLE_FAULT_VECTOR,
+        error_code,
+        ..TrapFrame::default()
+    };
+    // SAFETY: `trap_entry` takes any frame; for a double fault it reports
+    // and powers off.
+    unsafe { trap_entry(&mut frame) };
+    super::cpu::halt_forever()
 }
 
 static mut IDT: [Descriptor; 256] = [Descriptor::NULL; 256];
@@ -205,6 +256,14 @@ pub fn init() {
             idt[IRQ_BASE as usize + irq] = gate(stub, Ring::Ring0);
         }
         idt[SYSCALL_VECTOR as usize] = gate(trap_stub_33 as *const () as u32, Ring::Ring3);
+        // A double fault switches to its own task and stack (see gdt.rs).
+        idt[DOUBLE_FAULT_VECTOR as usize] =
+            <DescriptorBuilder as TaskGateDescriptorBuilder>::task_gate_descriptor(
+                SegmentSelector::from_raw(DOUBLE_FAULT_TSS_SELECTOR),
+            )
+            .present()
+            .dpl(Ring::Ring0)
+            .finish();
         lidt(&DescriptorTablePointer::new_from_slice(idt));
     }
 }

@@ -1,0 +1,201 @@
+//! Kernel stacks, each with an unmapped guard page below it.
+//!
+//! Every process has its own kernel stack: its trap frame and the kernel's
+//! call chain for it live there. A stack that overflows must stop at once
+//! instead of silently overwriting whatever lies below, so stacks are not
+//! carved from the heap (inside the direct map's 4 MiB pages, where no single
+//! page can be left unmapped) but mapped page by page in a region of their
+//! own at the top of the address space: slot `i` is one unmapped guard page
+//! followed by the stack's pages. An overflow touches the guard page; the
+//! page fault cannot push its frame there either, so the CPU raises a double
+//! fault, which runs as a separate task on its own stack (arch/x86/gdt.rs)
+//! and reports "kernel stack overflow".
+//!
+//! The region's page tables are allocated at boot and entered in the master
+//! directory before any address space copies its kernel half, so every
+//! address space sees every stack without further work.
+//!
+//! Lunaix allocates each process's kernel stack inside its own address
+//! space; here stacks are kernel-global, as on Linux and xv6.
+
+use abi::errno::Errno;
+
+use super::{frames, phys_to_virt, DIRECT_MAP_SIZE, KERNEL_BASE, PAGE_SIZE};
+use crate::arch::x86::boot;
+use crate::arch::x86::context::{self, SavedContext};
+use crate::arch::x86::TrapFrame;
+use crate::arch::x86::cpu;
+use crate::arch::x86::lock::IrqMutex;
+use crate::arch::x86::paging::{directory_index, table_index, Entry, EntryFlags};
+
+/// Pages of one kernel stack.
+pub const STACK_PAGES: u32 = 4;
+/// Bytes of one kernel stack.
+pub const KERNEL_STACK_SIZE: usize = (STACK_PAGES * PAGE_SIZE) as usize;
+/// A slot: the guard page and the stack.
+const SLOT_SIZE: u32 = (STACK_PAGES + 1) * PAGE_SIZE;
+/// First address of the region.
+const REGION_START: u32 = KERNEL_BASE + DIRECT_MAP_SIZE as u32;
+/// Size of the region: up to the top of the address space.
+const REGION_SIZE: u64 = (1 << 32) - REGION_START as u64;
+/// Page tables covering the region.
+const REGION_TABLES: usize = (REGION_SIZE >> 22) as usize;
+/// Stacks that fit.
+pub const SLOTS: usize = (REGION_SIZE / SLOT_SIZE as u64) as usize;
+
+/// Which slots are in use, one bit each.
+struct Slots {
+    used: [u32; SLOTS.div_ceil(32)],
+    /// Where the search for a free slot starts.
+    next: usize,
+}
+
+static SLOT_MAP: IrqMutex<Slots> = IrqMutex::new(Slots {
+    used: [0; SLOTS.div_ceil(32)],
+    next: 0,
+});
+
+/// Physical addresses of the region's page tables, set once by [`init`].
+static TABLES: IrqMutex<[u32; REGION_TABLES]> = IrqMutex::new([0; REGION_TABLES]);
+
+/// Allocates the region's page tables and enters them in the master
+/// directory. Call once, after the frame allocator and before the first
+/// address space.
+pub fn init() {
+    let mut tables = TABLES.lock();
+    let first_slot = directory_index(REGION_START);
+    for (i, table) in tables.iter_mut().enumerate() {
+        let phys = frames::allocate_zeroed().expect("no memory for the kernel-stack page tables");
+        let flags = (EntryFlags::PRESENT | EntryFlags::WRITABLE).bits();
+        // SAFETY: a fresh zeroed frame kept for good, entered in a kernel
+        // slot above the direct map before any address space exists.
+        unsafe { boot::install_kernel_table(first_slot + i, phys, flags) };
+        *table = phys;
+    }
+}
+
+fn slot_base(slot: usize) -> u32 {
+    REGION_START + slot as u32 * SLOT_SIZE
+}
+
+/// The page-table entry that maps `addr` in the region.
+fn entry_slot(tables: &[u32; REGION_TABLES], addr: u32) -> &'static mut Entry {
+    let table = tables[directory_index(addr) - directory_index(REGION_START)];
+    assert_ne!(table, 0, "kernel stacks used before mm::kstack::init");
+    // SAFETY: the table is a frame the region owns for good, reached through
+    // the direct map; entries are only written under the TABLES lock or for
+    // a slot its owner holds exclusively.
+    unsafe { &mut (*(phys_to_virt(table) as *mut [Entry; 1024]))[table_index(addr)] }
+}
+
+/// A process's kernel stack; unmapped and freed when dropped.
+pub struct KernelStack {
+    slot: usize,
+}
+
+impl KernelStack {
+    /// Maps a new stack: EAGAIN when every slot is taken, ENOMEM when
+    /// frames run out.
+    pub fn new() -> Result<KernelStack, Errno> {
+        let slot = {
+            let mut map = SLOT_MAP.lock();
+            let start = map.next;
+            let found = (0..SLOTS)
+                .map(|i| (start + i) % SLOTS)
+                .find(|&s| map.used[s / 32] & (1 << (s % 32)) == 0)
+                .ok_or(Errno::EAGAIN)?;
+            map.used[found / 32] |= 1 << (found % 32);
+            map.next = (found + 1) % SLOTS;
+            found
+        };
+        let stack = KernelStack { slot };
+        let tables = TABLES.lock();
+        for page in 0..STACK_PAGES {
+            // Stack memory need not be zeroed: everything on it is written
+            // before it is read.
+            let Some(frame) = frames::allocate() else {
+                drop(tables);
+                drop(stack); // unmaps the pages mapped so far
+                return Err(Errno::ENOMEM);
+            };
+            let addr = slot_base(slot) + (page + 1) * PAGE_SIZE;
+            *entry_slot(&tables, addr) = Entry::new(
+                frame,
+                EntryFlags::PRESENT | EntryFlags::WRITABLE | EntryFlags::GLOBAL,
+            );
+        }
+        Ok(stack)
+    }
+
+    /// Lays the stack out so that the first switch to `context` calls
+    /// `first_run` and then enters ring 3 through `frame`. Takes `&mut`: a
+    /// stack is prepared while its task is being created, before anything
+    /// can run on it.
+    pub fn prepare_first_run(
+        &mut self,
+        context: &SavedContext,
+        frame: &TrapFrame,
+        first_run: extern "C" fn(),
+    ) {
+        // SAFETY: the stack is mapped, writable, 16-byte aligned at its top,
+        // and unused (exclusive access through `&mut self`).
+        unsafe { context::prepare_new_stack(context, self.top(), frame, first_run) };
+    }
+
+    /// One past the highest byte (16-byte aligned): the initial esp.
+    pub fn top(&self) -> usize {
+        (slot_base(self.slot) + SLOT_SIZE) as usize
+    }
+
+    /// The guard page's address.
+    pub fn guard_page(&self) -> usize {
+        slot_base(self.slot) as usize
+    }
+}
+
+impl Drop for KernelStack {
+    fn drop(&mut self) {
+        {
+            let tables = TABLES.lock();
+            for page in 0..STACK_PAGES {
+                let addr = slot_base(self.slot) + (page + 1) * PAGE_SIZE;
+                let entry = entry_slot(&tables, addr);
+                let old = *entry;
+                *entry = Entry::EMPTY;
+                if old.is_present() {
+                    // With several CPUs this needs a shootdown; the slot is
+                    // not reused before it completes.
+                    cpu::flush_tlb_page(addr as usize);
+                    frames::release(old.address());
+                }
+            }
+        }
+        let mut map = SLOT_MAP.lock();
+        map.used[self.slot / 32] &= !(1 << (self.slot % 32));
+    }
+}
+
+/// True when `addr` lies in some kernel stack's guard page: a fault there is
+/// a stack overflow.
+pub fn is_guard_page(addr: u32) -> bool {
+    addr >= REGION_START && (addr - REGION_START) % SLOT_SIZE < PAGE_SIZE
+}
+
+/// True when the kernel can read the word at `addr` without a fault: inside
+/// the direct map, or on a mapped kernel-stack page. Lets fault reports walk
+/// a stack that overflowed into its guard page. Never blocks: if the table
+/// lock is held (a fault inside this module), the stack region counts as
+/// unreadable.
+pub fn kernel_readable(addr: usize) -> bool {
+    let addr = addr as u64;
+    if addr >= KERNEL_BASE as u64 && addr + 4 <= REGION_START as u64 {
+        return true;
+    }
+    if addr < REGION_START as u64 || addr + 4 > 1 << 32 {
+        return false;
+    }
+    let Some(tables) = TABLES.try_lock() else {
+        return false;
+    };
+    tables[0] != 0 && entry_slot(&tables, addr as u32).is_present()
+}

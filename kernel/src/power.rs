@@ -1,0 +1,59 @@
+//! Powering off when pid 1 ends, with the frame balance report.
+
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use abi::halt::{debug_exit_value, Halt};
+
+use crate::arch::x86::cpu;
+use crate::{kprintln, mm};
+
+static FREE_FRAMES_BEFORE_INIT: AtomicUsize = AtomicUsize::new(0);
+
+/// Remembers how many frames were free before init started, for the leak
+/// check at power-off.
+pub fn record_free_frames() {
+    FREE_FRAMES_BEFORE_INIT.store(mm::frames::free_count(), Ordering::Relaxed);
+}
+
+/// Called when pid 1 has ended (with no lock held): report its status and
+/// the frame balance, then power off with an exit code that encodes the
+/// status.
+pub fn halt_after_init(status: i32, others_alive: usize) -> ! {
+    let halt = match abi::wait::decode(status) {
+        abi::wait::Decoded::Exited(code) => {
+            kprintln!("init exited with status {}", code);
+            Halt::InitExited(code)
+        }
+        abi::wait::Decoded::Signaled(signal) => {
+            let name = abi::signal::Signal::from_raw(signal).map_or("unknown signal", |s| s.name());
+            kprintln!("init killed by {}", name);
+            Halt::InitKilled(signal)
+        }
+        abi::wait::Decoded::Unknown(raw) => panic!("init ended with a malformed status {raw:#x}"),
+    };
+    let before = FREE_FRAMES_BEFORE_INIT.load(Ordering::Relaxed);
+    // Init's own kernel stack is still in use: this code runs on it.
+    let now = mm::frames::free_count() + mm::kstack::STACK_PAGES as usize;
+    if others_alive == 0 {
+        if now == before {
+            kprintln!("memory: all {} frames returned", before);
+        } else {
+            kprintln!(
+                "memory: LEAK: {} frames free at start, {} at the end",
+                before,
+                now
+            );
+        }
+    } else {
+        kprintln!(
+            "memory: {} processes still running, frame balance not checked",
+            others_alive
+        );
+    }
+    cpu::qemu_exit(debug_exit_value(halt))
+}
+
+/// Powers off with the "kernel panic" exit code.
+pub fn die() -> ! {
+    cpu::qemu_exit(debug_exit_value(Halt::KernelPanic))
+}

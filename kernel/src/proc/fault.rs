@@ -1,0 +1,41 @@
+//! What happens when a user program faults: copy-on-write and demand
+//! paging are resolved; anything else kills the program (only it).
+
+use abi::errno::Errno;
+use abi::signal::Signal;
+use abi::wait;
+
+use super::{current, exit_current};
+use crate::mm::address_space::CowOutcome;
+
+/// Resolves a page fault from ring 3 if it is a copy-on-write write or a
+/// stack or bss page touched for the first time. Ok(false) when the access
+/// is illegal; ENOMEM when memory for the page ran out.
+pub fn handle_user_page_fault(address: u32, write: bool, present: bool) -> Result<bool, Errno> {
+    let process = current();
+    let mut inner = process.lock();
+    let space = inner.space()?;
+    if present && write {
+        return Ok(space.break_copy_on_write(address)? == CowOutcome::MadeWritable);
+    }
+    if !present {
+        return space.map_on_demand(address);
+    }
+    Ok(false)
+}
+
+/// Kills the caller because of a CPU exception in ring 3, reporting it on
+/// the console in one line. The trap path switches away on its way out.
+pub fn kill_current(signal: Signal, what: &str, eip: u32, address: u32) {
+    let process = current();
+    crate::kprintln!(
+        "fault: pid {} ({}) killed by {}: {} at eip {:#010x}, address {:#010x}",
+        process.pid,
+        process.name(),
+        signal.name(),
+        what,
+        eip,
+        address
+    );
+    exit_current(&process, wait::signaled_status(signal as i32));
+}

@@ -1,0 +1,165 @@
+//! The life of a process: fork, exec, exit, wait, and sleep.
+
+use alloc::string::String;
+
+use abi::errno::Errno;
+use abi::wait;
+
+use super::{loader, name_of, spawn, with_registry, Pid, Process, INIT_PID};
+use crate::arch::x86::TrapFrame;
+use crate::mm::{frames, user, UserAddr, UserPtr};
+use crate::sched::{self, block_on, BlockError, WaitQueue};
+use crate::time;
+
+/// Frames fork leaves free beyond what the new pair may need (for page
+/// tables and stack growth elsewhere).
+const FORK_MEMORY_RESERVE: usize = 16;
+
+/// A copy of `s`, or ENOMEM.
+fn try_string(s: &str) -> Result<String, Errno> {
+    let mut copy = String::new();
+    copy.try_reserve_exact(s.len()).map_err(|_| Errno::ENOMEM)?;
+    copy.push_str(s);
+    Ok(copy)
+}
+
+/// Creates a child of `parent` sharing its memory copy-on-write, resuming
+/// where `frame` says with `eax` = 0. Returns the child's pid.
+pub fn fork(parent: &Process, frame: &TrapFrame) -> Result<Pid, Errno> {
+    let (space, name) = {
+        let mut inner = parent.lock();
+        let name = try_string(&inner.name)?;
+        let space = inner.space()?;
+        // Refuse while there is still room for the copy-on-write copies the
+        // two processes may need, so that running out of memory shows up as
+        // fork's ENOMEM rather than as a process killed in a page fault.
+        if space.fork_cost() + FORK_MEMORY_RESERVE > frames::free_count() {
+            return Err(Errno::ENOMEM);
+        }
+        (space.fork()?, name)
+    };
+    let mut child_frame = *frame;
+    child_frame.set_return_value(0); // fork returns 0 in the child
+    let pid = spawn(parent.pid, name, space, &child_frame)?;
+    log::debug!("fork: pid {} created pid {}", parent.pid, pid);
+    Ok(pid)
+}
+
+/// Replaces `process`'s program (execve). On success `frame` enters the new
+/// program when the system call returns.
+pub fn exec(
+    process: &Process,
+    frame: &mut TrapFrame,
+    path: UserAddr,
+    argv: UserAddr,
+    envp: UserAddr,
+) -> Result<(), Errno> {
+    let (path, argv, envp) = {
+        let mut inner = process.lock();
+        let space = inner.space()?;
+        let path =
+            user::read_c_string(space, path, abi::limits::MAX_PATH_LEN, Errno::ENAMETOOLONG)?;
+        // Every name in the initrd is UTF-8, so any other path names nothing.
+        let path = String::from_utf8(path).map_err(|_| Errno::ENOENT)?;
+        let mut budget = abi::limits::MAX_ARG_BYTES;
+        let argv = user::read_string_array(space, argv, abi::limits::MAX_ARGS, &mut budget)?;
+        let envp = user::read_string_array(space, envp, abi::limits::MAX_ARGS, &mut budget)?;
+        (path, argv, envp)
+    };
+    let image = loader::load(&path, &argv, &envp)?;
+    let name = try_string(name_of(&path).as_str())?;
+    *frame = TrapFrame::new_user(image.entry, image.stack_pointer);
+    let old = {
+        let mut inner = process.lock();
+        inner.name = name;
+        // The new directory is loaded before the old space goes.
+        sched::switch_current_directory(image.space.directory_phys());
+        inner.space.replace(image.space)
+    };
+    drop(old);
+    log::debug!("exec: pid {} now runs {}", process.pid, path);
+    Ok(())
+}
+
+/// Ends `process` (the caller) with a wait status (already encoded): frees
+/// its memory, hands its children to init, wakes its parent. The task is
+/// marked dead; the trap path switches away from it for good on its way
+/// out (see trap.rs), once nothing on its stack holds a reference. Powers
+/// the machine off when it is init.
+pub fn exit_current(process: &Process, status: i32) {
+    let space = {
+        let mut inner = process.lock();
+        sched::switch_current_directory(0);
+        inner.space.take()
+    };
+    drop(space);
+    let outcome = with_registry(|r| r.exit(process.pid, status));
+    log::debug!("exit: pid {} status {:#x}", process.pid, status);
+    if process.pid == INIT_PID {
+        crate::power::halt_after_init(status, outcome.others_alive);
+    }
+    if let Some(parent) = outcome.parent {
+        parent.child_exit.wake_all();
+    }
+    if let Some(init) = outcome.init_inherited_zombie {
+        init.child_exit.wake_all();
+    }
+    sched::mark_current_dead();
+}
+
+/// Waits for a child of `process` to end (`target` -1 for any), storing its
+/// status at `status` unless NULL. With WNOHANG, returns 0 when none has
+/// ended. A status that cannot be stored is EFAULT and leaves the child
+/// unreaped. EINTR when interrupted.
+pub fn wait_child(
+    process: &Process,
+    target: Pid,
+    status: UserPtr<i32>,
+    options: u32,
+) -> Result<Pid, Errno> {
+    if options & !wait::VALID_OPTIONS != 0 {
+        return Err(Errno::EINVAL);
+    }
+    loop {
+        let found = with_registry(|r| r.find_zombie_child(process.pid, target))?;
+        if let Some((child, code)) = found {
+            if !status.is_null() {
+                status.write(process.lock().space()?, code)?;
+            }
+            let reaped = with_registry(|r| r.reap(child));
+            drop(reaped); // outside the registry's lock
+            return Ok(child);
+        }
+        if options & wait::WNOHANG != 0 {
+            return Ok(0);
+        }
+        // Wake when a child exits, or when there are no matching children
+        // any more (then the next look says ECHILD).
+        block_on(&process.child_exit, || {
+            with_registry(|r| r.find_zombie_child(process.pid, target))
+                .map_or(true, |z| z.is_some())
+        })?;
+    }
+}
+
+/// Blocks the caller for at least `seconds`; returns the seconds left (0
+/// when it slept fully, more when it was interrupted).
+pub fn sleep(process: &Process, seconds: u32) -> Result<u32, Errno> {
+    if seconds == 0 {
+        return Ok(0);
+    }
+    let deadline = time::now_ns() + seconds as u64 * 1_000_000_000;
+    sched::add_timer(deadline, &process.task)?;
+    // Only the timer wakes this queue's sleeper; the condition makes "never
+    // early" hold whatever else wakes it.
+    let timer = WaitQueue::new();
+    match block_on(&timer, || time::now_ns() >= deadline) {
+        Ok(()) => Ok(0),
+        Err(BlockError::Interrupted) => {
+            let left = deadline.saturating_sub(time::now_ns());
+            Ok(left.div_ceil(1_000_000_000) as u32)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
