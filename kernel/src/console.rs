@@ -21,19 +21,6 @@ pub fn init() {
     *CONSOLE.lock() = Some(Serial::init());
 }
 
-/// Writes raw bytes to the console in one piece.
-pub fn write_bytes(bytes: &[u8]) {
-    match CONSOLE.try_lock() {
-        Some(mut guard) => match guard.as_mut() {
-            Some(serial) => serial.write_bytes(bytes),
-            None => Serial.write_bytes(bytes),
-        },
-        // Only reachable when a fault interrupted a print: the holder will
-        // never run again, so print around it.
-        None => Serial.write_bytes(bytes),
-    }
-}
-
 /// Runs `f` with the console locked, handing it a sink that prints bytes:
 /// everything `f` prints comes out together. (`write` streams a user
 /// buffer through it, page by page.)

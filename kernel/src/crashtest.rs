@@ -16,7 +16,10 @@ pub fn arm_stack_overflow() {
 #[inline]
 pub fn overflow_if_armed() {
     if STACK_OVERFLOW_ARMED.load(Ordering::Relaxed) {
-        crate::kprintln!("crashtest=stackoverflow: recursing on pid {}'s kernel stack", crate::sched::current_pid());
+        crate::kprintln!(
+            "crashtest=stackoverflow: recursing on pid {}'s kernel stack",
+            crate::sched::current_pid()
+        );
         let depth = recurse(core::hint::black_box(1));
         crate::kprintln!("recursion ended at depth {depth}?");
     }

@@ -154,4 +154,3 @@ fn load_initrd(boot: &multiboot::BootInfo) {
         Err(e) => panic!("the initrd is not a valid cpio newc archive: {e}"),
     }
 }
-

@@ -159,7 +159,8 @@ fn address_space_cow() -> Outcome {
             frames::refcount(frame)
         );
         ensure!(
-            child.break_copy_on_write(page) == Ok(crate::mm::address_space::CowOutcome::MadeWritable),
+            child.break_copy_on_write(page)
+                == Ok(crate::mm::address_space::CowOutcome::MadeWritable),
             "child could not break COW"
         );
         ensure!(
@@ -172,7 +173,8 @@ fn address_space_cow() -> Outcome {
             frames::refcount(frame)
         );
         ensure!(
-            parent.break_copy_on_write(page) == Ok(crate::mm::address_space::CowOutcome::MadeWritable),
+            parent.break_copy_on_write(page)
+                == Ok(crate::mm::address_space::CowOutcome::MadeWritable),
             "parent could not break COW"
         );
         ensure!(

@@ -44,7 +44,11 @@ fn nmi(frame: &TrapFrame) {
         "NMI: non-maskable interrupt at eip {:#010x} (pid {}, {} mode); continuing",
         frame.eip,
         sched::current_pid(),
-        if frame.is_from_user() { "user" } else { "kernel" }
+        if frame.is_from_user() {
+            "user"
+        } else {
+            "kernel"
+        }
     );
 }
 

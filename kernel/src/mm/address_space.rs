@@ -97,11 +97,6 @@ impl AddressSpace {
         self.directory
     }
 
-    /// Loads this space into CR3.
-    pub fn activate(&self) {
-        activate_directory(self.directory);
-    }
-
     /// The program break.
     pub fn brk(&self) -> u32 {
         self.brk

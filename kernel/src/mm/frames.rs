@@ -2,7 +2,6 @@
 //! bookkeeping, host-tested) fed from the Multiboot memory map, minus
 //! everything that is already in use.
 
-
 use klib::frames::FrameTable;
 
 use super::{phys_to_virt, DIRECT_MAP_SIZE, PAGE_SIZE};

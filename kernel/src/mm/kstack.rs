@@ -23,15 +23,13 @@ use abi::errno::Errno;
 use super::{frames, phys_to_virt, DIRECT_MAP_SIZE, KERNEL_BASE, PAGE_SIZE};
 use crate::arch::x86::boot;
 use crate::arch::x86::context::{self, SavedContext};
-use crate::arch::x86::TrapFrame;
 use crate::arch::x86::cpu;
 use crate::arch::x86::lock::IrqMutex;
 use crate::arch::x86::paging::{directory_index, table_index, Entry, EntryFlags};
+use crate::arch::x86::TrapFrame;
 
 /// Pages of one kernel stack.
 pub const STACK_PAGES: u32 = 4;
-/// Bytes of one kernel stack.
-pub const KERNEL_STACK_SIZE: usize = (STACK_PAGES * PAGE_SIZE) as usize;
 /// A slot: the guard page and the stack.
 const SLOT_SIZE: u32 = (STACK_PAGES + 1) * PAGE_SIZE;
 /// First address of the region.
@@ -145,11 +143,6 @@ impl KernelStack {
     /// One past the highest byte (16-byte aligned): the initial esp.
     pub fn top(&self) -> usize {
         (slot_base(self.slot) + SLOT_SIZE) as usize
-    }
-
-    /// The guard page's address.
-    pub fn guard_page(&self) -> usize {
-        slot_base(self.slot) as usize
     }
 }
 

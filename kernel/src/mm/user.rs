@@ -251,20 +251,6 @@ impl UserSlice {
         });
         Ok(())
     }
-
-    /// Copies the whole buffer into `out` (which must be as long).
-    pub fn read_into(self, space: &mut AddressSpace, out: &mut [u8]) -> Result<(), Errno> {
-        assert_eq!(out.len(), self.len, "UserSlice::read_into length");
-        copy_from_user(space, self.addr, out)
-    }
-
-    /// Fills the start of the buffer with `data` (at most `len` bytes, all
-    /// or nothing). Returns the bytes written.
-    pub fn write_from(self, space: &mut AddressSpace, data: &[u8]) -> Result<usize, Errno> {
-        let n = data.len().min(self.len);
-        copy_to_user(space, self.addr, &data[..n])?;
-        Ok(n)
-    }
 }
 
 /// A plain value that crosses the user boundary as little-endian bytes.
@@ -273,17 +259,12 @@ pub trait UserValue: Copy {
     const SIZE: usize;
     /// Encodes the value into `out` (`SIZE` bytes).
     fn encode(&self, out: &mut [u8]);
-    /// Decodes a value from `bytes` (`SIZE` bytes).
-    fn decode(bytes: &[u8]) -> Self;
 }
 
 impl UserValue for i32 {
     const SIZE: usize = 4;
     fn encode(&self, out: &mut [u8]) {
         out.copy_from_slice(&self.to_le_bytes());
-    }
-    fn decode(bytes: &[u8]) -> Self {
-        i32::from_le_bytes(bytes.try_into().expect("4 bytes"))
     }
 }
 
@@ -292,9 +273,6 @@ impl UserValue for u32 {
     fn encode(&self, out: &mut [u8]) {
         out.copy_from_slice(&self.to_le_bytes());
     }
-    fn decode(bytes: &[u8]) -> Self {
-        u32::from_le_bytes(bytes.try_into().expect("4 bytes"))
-    }
 }
 
 impl UserValue for abi::time::Timespec {
@@ -302,12 +280,6 @@ impl UserValue for abi::time::Timespec {
     fn encode(&self, out: &mut [u8]) {
         out[..4].copy_from_slice(&self.tv_sec.to_le_bytes());
         out[4..].copy_from_slice(&self.tv_nsec.to_le_bytes());
-    }
-    fn decode(bytes: &[u8]) -> Self {
-        abi::time::Timespec {
-            tv_sec: i32::decode(&bytes[..4]) as _,
-            tv_nsec: i32::decode(&bytes[4..]) as _,
-        }
     }
 }
 
@@ -347,13 +319,5 @@ impl<T: UserValue> UserPtr<T> {
         let bytes = &mut bytes[..T::SIZE];
         value.encode(bytes);
         copy_to_user(space, self.addr, bytes)
-    }
-
-    /// Loads the value (EFAULT when not readable).
-    pub fn read(self, space: &mut AddressSpace) -> Result<T, Errno> {
-        let mut bytes = [0u8; 16];
-        let bytes = &mut bytes[..T::SIZE];
-        copy_from_user(space, self.addr, bytes)?;
-        Ok(T::decode(bytes))
     }
 }

@@ -162,4 +162,3 @@ pub fn sleep(process: &Process, seconds: u32) -> Result<u32, Errno> {
         Err(e) => Err(e.into()),
     }
 }
-

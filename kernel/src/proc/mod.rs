@@ -42,7 +42,10 @@ pub const INIT_PID: Pid = 1;
 static REGISTRY: IrqMutex<Option<Registry>> = IrqMutex::new(None);
 
 fn with_registry<R>(f: impl FnOnce(&mut Registry) -> R) -> R {
-    f(REGISTRY.lock().as_mut().expect("process registry not initialised"))
+    f(REGISTRY
+        .lock()
+        .as_mut()
+        .expect("process registry not initialised"))
 }
 
 /// A process.
@@ -104,12 +107,7 @@ pub fn current() -> Arc<Process> {
 
 /// Registers a new process around `space`, entering ring 3 through `frame`,
 /// as a child of `parent`, and makes it runnable.
-fn spawn(
-    parent: Pid,
-    name: String,
-    space: AddressSpace,
-    frame: &TrapFrame,
-) -> Result<Pid, Errno> {
+fn spawn(parent: Pid, name: String, space: AddressSpace, frame: &TrapFrame) -> Result<Pid, Errno> {
     let pid = with_registry(|r| r.reserve_pid())?;
     let created = (|| {
         let task = sched::create_task(pid, space.directory_phys(), frame)?;

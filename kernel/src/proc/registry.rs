@@ -88,11 +88,6 @@ impl Registry {
         }
     }
 
-    /// Processes in the registry, zombies included.
-    pub fn count(&self) -> usize {
-        self.used
-    }
-
     /// A pid for a new process: EAGAIN at the process limit.
     pub fn reserve_pid(&mut self) -> Result<Pid, Errno> {
         if self.used >= MAX_PROCESSES {
@@ -201,7 +196,12 @@ impl Registry {
     /// children become init's.
     pub fn exit(&mut self, pid: Pid, status: i32) -> ExitOutcome {
         let mut inherited_zombie = false;
-        while let Some(child) = self.entry(pid).map(|e| e.first_child).filter(|&c| c != NONE) {
+        // Init's own children stay where they are: the machine powers off.
+        while let Some(child) = self
+            .entry(pid)
+            .map(|e| e.first_child)
+            .filter(|&c| c != NONE && pid != INIT_PID)
+        {
             self.unlink(child);
             self.link_under(child, INIT_PID);
             inherited_zombie |= self.entry(child).is_some_and(|c| c.exit_status.is_some());
@@ -252,11 +252,11 @@ impl Registry {
     /// Removes an exited process (its parent collected it). The record is
     /// returned so that the caller drops it after releasing the lock.
     pub fn reap(&mut self, pid: Pid) -> Option<Arc<Process>> {
-        if self.entry(pid)?.exit_status.is_none() {
-            return None;
-        }
+        // Only an exited process can be reaped.
+        self.entry(pid)?.exit_status?;
         self.unlink(pid);
-        let Slot::Used(entry) = core::mem::replace(&mut self.slots[pid as usize], Slot::Free) else {
+        let Slot::Used(entry) = core::mem::replace(&mut self.slots[pid as usize], Slot::Free)
+        else {
             unreachable!("checked above");
         };
         self.used -= 1;

@@ -30,8 +30,8 @@ use alloc::sync::{Arc, Weak};
 use abi::errno::Errno;
 use klib::timerq::TimerQueue;
 
-use crate::arch::x86::lock::{locks_held, IrqMutex};
 use crate::arch::x86::context::{self, SavedContext};
+use crate::arch::x86::lock::{locks_held, IrqMutex};
 use crate::arch::x86::{cpu, gdt, TrapFrame};
 use crate::mm::address_space::{activate_directory, activate_kernel_directory};
 use crate::mm::kstack::KernelStack;
@@ -156,9 +156,7 @@ pub fn current() -> Arc<Task> {
 /// while the scheduler's lock may be held (reported as the idle pid then).
 pub fn current_pid() -> Pid {
     match SCHED.try_lock() {
-        Some(mut guard) => guard
-            .as_mut()
-            .map_or(IDLE_PID, |s| s.cpu().current.pid()),
+        Some(mut guard) => guard.as_mut().map_or(IDLE_PID, |s| s.cpu().current.pid()),
         None => CURRENT_PID.load(core::sync::atomic::Ordering::Relaxed),
     }
 }
@@ -224,7 +222,10 @@ pub fn schedule() {
     cpu.previous = Some(prev);
     // No task reference may stay in this frame across the switch: a task
     // that never runs again (it exited) would keep itself alive.
-    let s = guard.keep_across_switch().as_mut().expect("scheduler exists");
+    let s = guard
+        .keep_across_switch()
+        .as_mut()
+        .expect("scheduler exists");
     let cpu = &s.cpus[me];
     let (save, load) = (
         &cpu.previous.as_ref().expect("just set").context,
@@ -282,7 +283,10 @@ pub fn wake(task: &Arc<Task>) {
 }
 
 /// Asks `task` to stop blocking for a reason other than its condition:
-/// its `block_on` returns [`BlockError::Interrupted`]. Signals will use it.
+/// its `block_on` returns [`BlockError::Interrupted`], and every caller of
+/// `block_on` turns that into EINTR or a partial result. Nothing sends one
+/// yet: signal delivery is the first user.
+#[allow(dead_code)]
 pub fn interrupt(task: &Arc<Task>) {
     task.request_interrupt();
     wake(task);
@@ -312,8 +316,7 @@ pub fn leave_if_dead() {
 /// Wakes the current task's timer wait queue at `deadline` (ns on the
 /// clock). Fails only when memory runs out.
 pub fn add_timer(deadline: u64, task: &Arc<Task>) -> Result<(), Errno> {
-    with_sched(|s| s.timers.insert(deadline, Arc::downgrade(task)))
-        .map_err(|_| Errno::ENOMEM)
+    with_sched(|s| s.timers.insert(deadline, Arc::downgrade(task))).map_err(|_| Errno::ENOMEM)
 }
 
 /// The idle task: halts until an interrupt makes some task ready.

@@ -53,8 +53,6 @@ pub struct Task {
     kernel_stack: IrqMutex<Option<KernelStack>>,
     /// The top of the kernel stack (0 for idle): the TSS's esp0.
     pub(super) stack_top: usize,
-    /// The stack's guard page (0 for idle).
-    guard_page: usize,
 }
 
 /// Tasks in existence (idle included).
@@ -75,7 +73,6 @@ impl Task {
             directory: AtomicU32::new(directory),
             context,
             stack_top: kernel_stack.as_ref().map_or(0, KernelStack::top),
-            guard_page: kernel_stack.as_ref().map_or(0, KernelStack::guard_page),
             kernel_stack: IrqMutex::new(kernel_stack),
         }
     }
@@ -124,11 +121,6 @@ impl Task {
 
     pub(super) fn request_interrupt(&self) {
         self.interrupt.store(true, Ordering::Release);
-    }
-
-    /// The guard page below the kernel stack, if it has one.
-    pub fn stack_guard_page(&self) -> Option<usize> {
-        (self.guard_page != 0).then_some(self.guard_page)
     }
 
     /// Frees the kernel stack of a dead task that has switched away.

@@ -85,16 +85,6 @@ impl WaitQueue {
     fn remove(&self, task: &Arc<Task>) {
         self.waiters.lock().retain(|t| !Arc::ptr_eq(t, task));
     }
-
-    /// Number of waiters (for tests and reports).
-    pub fn len(&self) -> usize {
-        self.waiters.lock().len()
-    }
-
-    /// True when nobody waits.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// Blocks the current task until `condition()` holds; returns at once if it

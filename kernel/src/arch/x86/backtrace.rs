@@ -13,11 +13,7 @@ pub fn walk(
     mut report: impl FnMut(usize),
 ) {
     for _ in 0..max_frames {
-        if !ebp.is_multiple_of(4)
-            || ebp > usize::MAX - 8
-            || !readable(ebp)
-            || !readable(ebp + 4)
-        {
+        if !ebp.is_multiple_of(4) || ebp > usize::MAX - 8 || !readable(ebp) || !readable(ebp + 4) {
             break;
         }
         // SAFETY: `readable` vouched for both words; frames were built with

@@ -111,11 +111,6 @@ pub fn kernel_page_directory() -> *mut PageDirectory {
     &raw mut BOOT_PAGE_DIRECTORY
 }
 
-/// The top of the boot stack (the idle task's kernel stack).
-pub fn boot_stack_top() -> usize {
-    (&raw const BOOT_STACK) as usize + BOOT_STACK_SIZE
-}
-
 /// Drops the two identity entries `_start` needed to survive turning paging
 /// on; nothing runs at those addresses any more.
 pub fn drop_identity_mapping() {

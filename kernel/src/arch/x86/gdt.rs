@@ -149,7 +149,7 @@ pub struct FaultedContext {
 pub fn faulted_context() -> FaultedContext {
     // SAFETY: the double-fault task runs alone with interrupts off; the
     // main TSS was written by the CPU's task switch and nothing else runs.
-    let tss = unsafe { &*(&raw const TSS) };
+    let tss = unsafe { core::ptr::read(&raw const TSS) };
     FaultedContext {
         eip: tss.eip,
         esp: tss.esp,

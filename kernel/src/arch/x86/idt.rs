@@ -80,8 +80,8 @@ impl TrapFrame {
     /// A frame that enters ring 3 at `eip` with stack `esp`, every general
     /// register zero and interrupts enabled.
     pub fn new_user(eip: u32, esp: u32) -> TrapFrame {
-        use super::gdt::{USER_CODE, USER_DATA};
         use super::cpu::EFLAGS_IF;
+        use super::gdt::{USER_CODE, USER_DATA};
         const EFLAGS_RESERVED: u32 = 1 << 1;
         TrapFrame {
             gs: USER_DATA as u32,
@@ -187,8 +187,6 @@ extern "C" {
     static trap_stub_table: [u32; 32];
     static irq_stub_table: [u32; 16];
     fn trap_stub_33();
-    /// Restores a [`TrapFrame`] at `esp` and returns to it.
-    pub fn trap_return();
 }
 
 extern "C" {

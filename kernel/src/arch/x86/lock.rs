@@ -99,11 +99,6 @@ impl<T> IrqMutex<T> {
         }
     }
 
-    /// True while some CPU holds the lock.
-    pub fn is_locked(&self) -> bool {
-        self.owner.load(Ordering::Relaxed) != UNLOCKED
-    }
-
     /// Turns a lock that was kept held across a context switch (by
     /// [`IrqGuard::keep_across_switch`] in the context that switched away)
     /// into a guard of the context that now runs. Interrupts stay off when

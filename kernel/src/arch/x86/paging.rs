@@ -56,22 +56,6 @@ impl Entry {
     }
 }
 
-/// Makes the page directory at physical address `directory` the active
-/// address space (loads CR3).
-///
-/// # Safety
-/// The directory must map the kernel half exactly like the master
-/// directory, or the kernel loses its own code and data.
-pub unsafe fn activate(directory: u32) {
-    // SAFETY: guaranteed by the caller.
-    unsafe { super::cpu::write_cr3(directory) }
-}
-
-/// The physical address of the active page directory.
-pub fn active() -> u32 {
-    super::cpu::read_cr3()
-}
-
 /// Page-directory index of a virtual address.
 pub const fn directory_index(addr: u32) -> usize {
     (addr >> 22) as usize
