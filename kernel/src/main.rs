@@ -61,10 +61,6 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
             Problem::BadValue(word) => log::warn!("bad value in option '{}' ignored", word),
         }
     }
-    if let Some(kib) = options.heap_kib {
-        let free = mm::heap::restrict_to(kib * 1024);
-        kprintln!("kheap: {} KiB of kernel heap free", free / 1024);
-    }
 
     gdt::init(idt::double_fault_task);
     idt::init();
@@ -114,6 +110,11 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
 
     load_initrd(&boot);
     proc::init();
+    if let Some(kib) = options.heap_kib {
+        // After the boot's own allocations: what is left is for processes.
+        let free = mm::heap::restrict_to(kib * 1024);
+        kprintln!("kheap: {} KiB of kernel heap free", free / 1024);
+    }
     power::record_free_frames();
     if let Err(e) = proc::spawn_init(options.init, &options.init_args) {
         panic!("cannot start init {}: {} ({})", options.init, e, e.name());

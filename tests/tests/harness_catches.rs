@@ -130,3 +130,15 @@ fn fault_while_printing_is_reported() {
     run.expect_line("cr2=0x00000010");
     run.expect_line("crashtest=printfault: ");
 }
+
+/// A kernel stack that overflows hits its guard page; the double fault runs on its own stack
+/// and reports the overflow with the pid, registers and a backtrace, instead of a silent
+/// triple fault (QEMU exit status 0).
+#[test]
+fn kernel_stack_overflow_is_reported() {
+    let run = crash_boot("crashtest=stackoverflow").run();
+    run.expect_kernel_panic(&["kernel stack overflow (pid 1)"]);
+    run.expect_line("crashtest=stackoverflow: recursing on pid 1's kernel stack");
+    run.expect_line("  backtrace:");
+    run.expect_line("  esi=");
+}

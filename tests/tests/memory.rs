@@ -159,3 +159,32 @@ fn self_tests_pass_on_a_small_machine() {
         )]);
     }
 }
+
+/// Running out of kernel heap (not of frames) is an errno for the caller, never a panic:
+/// `kheap=64` leaves 64 KiB of heap for processes, which `forktest` exhausts long before the
+/// process table (512) or the frames of a 256 MiB machine; fork must fail with ENOMEM, the
+/// kernel must survive, reap everyone, fork again and return every frame.
+#[test]
+fn kernel_heap_exhaustion_is_enomem() {
+    let run = Boot::new()
+        .init("/bin/forktest", &[])
+        .option("kheap=64")
+        .timeout(Duration::from_secs(120))
+        .run();
+    run.expect_init_status(0);
+    run.expect_line("kheap: ");
+    let holes = run.scan_one_line("forktest: forked {} children, fork failed with {}, reaped {}");
+    let forked: usize = holes[0]
+        .parse()
+        .unwrap_or_else(|_| run.fail(&[format!("bad count {:?}", holes[0])]));
+    if holes[1] != "ENOMEM" || forked >= abi::limits::MAX_PROCESSES {
+        run.fail(&[format!(
+            "with 64 KiB of kernel heap fork failed after {forked} children with {}, expected \
+             ENOMEM before the process limit",
+            holes[1]
+        )]);
+    }
+    run.expect_line("forktest: fork after reaping works");
+    run.expect_no_line("KERNEL PANIC");
+    run.expect_all_frames_returned();
+}
