@@ -196,7 +196,10 @@ mod tests {
         assert_eq!(bad.heap_kib, None);
         assert_eq!(
             bad.problems,
-            vec![Problem::BadValue("kheap=0"), Problem::BadValue("kheap=lots")]
+            vec![
+                Problem::BadValue("kheap=0"),
+                Problem::BadValue("kheap=lots")
+            ]
         );
     }
 

@@ -396,7 +396,9 @@ fn parse_line(text: &str, line: usize) -> Result<Syscall, ParseError> {
             let ty = match buffer_length {
                 Some(len_name) => {
                     buffers.push((args.len(), len_name.trim().to_string()));
-                    ArgType::UserBuf { len_arg: usize::MAX }
+                    ArgType::UserBuf {
+                        len_arg: usize::MAX,
+                    }
                 }
                 None => ArgType::from_table(ty).ok_or_else(|| ParseError {
                     line,

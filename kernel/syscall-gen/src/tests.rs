@@ -468,7 +468,9 @@ fn markdown_table_lists_every_call() {
         );
     }
     assert!(out.contains("| 1 | `fork` | – | create a child process"));
-    assert!(out.contains("| 22 | `write` | `fd: i32, buf: ubuf<len>, len: usize` | write len bytes"));
+    assert!(
+        out.contains("| 22 | `write` | `fd: i32, buf: ubuf<len>, len: usize` | write len bytes")
+    );
 }
 
 #[test]
