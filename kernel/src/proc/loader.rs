@@ -14,7 +14,6 @@
 
 #![deny(unsafe_code)]
 
-
 use abi::errno::Errno;
 use abi::layout::{USER_IMAGE_END, USER_IMAGE_START, USER_STACK_TOP};
 use initrd::cpio::Archive;
@@ -154,7 +153,11 @@ fn build_stack<S: AsRef<[u8]>>(
         let s = s.as_ref();
         strings_bottom -= s.len() as u32 + 1;
         user::copy_to_user(space, UserAddr::new(strings_bottom as usize), s)?;
-        user::copy_to_user(space, UserAddr::new(strings_bottom as usize + s.len()), &[0])?;
+        user::copy_to_user(
+            space,
+            UserAddr::new(strings_bottom as usize + s.len()),
+            &[0],
+        )?;
     }
     let words = (1 + argv.len() + 1 + envp.len() + 1) as u32;
     let sp = (strings_bottom - words * 4) & !0xf;
