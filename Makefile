@@ -13,7 +13,9 @@ MEMORY       ?= 256M
 BUILD        := build
 KERNEL_ELF   := kernel/target/i686-lunaix/release/kernel
 UAPPS_OUT    := uapps/target/i686-lunaix/release
-RUST_APPS    := $(basename $(notdir $(wildcard uapps/src/bin/*.rs)))
+# One program per uapps/src/bin/<name>.rs or uapps/src/bin/<name>/main.rs (Cargo's two layouts).
+RUST_APPS    := $(sort $(basename $(notdir $(wildcard uapps/src/bin/*.rs))) \
+                       $(notdir $(patsubst %/main.rs,%,$(wildcard uapps/src/bin/*/main.rs))))
 C_APPS       := $(basename $(notdir $(wildcard uapps/c/*.c)))
 BUILDER      := target/release/initrd-builder
 QEMU_FLAGS   := -accel tcg -smp 1 -m $(MEMORY) -display none -monitor none -serial stdio \
