@@ -39,6 +39,19 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default guest memory.
 pub const DEFAULT_MEMORY_MB: u32 = 256;
 
+/// `scripts/qemu-flags`, the QEMU flags every boot shares with the Makefile and
+/// `scripts/bench.sh`.
+const QEMU_FLAGS_FILE: &str = include_str!("../../scripts/qemu-flags");
+
+/// The QEMU flags every boot passes, from `scripts/qemu-flags` (comments dropped, one word per
+/// element): everything but the memory size, `-kernel`, `-initrd` and `-append`.
+pub fn qemu_flags() -> Vec<&'static str> {
+    QEMU_FLAGS_FILE
+        .lines()
+        .flat_map(|line| line.split('#').next().unwrap_or("").split_whitespace())
+        .collect()
+}
+
 /// The repository's root directory (the parent of this crate).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -220,29 +233,13 @@ impl Boot {
         }
     }
 
-    /// The full QEMU argument list (without the binary).
+    /// The full QEMU argument list (without the binary): [`qemu_flags`], then the memory size,
+    /// the kernel, the initrd and the command line.
     pub fn qemu_args(&self) -> Vec<String> {
-        let mut args: Vec<String> = [
-            "-accel",
-            "tcg",
-            "-smp",
-            "1",
-            "-m",
-            &format!("{}M", self.memory_mb),
-            "-display",
-            "none",
-            "-monitor",
-            "none",
-            "-serial",
-            "stdio",
-            "-no-reboot",
-            "-device",
-            "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-kernel",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut args: Vec<String> = qemu_flags().iter().map(|s| s.to_string()).collect();
+        args.push("-m".into());
+        args.push(format!("{}M", self.memory_mb));
+        args.push("-kernel".into());
         args.push(self.kernel.display().to_string());
         if let Some(initrd) = &self.initrd {
             args.push("-initrd".into());

@@ -1,5 +1,5 @@
 //! Robustness: the rule "a user program can never crash or hang the kernel; a bad system-call
-//! argument is an errno", attacked by `/bin/hostile` (uapps/src/bin/hostile.rs). Each test boots
+//! argument is an errno", attacked by `/bin/hostile` (uapps/src/bin/hostile/). Each test boots
 //! `/bin/hostile <case>` as pid 1 and requires its `PASS <case>` line, no `FAIL` line, exit
 //! status 0, no line mentioning a panic, every frame returned at power-off, and exactly the
 //! kernel kill lines the case provokes (a case that only expects errnos must kill nobody).
