@@ -68,9 +68,6 @@ pub mod raw;
 mod rt;
 pub mod time;
 
-/// The kernel's limits on what a program may ask for (argument counts, path lengths).
-pub use abi::limits;
-
 /// Names the function a program starts in.
 ///
 /// `ulib::entry!(main)` makes `main` the program's entry: ulib's start-up code calls it with
