@@ -3,7 +3,7 @@
 # from the host: boot_to_first_line (starting QEMU to the kernel's banner) and
 # boot_to_init (starting QEMU to the first line printed by the first
 # program), each the median of 5 boots of /bin/hello.
-# Line format: see ../shared/peer-figures.md ("BENCH name=... ops=... ns_per_op=...").
+# Line format, what each benchmark measures and the peers' figures: docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QEMU=${QEMU:-qemu-system-i386}
