@@ -163,6 +163,8 @@ pub fn read_c_string(
         if bytes.len() == max_len {
             return Err(too_long);
         }
+        // The kernel heap may be nearly full (many processes): ENOMEM, not a panic.
+        bytes.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
         bytes.push(byte[0]);
     }
 }
@@ -195,6 +197,7 @@ pub fn read_string_array(
             Errno::E2BIG,
         )?;
         *byte_budget = byte_budget.checked_sub(s.len() + 1).ok_or(Errno::E2BIG)?;
+        strings.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
         strings.push(s);
     }
 }
