@@ -16,7 +16,7 @@ while IFS= read -r line; do
 done <scripts/qemu-flags
 FLAGS+=(-m 256M -kernel build/kernel.elf -initrd build/initrd.cpio)
 
-echo "bench: running /bin/bench (takes about a minute)" >&2
+echo "bench: running /bin/bench (takes about ten seconds)" >&2
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 status=0
