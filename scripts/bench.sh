@@ -3,7 +3,7 @@
 # from the host: boot_to_first_line (starting QEMU to the kernel's banner) and
 # boot_to_init (starting QEMU to the first line printed by the first
 # program), each the median of 5 boots of /bin/hello.
-# Line format: see ../shared/peer-figures.md ("BENCH name=... ops=... ns_per_op=...").
+# Line format, what each benchmark measures and the peers' figures: docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QEMU=${QEMU:-qemu-system-i386}
@@ -16,7 +16,7 @@ while IFS= read -r line; do
 done <scripts/qemu-flags
 FLAGS+=(-m 256M -kernel build/kernel.elf -initrd build/initrd.cpio)
 
-echo "bench: running /bin/bench (takes about a minute)" >&2
+echo "bench: running /bin/bench (takes about ten seconds)" >&2
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 status=0

@@ -94,7 +94,10 @@ fn run() -> Result<(), &'static str> {
         }
     };
     if exec_at_limit {
-        println!("forktest: execve at the limit: {}", exec_largest(&argv).name());
+        println!(
+            "forktest: execve at the limit: {}",
+            exec_largest(&argv).name()
+        );
     }
     let mut reaped = 0u32;
     let mut bad = 0u32;
@@ -126,7 +129,10 @@ fn run() -> Result<(), &'static str> {
         return Err("a child did not exit with status 0");
     }
     if exec_at_limit {
-        println!("forktest: execve after reaping: {}", exec_largest(&argv).name());
+        println!(
+            "forktest: execve after reaping: {}",
+            exec_largest(&argv).name()
+        );
     }
     match wait() {
         Err(Errno::ECHILD) => println!("forktest: wait after reaping all: ECHILD"),

@@ -49,6 +49,7 @@ use uapps::raw_calls::{
 use uapps::{bail, ensure};
 use ulib::prelude::*;
 use ulib::raw::{self, nr};
+use ulib::{layout, limits};
 
 // The cases, one module each (the cases each holds in the comment).
 mod edges; // wait_edge, write_edge, clock_edge
@@ -67,21 +68,21 @@ ulib::entry!(main);
 type Verdict = Result<(), String>;
 
 // ---------------------------------------------------------------------------------------
-// The address-space layout (docs/memory.md, kernel/abi/src/layout.rs) and the kernel's limits
-// (kernel/abi/src/limits.rs), as a user program sees them.
+// The address-space layout and the kernel's limits, as the kernel defines them (`ulib::layout`
+// and `ulib::limits` re-export the shared `abi` crate), in the `usize` this program computes with.
 
 /// Page size.
-const PAGE: usize = 4096;
+const PAGE: usize = layout::PAGE_SIZE as usize;
 /// The first address of the kernel; user space ends here.
-const USER_END: usize = 0xC000_0000;
+const USER_END: usize = layout::USER_END as usize;
 /// The lowest address the stack may grow down to; the heap may not grow past it.
-const STACK_LIMIT: usize = 0xBF80_0000;
+const STACK_LIMIT: usize = layout::USER_STACK_LIMIT as usize;
 /// Longest `execve` path without the NUL.
-const MAX_PATH_LEN: usize = 255;
+const MAX_PATH_LEN: usize = limits::MAX_PATH_LEN;
 /// Most `argv` entries.
-const MAX_ARGS: usize = 32;
+const MAX_ARGS: usize = limits::MAX_ARGS;
 /// Most bytes of `argv` strings, NULs included.
-const MAX_ARG_BYTES: usize = 4096;
+const MAX_ARG_BYTES: usize = limits::MAX_ARG_BYTES;
 /// The user data selector (GDT entry 4, RPL 3).
 const USER_DATA_SELECTOR: u32 = 0x23;
 /// A child that reports an errno `e` exits with `ERRNO_EXIT + e`.
