@@ -16,8 +16,6 @@ mod console;
 mod crashtest;
 #[allow(unsafe_code)]
 mod mm;
-#[allow(unsafe_code)]
-mod multiboot;
 mod panic;
 mod power;
 mod proc;
@@ -29,6 +27,7 @@ mod trap;
 
 use klib::cmdline::{self, CrashTest, LogLevel, Problem};
 
+use arch::x86::multiboot::{self, BootInfo};
 use arch::x86::{boot, cpu, gdt, idt, pic, pit};
 
 /// Where `_start` (arch/x86/boot.rs) lands once paging is on.
@@ -45,8 +44,18 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
     if magic != multiboot::BOOTLOADER_MAGIC {
         panic!("not started by a Multiboot loader (eax = {magic:#x})");
     }
-    let boot = multiboot::read(multiboot_info);
-    let options = cmdline::parse(&boot.cmdline);
+    let boot = match multiboot::read(multiboot_info, cmdline::MAX_LEN) {
+        Ok(boot) => boot,
+        Err(e) => panic!("{e}"),
+    };
+    let line = match cmdline::decode(&boot.cmdline.bytes, boot.cmdline.length) {
+        Ok(line) => line,
+        Err(e) => panic!(
+            "{e} (docs/boot.md); it begins: {}",
+            BeginningOf(&boot.cmdline.bytes)
+        ),
+    };
+    let options = cmdline::parse(line);
     console::init_logger(match options.log_level {
         LogLevel::Error => log::LevelFilter::Error,
         LogLevel::Warn => log::LevelFilter::Warn,
@@ -54,7 +63,7 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
         LogLevel::Debug => log::LevelFilter::Debug,
         LogLevel::Trace => log::LevelFilter::Trace,
     });
-    kprintln!("cmdline: {}", boot.cmdline);
+    kprintln!("cmdline: {}", line);
     for problem in &options.problems {
         match problem {
             Problem::Unknown(word) => log::warn!("unknown option '{}' ignored", word),
@@ -133,7 +142,27 @@ impl core::fmt::Display for FaultsWhenFormatted {
     }
 }
 
-fn load_initrd(boot: &multiboot::BootInfo) {
+/// The first 60 bytes of a refused command line, bytes that are not
+/// printable ASCII shown as `\xNN`.
+struct BeginningOf<'a>(&'a [u8]);
+
+impl core::fmt::Display for BeginningOf<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        for &b in self.0.iter().take(60) {
+            if b == b' ' || b.is_ascii_graphic() {
+                write!(f, "{}", b as char)?;
+            } else {
+                write!(f, "\\x{b:02x}")?;
+            }
+        }
+        if self.0.len() > 60 {
+            write!(f, "...")?;
+        }
+        Ok(())
+    }
+}
+
+fn load_initrd(boot: &BootInfo) {
     let Some(module) = boot.modules.first() else {
         panic!("no initrd: boot with `-initrd build/initrd.cpio` (see README)");
     };

@@ -1,7 +1,14 @@
 //! What the kernel reports while it boots: banner, memory, command line, options, self tests.
 
 use integration_tests::expect::{self, SelfTestLine};
-use integration_tests::{Boot, Run};
+use integration_tests::host::ScratchDir;
+use integration_tests::{build_dir, Boot, Run};
+use std::fs;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The kernel keeps at most this many bytes of command line (docs/boot.md).
+const CMDLINE_LIMIT: usize = 4096;
 
 fn quick() -> Boot {
     Boot::new().init(expect::QUICK_INIT, expect::QUICK_INIT_ARGS)
@@ -98,6 +105,18 @@ fn self_tests_pass() {
     if passed == 0 {
         run.fail(&[format!("no \"{} <name> PASS\" line", expect::SELFTEST)]);
     }
+    // Every self test the kernel has must have run (a test dropped from its list is a gap).
+    for name in [
+        "frames_allocate_all",
+        "frames_refcount",
+        "heap_stress",
+        "address_space_cow",
+        "user_slices",
+    ] {
+        if !parsed.contains(&SelfTestLine::Pass(name)) {
+            run.fail(&[format!("self test {name} did not pass")]);
+        }
+    }
     let summaries: Vec<(u32, u32)> = parsed
         .iter()
         .filter_map(|l| match *l {
@@ -125,4 +144,75 @@ fn self_tests_only_on_request() {
     if let Some(line) = run.lines().find(|l| expect::parse_selftest(l).is_some()) {
         run.fail(&[format!("self tests ran without the option: {line:?}")]);
     }
+}
+
+/// An initrd holding the built `hello` at `path` (and nothing else).
+fn image_with_hello_at(scratch: &ScratchDir, path: &str) -> PathBuf {
+    let hello = build_dir().join("bin/hello");
+    let hello = fs::read(&hello)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e} (run `make` first)", hello.display()));
+    let mut writer = initrd::cpio::Writer::new();
+    writer.add_file(path, 0o755, &hello).unwrap();
+    let image = scratch.join("hello.cpio");
+    fs::write(&image, writer.finish()).unwrap();
+    image
+}
+
+/// The command line is UTF-8: a program at a non-ASCII path starts as init, and non-ASCII
+/// arguments reach it byte for byte (read as Latin-1, `é` would arrive as two characters).
+#[test]
+fn utf8_init_path_and_arguments_arrive_intact() {
+    let scratch = ScratchDir::new("utf8-init");
+    let image = image_with_hello_at(&scratch, "/bin/héllo");
+    let run = Boot::new()
+        .initrd(&image)
+        .init("/bin/héllo", &["ünïcödé", "日本語", "plain"])
+        .run();
+    run.expect_init_status(0);
+    run.expect_line("starting /bin/héllo as pid 1");
+    run.expect_lines_in_order(&[
+        "hello: argc = 4",
+        "hello: argv[0] = /bin/héllo",
+        "hello: argv[1] = ünïcödé",
+        "hello: argv[2] = 日本語",
+        "hello: argv[3] = plain",
+        "init exited with status 0",
+    ]);
+}
+
+/// The length QEMU's Multiboot loader gives the kernel: the kernel's file name, a space, then
+/// the `-append` string.
+fn multiboot_cmdline_len(boot: &Boot) -> usize {
+    build_dir().join("kernel.elf").display().to_string().len() + 1 + boot.cmdline_string().len()
+}
+
+/// A command line of exactly the limit is kept whole: its last argument arrives intact.
+#[test]
+fn command_line_at_the_limit_is_kept_whole() {
+    let base = Boot::new().init("/bin/hello", &["x"]);
+    // One space and the new argument bring the line to the limit.
+    let pad = CMDLINE_LIMIT - multiboot_cmdline_len(&base) - 1;
+    let last = format!("{}END", "y".repeat(pad - 3));
+    let boot = Boot::new().init("/bin/hello", &["x", &last]);
+    assert_eq!(multiboot_cmdline_len(&boot), CMDLINE_LIMIT);
+    let run = boot.run();
+    run.expect_init_status(0);
+    run.expect_line(&format!("hello: argv[2] = {last}"));
+}
+
+/// One byte more and the kernel refuses to boot, saying why, rather than cutting it.
+#[test]
+fn over_long_command_line_is_refused() {
+    let base = Boot::new().init("/bin/hello", &["x"]);
+    let pad = CMDLINE_LIMIT - multiboot_cmdline_len(&base);
+    let boot = Boot::new()
+        .init("/bin/hello", &["x", &"z".repeat(pad)])
+        .timeout(Duration::from_secs(30));
+    assert_eq!(multiboot_cmdline_len(&boot), CMDLINE_LIMIT + 1);
+    let run = boot.run();
+    run.expect_kernel_panic(&[
+        "the command line is 4097 bytes long; the kernel keeps at most 4096",
+    ]);
+    run.expect_no_line("starting /bin/hello");
+    run.expect_no_line("hello, world");
 }

@@ -89,6 +89,51 @@ fn gnu_cpio_image_boots() {
     run.expect_all_frames_returned();
 }
 
+/// GNU cpio stores a hard-linked file's data once, with its last link; the kernel must give
+/// every link the data, so the program boots from either name.
+#[test]
+fn gnu_cpio_hard_linked_program_boots_from_either_name() {
+    let scratch = ScratchDir::new("gnu-links");
+    let root = scratch.join("root");
+    fs::create_dir_all(root.join("bin")).unwrap();
+    fs::write(root.join("bin/hello"), built_program("hello")).unwrap();
+    fs::set_permissions(root.join("bin/hello"), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::hard_link(root.join("bin/hello"), root.join("bin/hi")).unwrap();
+    let image = scratch.join("links.cpio");
+    let mut cmd = clean_command("sh");
+    cmd.arg("-c")
+        .arg(format!("find . | cpio -o -H newc > '{}'", image.display()))
+        .current_dir(&root);
+    let out = run_command(cmd, "find . | cpio -o -H newc", Duration::from_secs(60));
+    if out.status == Some(127) {
+        out.fail("GNU cpio is needed: apt-get install cpio");
+    }
+    out.expect_success();
+    // The archive holds the program's bytes once, not twice: one link is stored empty.
+    let size = fs::metadata(&image).unwrap().len();
+    let program = built_program("hello").len() as u64;
+    assert!(
+        size < 2 * program,
+        "GNU cpio stored the hard-linked program twice ({size} bytes for {program})"
+    );
+
+    for name in ["/bin/hello", "/bin/hi"] {
+        let run = Boot::new().initrd(&image).init(name, &["linked"]).run();
+        run.expect_init_status(0);
+        run.expect_lines_in_order(&[
+            "hello, world from pid 1 (ppid 0)",
+            "hello: argc = 2",
+            &format!("hello: argv[0] = {name}"),
+            "hello: argv[1] = linked",
+            "init exited with status 0",
+        ]);
+        let files = initrd_files(&run);
+        if files != 2 {
+            run.fail(&[format!("the kernel counts {files} files, expected 2")]);
+        }
+    }
+}
+
 /// Boots `image` with `init=/bin/hello` and requires the kernel to panic about the initrd.
 fn expect_initrd_rejected(image: &Path, needles: &[&str]) {
     let run = Boot::new()

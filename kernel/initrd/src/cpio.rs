@@ -13,6 +13,14 @@
 //! The archive ends with an entry named `TRAILER!!!`; anything after it (tools often pad to a
 //! 512-byte block) is ignored.
 //!
+//! # Hard links
+//!
+//! Entries with the same `ino`, `devmajor` and `devminor` and an `nlink` above 1 are links to one
+//! file. newc stores the file's data once: GNU cpio writes it with the *last* link and gives the
+//! others a `filesize` of 0 (other writers use the first). The reader resolves this: every link
+//! of a regular file that carries no data gets the data stored with another link, so each name
+//! reads the whole file.
+//!
 //! # Paths
 //!
 //! Paths are stored relative (`bin/init`). The reader normalises what it finds (GNU cpio writes
@@ -68,6 +76,8 @@ const F_INO: usize = 0;
 const F_MODE: usize = 1;
 const F_NLINK: usize = 4;
 const F_FILESIZE: usize = 6;
+const F_DEVMAJOR: usize = 7;
+const F_DEVMINOR: usize = 8;
 const F_NAMESIZE: usize = 11;
 
 /// Why an archive could not be read or an entry could not be written.
@@ -285,19 +295,25 @@ impl<'a> Archive<'a> {
         }
     }
 
-    /// The entries in archive order, without the trailer.
+    /// The entries in archive order, without the trailer. A hard link stored without data
+    /// carries the data of the link that has it (see "Hard links" above).
     pub fn entries(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
-        let image = self.image;
-        let mut offset = 0;
-        // `parse` validated every entry of `image`, so `read_entry` cannot fail here; stopping at
-        // the first error (or the trailer) keeps this total anyway.
-        core::iter::from_fn(move || match read_entry(image, offset) {
-            Ok(Parsed::Entry { entry, next }) => {
-                offset = next;
-                Some(entry)
+        let archive = *self;
+        raw_entries(self.image).map(move |(mut entry, link)| {
+            if entry.is_file() && entry.data.is_empty() && link.nlink > 1 {
+                if let Some(data) = archive.linked_data(link) {
+                    entry.data = data;
+                }
             }
-            Ok(Parsed::Trailer { .. }) | Err(_) => None,
+            entry
         })
+    }
+
+    /// The data stored with some link of the file `link` names, if any link has data.
+    fn linked_data(&self, link: Link) -> Option<&'a [u8]> {
+        raw_entries(self.image)
+            .find(|(e, l)| e.is_file() && !e.data.is_empty() && l.same_file(&link))
+            .map(|(e, _)| e.data)
     }
 
     /// Looks an entry up by path: `/bin/x`, `bin/x` and `./bin/x` are the same path.
@@ -325,10 +341,47 @@ impl<'a> Archive<'a> {
     }
 }
 
+/// The entries of a validated image as stored, with their link identity, without the trailer.
+fn raw_entries(image: &[u8]) -> impl Iterator<Item = (Entry<'_>, Link)> {
+    let mut offset = 0;
+    // `parse` validated every entry of `image`, so `read_entry` cannot fail here; stopping at the
+    // first error (or the trailer) keeps this total anyway.
+    core::iter::from_fn(move || match read_entry(image, offset) {
+        Ok(Parsed::Entry { entry, link, next }) => {
+            offset = next;
+            Some((entry, link))
+        }
+        Ok(Parsed::Trailer { .. }) | Err(_) => None,
+    })
+}
+
+/// What identifies a file across its hard links, and how many links it has.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    ino: u32,
+    dev_major: u32,
+    dev_minor: u32,
+    nlink: u32,
+}
+
+impl Link {
+    /// Whether both entries are links to the same file.
+    fn same_file(&self, other: &Link) -> bool {
+        self.nlink > 1
+            && other.nlink > 1
+            && (self.ino, self.dev_major, self.dev_minor)
+                == (other.ino, other.dev_major, other.dev_minor)
+    }
+}
+
 /// What [`read_entry`] found at an offset.
 enum Parsed<'a> {
     /// An ordinary entry; the next one starts at `next`.
-    Entry { entry: Entry<'a>, next: usize },
+    Entry {
+        entry: Entry<'a>,
+        link: Link,
+        next: usize,
+    },
     /// The trailer; the archive ends at `end`.
     Trailer { end: usize },
 }
@@ -398,6 +451,12 @@ fn read_entry(image: &[u8], offset: usize) -> Result<Parsed<'_>, CpioError> {
             path,
             mode: fields[F_MODE],
             data: &image[data_start..data_end],
+        },
+        link: Link {
+            ino: fields[F_INO],
+            dev_major: fields[F_DEVMAJOR],
+            dev_minor: fields[F_DEVMINOR],
+            nlink: fields[F_NLINK],
         },
         next: align4(data_end),
     })

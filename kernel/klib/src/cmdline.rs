@@ -10,6 +10,59 @@ use alloc::vec::Vec;
 /// The default first program.
 pub const DEFAULT_INIT: &str = "/bin/init";
 
+/// The longest command line the kernel keeps, in bytes (without the
+/// terminating NUL). A longer one is refused, never cut.
+pub const MAX_LEN: usize = 4096;
+
+/// Why the kernel refuses a command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadCommandLine {
+    /// Longer than [`MAX_LEN`]: `length` bytes, or `None` when even its end
+    /// was not found.
+    TooLong {
+        /// The full length, when known.
+        length: Option<usize>,
+    },
+    /// Not valid UTF-8: the first bad byte is at `offset`.
+    NotUtf8 {
+        /// Offset of the first byte that is not part of a valid sequence.
+        offset: usize,
+    },
+}
+
+impl core::fmt::Display for BadCommandLine {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::TooLong { length: Some(n) } => write!(
+                f,
+                "the command line is {n} bytes long; the kernel keeps at most {MAX_LEN}"
+            ),
+            Self::TooLong { length: None } => write!(
+                f,
+                "the command line has no end in sight (no NUL byte); the kernel keeps at most \
+                 {MAX_LEN} bytes"
+            ),
+            Self::NotUtf8 { offset } => write!(
+                f,
+                "the command line is not valid UTF-8 (bad byte at offset {offset})"
+            ),
+        }
+    }
+}
+
+/// Checks the command line the loader passed: `kept` holds its first bytes
+/// (at most [`MAX_LEN`]), `length` its full length (`None`: unknown, too
+/// long to find). Returns the text, or why it is refused.
+pub fn decode(kept: &[u8], length: Option<usize>) -> Result<&str, BadCommandLine> {
+    let text = match length {
+        Some(n) if n <= MAX_LEN => &kept[..n.min(kept.len())],
+        length => return Err(BadCommandLine::TooLong { length }),
+    };
+    core::str::from_utf8(text).map_err(|e| BadCommandLine::NotUtf8 {
+        offset: e.valid_up_to(),
+    })
+}
+
 /// How verbose the kernel log is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LogLevel {
@@ -143,6 +196,59 @@ fn parse_level(text: &str) -> Option<LogLevel> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_command_line_is_decoded() {
+        let line = "init=/bin/héllo -- ünïcödé 日本";
+        assert_eq!(decode(line.as_bytes(), Some(line.len())), Ok(line));
+        let c = parse(decode(line.as_bytes(), Some(line.len())).unwrap());
+        assert_eq!(c.init, "/bin/héllo");
+        assert_eq!(c.init_args, vec!["ünïcödé", "日本"]);
+    }
+
+    #[test]
+    fn command_line_at_the_limit_is_kept() {
+        let line = vec![b'a'; MAX_LEN];
+        assert_eq!(decode(&line, Some(MAX_LEN)).map(str::len), Ok(MAX_LEN));
+        assert_eq!(decode(b"", Some(0)), Ok(""));
+    }
+
+    #[test]
+    fn over_long_command_line_is_refused_not_cut() {
+        let kept = vec![b'a'; MAX_LEN];
+        let err = decode(&kept, Some(MAX_LEN + 1)).unwrap_err();
+        assert_eq!(
+            err,
+            BadCommandLine::TooLong {
+                length: Some(MAX_LEN + 1)
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "the command line is 4097 bytes long; the kernel keeps at most 4096"
+        );
+        let err = decode(&kept, None).unwrap_err();
+        assert_eq!(err, BadCommandLine::TooLong { length: None });
+        assert!(err.to_string().contains("at most 4096 bytes"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_refused_with_its_offset() {
+        // Latin-1 "é" (0xE9) is not UTF-8.
+        let line = b"init=/bin/h\xe9llo";
+        let err = decode(line, Some(line.len())).unwrap_err();
+        assert_eq!(err, BadCommandLine::NotUtf8 { offset: 11 });
+        assert_eq!(
+            err.to_string(),
+            "the command line is not valid UTF-8 (bad byte at offset 11)"
+        );
+        // A sequence cut at the end is just as invalid.
+        let cut = &"é".as_bytes()[..1];
+        assert_eq!(
+            decode(cut, Some(1)),
+            Err(BadCommandLine::NotUtf8 { offset: 0 })
+        );
+    }
 
     #[test]
     fn empty_line_gives_defaults() {

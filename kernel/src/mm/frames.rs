@@ -6,7 +6,7 @@ use klib::frames::FrameTable;
 
 use super::{phys_to_virt, DIRECT_MAP_SIZE, PAGE_SIZE};
 use crate::arch::x86::lock::IrqMutex;
-use crate::multiboot::BootInfo;
+use crate::arch::x86::multiboot::BootInfo;
 
 static FRAMES: IrqMutex<Option<FrameTable>> = IrqMutex::new(None);
 

@@ -16,7 +16,7 @@ pub mod kstack;
 pub mod user;
 
 pub use address_space::AddressSpace;
-pub use user::{UserAddr, UserPtr, UserSlice};
+pub use user::{In, Out, UserAddr, UserPtr, UserSlice};
 
 pub use abi::layout::{KERNEL_BASE, PAGE_SIZE};
 /// How much physical memory the direct map covers.

@@ -9,10 +9,11 @@
 //!
 //! One call per line: `<nr>  <name>(<args>)  -- <summary>`. Blank lines and lines whose first
 //! non-blank character is `#` are ignored. `<args>` is a comma-separated list of `name: type`
-//! with `type` one of `i32 u32 usize isize uptr ubuf<len> uptr<T>`; at most five of them.
-//! `uptr` is a raw user-space address (NULL-terminated arrays, strings); `ubuf<len>` a user
-//! byte buffer whose length is the `usize` argument `len` (the handler receives one
-//! `UserSlice` for both); `uptr<T>` a pointer to one `T` (`i32`, `u32` or `timespec`; the
+//! with `type` one of `i32 u32 usize isize uptr ubuf_in<len> ubuf_out<len> uptr<T>`; at most
+//! five of them. `uptr` is a raw user-space address (NULL-terminated arrays, strings);
+//! `ubuf_in<len>` a user byte buffer the kernel reads and `ubuf_out<len>` one it fills, whose
+//! length is the `usize` argument `len` (the handler receives one `UserSlice<In>` or
+//! `UserSlice<Out>` for both); `uptr<T>` a pointer to one `T` (`i32`, `u32` or `timespec`; the
 //! handler receives a `UserPtr<T>`). Every handler receives the caller's `SyscallContext`
 //! (its process and trap frame) before its arguments. The summary (everything after the first ` -- `) must
 //! not be empty. Names and argument names are lowercase identifiers. Duplicate names,
@@ -66,13 +67,43 @@ pub enum ArgType {
     Isize,
     /// `uptr`: an untrusted user-space address the kernel may dereference.
     UserAddr,
-    /// `ubuf<len>`: a user byte buffer; `len_arg` is the index of its length argument.
+    /// `ubuf_in<len>` / `ubuf_out<len>`: a user byte buffer the kernel reads (data flows in,
+    /// as `write`'s) or fills (data flows out, as `read`'s); `len_arg` is the index of its
+    /// length argument.
     UserBuf {
         /// Index (in register order) of the `usize` argument holding the length.
         len_arg: usize,
+        /// Which way the bytes go.
+        flow: Flow,
     },
     /// `uptr<T>`: a pointer to one value of type `T`.
     UserPtr(Pointee),
+}
+
+/// Which way a user buffer's bytes go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Flow {
+    /// `ubuf_in`: from the program into the kernel; the kernel only reads the buffer.
+    In,
+    /// `ubuf_out`: from the kernel out to the program; the kernel only writes the buffer.
+    Out,
+}
+
+impl Flow {
+    fn table_name(self) -> &'static str {
+        match self {
+            Flow::In => "ubuf_in",
+            Flow::Out => "ubuf_out",
+        }
+    }
+
+    /// The kernel's marker type for this direction (`mm::user::In` / `Out`).
+    fn kernel_marker(self) -> &'static str {
+        match self {
+            Flow::In => "In",
+            Flow::Out => "Out",
+        }
+    }
 }
 
 /// What a typed user pointer (`uptr<T>`) points to.
@@ -138,7 +169,7 @@ impl ArgType {
         }
     }
 
-    /// The table spelling of the type (`uptr` for [`ArgType::UserAddr`]). A `ubuf<len>`
+    /// The table spelling of the type (`uptr` for [`ArgType::UserAddr`]). A `ubuf_in<len>`
     /// spells its length argument's name: see [`Syscall::arg_spelling`].
     pub fn table_name(self) -> String {
         match self {
@@ -147,7 +178,7 @@ impl ArgType {
             ArgType::Usize => "usize".into(),
             ArgType::Isize => "isize".into(),
             ArgType::UserAddr => "uptr".into(),
-            ArgType::UserBuf { .. } => "ubuf".into(),
+            ArgType::UserBuf { flow, .. } => flow.table_name().into(),
             ArgType::UserPtr(p) => format!("uptr<{}>", p.table_name()),
         }
     }
@@ -169,7 +200,10 @@ impl ArgType {
             ArgType::Usize => format!("args[{i}]"),
             ArgType::Isize => format!("args[{i}] as isize"),
             ArgType::UserAddr => format!("UserAddr::new(args[{i}])"),
-            ArgType::UserBuf { len_arg } => format!("UserSlice::new(args[{i}], args[{len_arg}])"),
+            ArgType::UserBuf { len_arg, flow } => format!(
+                "UserSlice::<{}>::new(args[{i}], args[{len_arg}])",
+                flow.kernel_marker()
+            ),
             ArgType::UserPtr(p) => format!("UserPtr::<{}>::new(args[{i}])", p.rust_type()),
         }
     }
@@ -181,27 +215,33 @@ impl ArgType {
             ArgType::U32 => "unsigned int",
             ArgType::Usize => "size_t",
             ArgType::Isize => "ssize_t",
-            ArgType::UserAddr | ArgType::UserBuf { .. } => "void *",
+            ArgType::UserAddr
+            | ArgType::UserBuf {
+                flow: Flow::Out, ..
+            } => "void *",
+            ArgType::UserBuf { flow: Flow::In, .. } => "const void *",
             ArgType::UserPtr(p) => p.c_pointer(),
         }
     }
 }
 
 impl Syscall {
-    /// How the table spells argument `i`'s type (`ubuf<len>` with its length's name).
+    /// How the table spells argument `i`'s type (`ubuf_in<len>` with its length's name).
     pub fn arg_spelling(&self, i: usize) -> String {
         match self.args[i].ty {
-            ArgType::UserBuf { len_arg } => format!("ubuf<{}>", self.args[len_arg].name),
+            ArgType::UserBuf { len_arg, flow } => {
+                format!("{}<{}>", flow.table_name(), self.args[len_arg].name)
+            }
             ty => ty.table_name(),
         }
     }
 
-    /// True when argument `i` is some `ubuf`'s length: the kernel handler gets it inside the
+    /// True when argument `i` is some `ubuf_*`'s length: the kernel handler gets it inside the
     /// `UserSlice`, not on its own.
     pub(crate) fn is_buffer_length(&self, i: usize) -> bool {
         self.args
             .iter()
-            .any(|a| a.ty == ArgType::UserBuf { len_arg: i })
+            .any(|a| matches!(a.ty, ArgType::UserBuf { len_arg, .. } if len_arg == i))
     }
 }
 
@@ -235,9 +275,9 @@ pub enum ParseErrorKind {
         /// Where it was first used.
         first_line: usize,
     },
-    /// An argument type other than `i32 u32 usize isize uptr ubuf<len> uptr<T>`.
+    /// An argument type other than `i32 u32 usize isize uptr ubuf_in<len> ubuf_out<len> uptr<T>`.
     UnknownType(String),
-    /// `ubuf<len>` names no `usize` argument of the call.
+    /// `ubuf_in<len>` or `ubuf_out<len>` names no `usize` argument of the call.
     BadBufferLength(String),
     /// Two arguments of one call share a name.
     DuplicateArg(String),
@@ -265,11 +305,11 @@ impl fmt::Display for ParseError {
             ParseErrorKind::UnknownType(ty) => write!(
                 f,
                 "unknown argument type `{ty}` (expected one of i32, u32, usize, isize, uptr, \
-                 ubuf<len>, uptr<i32>, uptr<u32>, uptr<timespec>)"
+                 ubuf_in<len>, ubuf_out<len>, uptr<i32>, uptr<u32>, uptr<timespec>)"
             ),
             ParseErrorKind::BadBufferLength(name) => write!(
                 f,
-                "`ubuf<{name}>`: the call has no `usize` argument named `{name}`"
+                "`ubuf_*<{name}>`: the call has no `usize` argument named `{name}`"
             ),
             ParseErrorKind::DuplicateArg(name) => write!(f, "duplicate argument name `{name}`"),
             ParseErrorKind::TooManyArgs(n) => write!(
@@ -367,8 +407,9 @@ fn parse_line(text: &str, line: usize) -> Result<Syscall, ParseError> {
     }
 
     let mut args: Vec<Arg> = Vec::new();
-    // (index of a `ubuf`, the name of its length argument), resolved once all are known.
-    let mut buffers: Vec<(usize, String)> = Vec::new();
+    // (index of a `ubuf_*`, its direction, the name of its length argument), resolved once
+    // all are known.
+    let mut buffers: Vec<(usize, Flow, String)> = Vec::new();
     if !arg_list.trim().is_empty() {
         for item in arg_list.split(',').map(str::trim) {
             if item.is_empty() {
@@ -380,14 +421,18 @@ fn parse_line(text: &str, line: usize) -> Result<Syscall, ParseError> {
             let arg_name = arg_name.trim();
             let ty = ty.trim();
             check_arg_name(arg_name, line)?;
-            let buffer_length = ty
-                .strip_prefix("ubuf<")
-                .and_then(|rest| rest.strip_suffix('>'));
-            let ty = match buffer_length {
-                Some(len_name) => {
-                    buffers.push((args.len(), len_name.trim().to_string()));
+            let buffer = [Flow::In, Flow::Out].into_iter().find_map(|flow| {
+                ty.strip_prefix(flow.table_name())
+                    .and_then(|rest| rest.strip_prefix('<'))
+                    .and_then(|rest| rest.strip_suffix('>'))
+                    .map(|len_name| (flow, len_name))
+            });
+            let ty = match buffer {
+                Some((flow, len_name)) => {
+                    buffers.push((args.len(), flow, len_name.trim().to_string()));
                     ArgType::UserBuf {
                         len_arg: usize::MAX,
+                        flow,
                     }
                 }
                 None => ArgType::from_table(ty).ok_or_else(|| ParseError {
@@ -413,7 +458,7 @@ fn parse_line(text: &str, line: usize) -> Result<Syscall, ParseError> {
             kind: ParseErrorKind::TooManyArgs(args.len()),
         });
     }
-    for (buffer, len_name) in buffers {
+    for (buffer, flow, len_name) in buffers {
         let len_arg = args
             .iter()
             .position(|a| a.name == len_name && a.ty == ArgType::Usize)
@@ -421,7 +466,7 @@ fn parse_line(text: &str, line: usize) -> Result<Syscall, ParseError> {
                 line,
                 kind: ParseErrorKind::BadBufferLength(len_name.clone()),
             })?;
-        args[buffer].ty = ArgType::UserBuf { len_arg };
+        args[buffer].ty = ArgType::UserBuf { len_arg, flow };
     }
     Ok(Syscall {
         nr,

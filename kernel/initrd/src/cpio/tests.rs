@@ -761,3 +761,140 @@ fn gnu_cpio_extracts_what_the_writer_wrote() {
     assert_eq!(mode("bin/init"), 0o755);
     assert_eq!(mode("bin/x"), 0o700);
 }
+
+/// One raw newc entry for a regular file with the given link identity.
+fn raw_link(name: &str, ino: u32, nlink: u32, dev: (u32, u32), data: &[u8]) -> Vec<u8> {
+    let mut out = raw_entry(name.as_bytes(), S_IFREG | 0o755, data, None);
+    let mut set = |field: usize, value: u32| {
+        let at = MAGIC.len() + field * 8;
+        out[at..at + 8].copy_from_slice(format!("{value:08x}").as_bytes());
+    };
+    set(F_INO, ino);
+    set(F_NLINK, nlink);
+    set(F_DEVMAJOR, dev.0);
+    set(F_DEVMINOR, dev.1);
+    out
+}
+
+#[test]
+fn hard_links_stored_gnu_style_all_get_the_data() {
+    // GNU cpio: every link but the last has filesize 0; the last carries the data.
+    let image = raw_archive(&[
+        raw_link("bin/a", 7, 3, (8, 1), b""),
+        raw_link("bin/other", 9, 1, (8, 1), b"other"),
+        raw_link("bin/b", 7, 3, (8, 1), b""),
+        raw_link("bin/c", 7, 3, (8, 1), b"the program"),
+    ]);
+    let archive = Archive::parse(&image).unwrap();
+    for name in ["/bin/a", "/bin/b", "/bin/c"] {
+        assert_eq!(archive.find(name).unwrap().data, b"the program", "{name}");
+    }
+    assert_eq!(archive.find("bin/other").unwrap().data, b"other");
+    // Iteration resolves links too, in archive order.
+    let sizes: Vec<(&str, usize)> = archive.entries().map(|e| (e.path, e.data.len())).collect();
+    assert_eq!(
+        sizes,
+        [
+            ("bin/a", 11),
+            ("bin/other", 5),
+            ("bin/b", 11),
+            ("bin/c", 11)
+        ]
+    );
+}
+
+#[test]
+fn hard_links_stored_with_the_first_link_all_get_the_data() {
+    let image = raw_archive(&[
+        raw_link("first", 3, 2, (0, 0), b"data"),
+        raw_link("second", 3, 2, (0, 0), b""),
+    ]);
+    let archive = Archive::parse(&image).unwrap();
+    assert_eq!(archive.find("first").unwrap().data, b"data");
+    assert_eq!(archive.find("second").unwrap().data, b"data");
+}
+
+#[test]
+fn links_need_the_same_inode_and_device() {
+    let image = raw_archive(&[
+        // Same inode number on another device: a different file.
+        raw_link("other-dev", 5, 2, (8, 2), b""),
+        // Same device, another inode.
+        raw_link("other-ino", 6, 2, (8, 1), b""),
+        raw_link("file", 5, 2, (8, 1), b"contents"),
+    ]);
+    let archive = Archive::parse(&image).unwrap();
+    assert_eq!(archive.find("other-dev").unwrap().data, b"");
+    assert_eq!(archive.find("other-ino").unwrap().data, b"");
+    assert_eq!(archive.find("file").unwrap().data, b"contents");
+}
+
+#[test]
+fn single_link_empty_files_stay_empty() {
+    // Writers that do not track links may give every entry inode 0 and nlink 1: an empty file is
+    // then empty, whatever another entry with inode 0 holds.
+    let image = raw_archive(&[
+        raw_link("empty", 0, 1, (0, 0), b""),
+        raw_link("full", 0, 1, (0, 0), b"full"),
+        // A hard-linked file that really is empty stays empty.
+        raw_link("empty-a", 4, 2, (0, 0), b""),
+        raw_link("empty-b", 4, 2, (0, 0), b""),
+    ]);
+    let archive = Archive::parse(&image).unwrap();
+    assert_eq!(archive.find("empty").unwrap().data, b"");
+    assert_eq!(archive.find("full").unwrap().data, b"full");
+    assert_eq!(archive.find("empty-a").unwrap().data, b"");
+    assert_eq!(archive.find("empty-b").unwrap().data, b"");
+}
+
+#[test]
+fn directories_sharing_an_inode_with_a_file_get_no_data() {
+    let mut dir = raw_link("dir", 2, 2, (0, 0), b"");
+    dir[MAGIC.len() + F_MODE * 8..MAGIC.len() + F_MODE * 8 + 8]
+        .copy_from_slice(format!("{:08x}", S_IFDIR | 0o755).as_bytes());
+    let image = raw_archive(&[dir, raw_link("file", 2, 2, (0, 0), b"x")]);
+    let archive = Archive::parse(&image).unwrap();
+    let dir = archive.find("dir").unwrap();
+    assert!(dir.is_dir());
+    assert_eq!(dir.data, b"");
+}
+
+#[test]
+fn reads_hard_links_written_by_gnu_cpio() {
+    if !have_gnu_cpio() {
+        return;
+    }
+    let tmp = TempDir::new("gnu-links");
+    let root = tmp.0.join("root");
+    let program: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::write(root.join("bin/prog"), &program).unwrap();
+    std::fs::hard_link(root.join("bin/prog"), root.join("bin/link")).unwrap();
+    std::fs::hard_link(root.join("bin/prog"), root.join("third")).unwrap();
+    let out = tmp.0.join("links.cpio");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "find . | {GNU_CPIO} --quiet -o -H newc > '{}'",
+            out.display()
+        ))
+        .current_dir(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let image = std::fs::read(&out).unwrap();
+    let archive = Archive::parse(&image).unwrap();
+    // GNU cpio really does store the data once: the raw sizes of the three links sum to one copy.
+    let stored: usize = raw_entries(archive.image)
+        .filter(|(e, _)| e.is_file())
+        .map(|(e, _)| e.data.len())
+        .sum();
+    assert_eq!(
+        stored,
+        program.len(),
+        "GNU cpio stored the data more than once"
+    );
+    for name in ["bin/prog", "bin/link", "third"] {
+        assert_eq!(archive.find(name).unwrap().data, &program[..], "{name}");
+    }
+}
