@@ -71,7 +71,7 @@ gcc "${CFLAGS[@]}" -c "$SHIM/src/crt0.S" -o "$STAGE/lib/crt0.o"
 objs=()
 for src in "$SHIM"/src/*.c; do
     obj="$STAGE/obj/$(basename "${src%.c}").o"
-    gcc "${CFLAGS[@]}" -I "$SHIM/src" -I "$STAGE/gen/src" -c "$src" -o "$obj"
+    gcc "${CFLAGS[@]}" -I "$STAGE/gen/src" -c "$src" -o "$obj"
     objs+=("$obj")
 done
 [ "${#objs[@]}" -gt 0 ] || die "no sources in $SHIM/src"

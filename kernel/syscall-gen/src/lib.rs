@@ -253,10 +253,10 @@ pub fn c_header(t: &Table) -> String {
         );
         let _ = writeln!(out, "{{");
         let _ = writeln!(out, "    long ret;");
-        let _ = writeln!(
-            out,
-            "    __asm__ volatile(\"int $0x21\" : \"=a\"(ret) : \"a\"(nr){inputs} : \"memory\");"
-        );
+        let _ = writeln!(out, "    __asm__ volatile(\"int $0x21\"");
+        let _ = writeln!(out, "                     : \"=a\"(ret)");
+        let _ = writeln!(out, "                     : \"a\"(nr){inputs}");
+        let _ = writeln!(out, "                     : \"memory\");");
         let _ = writeln!(out, "    return ret;");
         let _ = writeln!(out, "}}");
         let _ = writeln!(out);

@@ -6,12 +6,8 @@ fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn real_table_text() -> String {
-    std::fs::read_to_string(manifest_dir().join("../abi/syscalls.tbl")).expect("read syscalls.tbl")
-}
-
 fn real_table() -> Table {
-    parse(&real_table_text()).unwrap_or_else(|e| panic!("{e}"))
+    abi_table().unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn call<'a>(t: &'a Table, name: &str) -> &'a Syscall {
@@ -407,12 +403,20 @@ fn c_header_defines_every_call_and_helper() {
         assert!(out.contains(&format!("static inline long __lunaix_syscall{n}(long nr")));
     }
     assert_eq!(out.matches("\"int $0x21\"").count(), 6);
-    assert_eq!(out.matches(": \"memory\");").count(), 6);
+    assert_eq!(
+        out.matches("\n                     : \"memory\");").count(),
+        6
+    );
     assert!(out.contains(
         "static inline long __lunaix_syscall5(long nr, long a1, long a2, long a3, long a4, long a5)"
     ));
     assert!(out.contains(
-        ": \"=a\"(ret) : \"a\"(nr), \"b\"(a1), \"c\"(a2), \"d\"(a3), \"D\"(a4), \"S\"(a5) : \"memory\");"
+        ": \"=a\"(ret)\n                     : \"a\"(nr), \"b\"(a1), \"c\"(a2), \"d\"(a3), \"D\"(a4), \"S\"(a5)\n"
+    ));
+    // The error range is abi's: -MAX_ERRNO..=-1.
+    assert_eq!(abi::errno::MAX_ERRNO, 4095);
+    assert!(out.contains(
+        "static inline int __lunaix_is_error(long raw)\n{\n    return (unsigned long)raw > (unsigned long)-4096L;\n}"
     ));
 }
 
@@ -470,6 +474,258 @@ fn c_header_compiles_with_gcc_m32() {
     assert!(
         text.contains("mov    $0x36,%eax"),
         "execve number in eax:\n{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------- C headers from the abi lists
+
+/// The lines of `text` that `#define` `name`.
+fn defines<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
+    text.lines()
+        .filter(|l| l.split_whitespace().take(2).eq(["#define", name]))
+        .collect()
+}
+
+#[test]
+fn errno_h_defines_each_error_once_with_its_value_and_message() {
+    let out = errno_h();
+    assert!(out.contains("#ifndef _ERRNO_H\n#define _ERRNO_H\n"));
+    assert!(out.contains("\nextern int errno;\n"));
+    assert!(out.trim_end().ends_with("#endif /* _ERRNO_H */"));
+    for e in abi::Errno::ALL {
+        let lines = defines(&out, e.name());
+        assert_eq!(lines.len(), 1, "{e:?}: {lines:?}");
+        let words: Vec<&str> = lines[0].split_whitespace().collect();
+        assert_eq!(words[2], e.as_raw().to_string(), "{e:?}");
+        assert!(
+            lines[0].ends_with(&format!("/* {} */", e.message())),
+            "{e:?}"
+        );
+    }
+    for (alias, e) in abi::Errno::ALIASES {
+        let lines = defines(&out, alias);
+        assert_eq!(lines.len(), 1, "{alias}");
+        assert_eq!(lines[0].split_whitespace().nth(2), Some(e.name()));
+    }
+    let defined = out.lines().filter(|l| l.starts_with("#define E")).count();
+    assert_eq!(
+        defined,
+        abi::Errno::ALL.len() + abi::Errno::ALIASES.len(),
+        "nothing but the list"
+    );
+    assert!(out.contains("#define EWOULDBLOCK  EAGAIN\n"));
+    assert!(out.contains("#define ELOOP         40  /* Too many levels of symbolic links */\n"));
+}
+
+#[test]
+fn strerror_table_covers_every_error() {
+    let out = errno_messages_h();
+    assert!(out.contains("static const char *const errno_messages[] = {\n    [0] = \"Success\",\n"));
+    for e in abi::Errno::ALL {
+        let entry = format!("    [{}] = \"{}\",\n", e.name(), e.message());
+        assert_eq!(out.matches(&entry).count(), 1, "{e:?}");
+    }
+    let entries = out.lines().filter(|l| l.starts_with("    [")).count();
+    assert_eq!(entries, abi::Errno::ALL.len() + 1);
+    assert!(abi::Errno::ALL
+        .iter()
+        .all(|e| !e.message().contains(['"', '\\'])));
+}
+
+#[test]
+fn signal_h_defines_each_signal_once_and_states_the_fault_mapping() {
+    let out = signal_h();
+    assert!(out.contains("#ifndef _SIGNAL_H\n#define _SIGNAL_H\n"));
+    assert!(out.trim_end().ends_with("#endif /* _SIGNAL_H */"));
+    for s in abi::Signal::ALL {
+        let lines = defines(&out, s.name());
+        assert_eq!(lines.len(), 1, "{s:?}: {lines:?}");
+        assert_eq!(
+            lines[0].split_whitespace().nth(2),
+            Some(s.as_raw().to_string().as_str())
+        );
+        assert!(lines[0].ends_with(&format!("/* {} */", s.description())));
+    }
+    for (alias, s) in abi::Signal::ALIASES {
+        assert_eq!(
+            defines(&out, alias),
+            [format!("#define {alias:<12} {}", s.name())]
+        );
+    }
+    // Every exception of the fault table appears on the line of its signal.
+    for f in abi::signal::FAULT_SIGNALS {
+        let tag = format!("{} ({})", f.mnemonic, f.vector);
+        let line = out
+            .lines()
+            .find(|l| l.contains(&tag))
+            .unwrap_or_else(|| panic!("{tag} is not in signal.h"));
+        assert!(line.ends_with(&format!("-> {}", f.signal.name())), "{line}");
+    }
+    for fault in ["#NM (7)", "#MF (16)", "#XM (19)", "#DB (1)"] {
+        assert!(out.contains(fault), "{fault}");
+    }
+    assert!(out.contains("not touch, ...) -> SIGSEGV\n"));
+    assert!(out.contains("memory ran out, kills with SIGKILL. */"));
+    assert!(out.contains(" *   #UD (6), #NM (7)             -> SIGILL\n"));
+}
+
+#[test]
+fn sys_wait_h_has_abis_options_and_macros() {
+    let out = sys_wait_h();
+    assert_eq!(
+        defines(&out, "WNOHANG"),
+        [format!("#define WNOHANG {}", abi::wait::WNOHANG)]
+    );
+    for name in [
+        "WEXITSTATUS",
+        "WTERMSIG",
+        "WIFEXITED",
+        "WIFSIGNALED",
+        "WCOREDUMP",
+    ] {
+        assert!(out.contains(&format!("#define {name}(status)")), "{name}");
+    }
+    assert!(out.contains("pid_t wait(int *status);"));
+    assert!(out.contains("pid_t waitpid(pid_t pid, int *status, int options);"));
+}
+
+#[test]
+fn c_shim_files_are_the_headers_and_the_strerror_table() {
+    let files = c_shim_files(&real_table());
+    let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        names,
+        [
+            "include/sys/syscall.h",
+            "include/errno.h",
+            "include/signal.h",
+            "include/sys/wait.h",
+            "src/errno_messages.h"
+        ]
+    );
+    for (name, text) in &files {
+        assert!(
+            text.contains("by `syscall-gen c-shim` (sysroot/build.sh). Do not edit."),
+            "{name}"
+        );
+        assert!(
+            text.lines().all(|l| l.len() <= 100),
+            "{name} has a line over 100 columns"
+        );
+    }
+}
+
+/// Compiles every generated C file into a native program that checks the macros against
+/// the abi crate's values: each errno and signal number, the aliases, the wait macros on a
+/// spread of statuses (against `abi::wait`), and every `strerror` message. Skipped (with a
+/// note) only where gcc is missing.
+#[test]
+fn generated_c_agrees_with_abi_when_compiled() {
+    use std::fmt::Write as _;
+    use std::process::Command;
+    let dir = std::env::temp_dir().join(format!("syscall-gen-c-shim-{}", std::process::id()));
+    for (name, text) in c_shim_files(&real_table()) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let mut c = String::from(
+        "#include <errno.h>\n#include <signal.h>\n#include <sys/syscall.h>\n\
+         #include <sys/wait.h>\n#include \"errno_messages.h\"\n\
+         int puts(const char *s); /* the host's; the shim's stdio.h is not included */\n\
+         static int failures;\n\
+         static void check(int ok, const char *what) { if (!ok) { puts(what); failures++; } }\n\
+         static int same(const char *a, const char *b) {\n\
+         \x20   if (!a) return 0;\n\
+         \x20   while (*a && *a == *b) { a++; b++; }\n\
+         \x20   return *a == *b;\n}\n\
+         int main(void) {\n",
+    );
+    let check = |c: &mut String, cond: String| {
+        let _ = writeln!(c, "    check({cond}, {cond:?});");
+    };
+    for e in abi::Errno::ALL {
+        check(&mut c, format!("{} == {}", e.name(), e.as_raw()));
+        check(
+            &mut c,
+            format!("same(errno_messages[{}], \"{}\")", e.as_raw(), e.message()),
+        );
+    }
+    for (alias, e) in abi::Errno::ALIASES {
+        check(&mut c, format!("{alias} == {}", e.as_raw()));
+    }
+    for s in abi::Signal::ALL {
+        check(&mut c, format!("{} == {}", s.name(), s.as_raw()));
+    }
+    for (alias, s) in abi::Signal::ALIASES {
+        check(&mut c, format!("{alias} == {}", s.as_raw()));
+    }
+    let statuses = (0..=255)
+        .map(abi::wait::exited_status)
+        .chain((1..=31).map(abi::wait::signaled_status))
+        .chain([0x137f, 0xffff, 0x8b, 0x7f]);
+    for status in statuses {
+        use abi::wait::{wexitstatus, wifexited, wifsignaled, wtermsig};
+        check(
+            &mut c,
+            format!("WIFEXITED({status}) == {}", wifexited(status) as i32),
+        );
+        check(
+            &mut c,
+            format!("WIFSIGNALED({status}) == {}", wifsignaled(status) as i32),
+        );
+        check(
+            &mut c,
+            format!("WEXITSTATUS({status}) == {}", wexitstatus(status)),
+        );
+        check(
+            &mut c,
+            format!("WTERMSIG({status}) == {}", wtermsig(status)),
+        );
+    }
+    check(
+        &mut c,
+        "__lunaix_is_error(-1) && __lunaix_is_error(-4095)".into(),
+    );
+    check(
+        &mut c,
+        "!__lunaix_is_error(-4096) && !__lunaix_is_error(0)".into(),
+    );
+    c.push_str("    return failures != 0;\n}\n");
+    let source = dir.join("check.c");
+    std::fs::write(&source, &c).unwrap();
+    let program = dir.join("check");
+    let shim_include = manifest_dir().join("../../ulib/c/include");
+    let gcc = Command::new("gcc")
+        .args(["-O1", "-Wall", "-Werror", "-Wno-unused-function"])
+        .arg("-I")
+        .arg(dir.join("include"))
+        .arg("-I")
+        .arg(&shim_include)
+        .arg("-I")
+        .arg(dir.join("src"))
+        .arg(&source)
+        .arg("-o")
+        .arg(&program)
+        .output();
+    let Ok(gcc) = gcc else {
+        eprintln!("note: gcc not found; generated_c_agrees_with_abi_when_compiled skipped");
+        return;
+    };
+    assert!(
+        gcc.status.success(),
+        "gcc rejected the generated C:\n{}",
+        String::from_utf8_lossy(&gcc.stderr)
+    );
+    let run = Command::new(&program)
+        .output()
+        .expect("run the check program");
+    assert!(
+        run.status.success(),
+        "the generated C disagrees with abi ({}) on:\n{}",
+        source.display(),
+        String::from_utf8_lossy(&run.stdout)
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

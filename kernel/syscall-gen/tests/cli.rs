@@ -1,6 +1,6 @@
 //! The `syscall-gen` binary: output, exit codes and error messages.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
@@ -11,8 +11,7 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn real_table() -> syscall_gen::Table {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../abi/syscalls.tbl");
-    syscall_gen::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+    syscall_gen::abi_table().unwrap()
 }
 
 fn scratch(name: &str, contents: &str) -> PathBuf {
@@ -37,6 +36,23 @@ fn docs_and_header_print_the_generated_text() {
         String::from_utf8(header.stdout).unwrap(),
         syscall_gen::c_header(&real_table())
     );
+}
+
+#[test]
+fn c_shim_writes_every_generated_c_file() {
+    let dir = std::env::temp_dir().join(format!("syscall-gen-cli-shim-{}", std::process::id()));
+    let out = run(&["c-shim", dir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    for (name, text) in syscall_gen::c_shim_files(&real_table()) {
+        let written = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert_eq!(written, text, "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -87,6 +103,8 @@ fn bad_usage_exits_2() {
         &["frobnicate"],
         &["check-docs"],
         &["docs", "a", "b"],
+        &["c-shim"],
+        &["c-shim", "a", "b"],
     ] {
         let out = run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

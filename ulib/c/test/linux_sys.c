@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,7 +33,7 @@ static long linux3(long nr, long a1, long a2, long a3)
 
 static long result(long raw)
 {
-    if ((unsigned long)raw > (unsigned long)-4096L) {
+    if (__lunaix_is_error(raw)) { /* Linux's error range is the same -4095..-1 */
         errno = (int)-raw;
         return -1;
     }
