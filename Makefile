@@ -13,11 +13,14 @@ MEMORY       ?= 256M
 BUILD        := build
 KERNEL_ELF   := kernel/target/i686-lunaix/release/kernel
 UAPPS_OUT    := uapps/target/i686-lunaix/release
-RUST_APPS    := $(basename $(notdir $(wildcard uapps/src/bin/*.rs)))
+# One program per uapps/src/bin/<name>.rs or uapps/src/bin/<name>/main.rs (Cargo's two layouts).
+RUST_APPS    := $(sort $(basename $(notdir $(wildcard uapps/src/bin/*.rs))) \
+                       $(notdir $(patsubst %/main.rs,%,$(wildcard uapps/src/bin/*/main.rs))))
 C_APPS       := $(basename $(notdir $(wildcard uapps/c/*.c)))
 BUILDER      := target/release/initrd-builder
-QEMU_FLAGS   := -accel tcg -smp 1 -m $(MEMORY) -display none -monitor none -serial stdio \
-                -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+# The flags every boot shares with scripts/bench.sh and the test harness (comments dropped;
+# \x23 is the comment sign, spelled so make does not take it for one).
+QEMU_FLAGS   := $(strip $(shell sed -e 's/\x23.*//' scripts/qemu-flags)) -m $(MEMORY)
 
 .PHONY: all run test bench gdb kernel uapps sysroot initrd toolchain deps doc lint clean
 

@@ -1,5 +1,6 @@
-//! Links the kernel with its script and generates the system-call dispatch
-//! from the one table in abi/syscalls.tbl.
+//! Links the kernel with its script and generates the system-call dispatch from the one
+//! table, `abi/syscalls.tbl` (read by `syscall_gen::abi_table`; a changed table rebuilds
+//! `syscall-gen`, and with it this script).
 use std::{env, fs, path::PathBuf};
 
 fn main() {
@@ -8,11 +9,7 @@ fn main() {
     println!("cargo:rustc-link-arg-bins=-T{}", script.display());
     println!("cargo:rerun-if-changed={}", script.display());
 
-    let table_path = dir.join("abi/syscalls.tbl");
-    println!("cargo:rerun-if-changed={}", table_path.display());
-    let text = fs::read_to_string(&table_path).expect("read abi/syscalls.tbl");
-    let table =
-        syscall_gen::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", table_path.display()));
+    let table = syscall_gen::abi_table().unwrap_or_else(|e| panic!("{e}"));
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("syscall_dispatch.rs");
     fs::write(out, syscall_gen::kernel_dispatch(&table)).expect("write syscall_dispatch.rs");
 }

@@ -3,14 +3,20 @@
 # from the host: boot_to_first_line (starting QEMU to the kernel's banner) and
 # boot_to_init (starting QEMU to the first line printed by the first
 # program), each the median of 5 boots of /bin/hello.
-# Line format: see ../shared/peer-figures.md ("BENCH name=... ops=... ns_per_op=...").
+# Line format, what each benchmark measures and the peers' figures: docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QEMU=${QEMU:-qemu-system-i386}
-FLAGS=(-accel tcg -smp 1 -m 256M -display none -monitor none -serial stdio -no-reboot
-       -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel build/kernel.elf -initrd build/initrd.cpio)
+# The flags every boot shares with the Makefile and the test harness: scripts/qemu-flags, one
+# option a line, comments after '#'.
+FLAGS=()
+while IFS= read -r line; do
+    read -ra words <<<"${line%%#*}"
+    FLAGS+=("${words[@]}")
+done <scripts/qemu-flags
+FLAGS+=(-m 256M -kernel build/kernel.elf -initrd build/initrd.cpio)
 
-echo "bench: running /bin/bench (takes about a minute)" >&2
+echo "bench: running /bin/bench (takes about ten seconds)" >&2
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 status=0

@@ -4,8 +4,9 @@
 #   sysroot/i686-lunaix.json     the Rust target specification (from targets/)
 #   sysroot/toolchain            the pinned Rust toolchain channel (from rust-toolchain.toml)
 #   sysroot/lib/user.ld          the user linker script (from ulib/user.ld)
-#   sysroot/include/             the C shim's headers (from ulib/c/include) and the
-#                                generated sys/syscall.h (cargo run -p syscall-gen -- c-header)
+#   sysroot/include/             the C shim's headers (from ulib/c/include) and the ABI
+#                                headers generated from kernel/abi (errno.h, signal.h,
+#                                sys/wait.h, sys/syscall.h: cargo run -p syscall-gen -- c-shim)
 #   sysroot/lib/crt0.o           the C entry point
 #   sysroot/lib/libc.a           the C shim
 #
@@ -45,11 +46,13 @@ trap 'rm -rf "$STAGE"' EXIT
 
 echo "sysroot: headers"
 cp -R "$SHIM/include/." "$STAGE/include/"
-# The syscall numbers come from the one table (kernel/abi/syscalls.tbl).
-(cd "$ROOT" && cargo run -q -p syscall-gen -- c-header) >"$STAGE/include/sys/syscall.h" ||
-    die "generating sys/syscall.h failed (cargo run -q -p syscall-gen -- c-header)"
-grep -q '#define SYS_write ' "$STAGE/include/sys/syscall.h" ||
+# The ABI headers come from kernel/abi: sys/syscall.h from the one table (syscalls.tbl),
+# errno.h, signal.h, sys/wait.h and strerror's table (gen/src) from the abi crate's lists.
+(cd "$ROOT" && cargo run -q -p syscall-gen -- c-shim "$STAGE/gen") ||
+    die "generating the C headers failed (cargo run -q -p syscall-gen -- c-shim DIR)"
+grep -q '#define SYS_write ' "$STAGE/gen/include/sys/syscall.h" ||
     die "the generated sys/syscall.h has no SYS_write"
+cp -R "$STAGE/gen/include/." "$STAGE/include/"
 
 echo "sysroot: target spec, linker script, toolchain pin"
 cp "$ROOT/targets/i686-lunaix.json" "$STAGE/i686-lunaix.json"
@@ -68,7 +71,7 @@ gcc "${CFLAGS[@]}" -c "$SHIM/src/crt0.S" -o "$STAGE/lib/crt0.o"
 objs=()
 for src in "$SHIM"/src/*.c; do
     obj="$STAGE/obj/$(basename "${src%.c}").o"
-    gcc "${CFLAGS[@]}" -I "$SHIM/src" -c "$src" -o "$obj"
+    gcc "${CFLAGS[@]}" -I "$SHIM/src" -I "$STAGE/gen/src" -c "$src" -o "$obj"
     objs+=("$obj")
 done
 [ "${#objs[@]}" -gt 0 ] || die "no sources in $SHIM/src"
@@ -89,7 +92,7 @@ mv "$STAGE/include" "$SYSROOT/include"
 mv "$STAGE/i686-lunaix.json" "$SYSROOT/i686-lunaix.json"
 mv "$STAGE/toolchain" "$SYSROOT/toolchain"
 # lib/ last: lunaix-cc takes lib/libc.a as the sign that the sysroot is complete.
-rm -rf "$STAGE/obj"
+rm -rf "$STAGE/obj" "$STAGE/gen"
 mv "$STAGE/lib" "$SYSROOT/lib"
 
 echo "sysroot: ready ($SYSROOT; Rust toolchain $CHANNEL)"

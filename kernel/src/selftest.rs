@@ -28,6 +28,7 @@ pub fn run_all(include_failing: bool) -> usize {
         ("frames_refcount", frames_refcount),
         ("heap_stress", heap_stress),
         ("address_space_cow", address_space_cow),
+        ("user_slices", user_slices),
     ];
     if include_failing {
         tests.push(("deliberate_failure", deliberate_failure));
@@ -189,6 +190,82 @@ fn address_space_cow() -> Outcome {
     ensure!(
         frames::free_count() == before,
         "address spaces leaked {} frames",
+        before - frames::free_count()
+    );
+    Ok(())
+}
+
+/// Both directions of `UserSlice` against a real address space: a buffer the
+/// kernel fills (`Out`) is written all or nothing, one it reads (`In`) hands
+/// over exactly what is there, and ranges that are not user memory are EFAULT.
+fn user_slices() -> Outcome {
+    use abi::errno::Errno;
+    use abi::layout::USER_END;
+
+    use crate::mm::{In, Out, UserSlice};
+
+    fn read_back(space: &mut AddressSpace, addr: u32, len: usize) -> Result<Vec<u8>, Errno> {
+        let mut bytes = Vec::new();
+        UserSlice::<In>::new(addr as usize, len)
+            .read_in_pieces(space, |piece| bytes.extend_from_slice(piece))?;
+        Ok(bytes)
+    }
+
+    let before = frames::free_count();
+    {
+        let mut space = AddressSpace::new().map_err(|e| alloc::format!("{e}"))?;
+        let writable = 0x0040_0000;
+        let read_only = writable + 0x1000;
+        space
+            .map_zeroed(writable, Access::ReadWrite)
+            .map_err(|e| alloc::format!("{e}"))?;
+        space
+            .map_zeroed(read_only, Access::ReadOnly)
+            .map_err(|e| alloc::format!("{e}"))?;
+
+        // Across the page boundary into the read-only page: nothing written.
+        let straddling = UserSlice::<Out>::new(read_only as usize - 4, 8);
+        ensure!(
+            straddling.write_from(&mut space, b"ABCDEFGH") == Err(Errno::EFAULT),
+            "a fill reaching a read-only page was not EFAULT"
+        );
+        ensure!(
+            read_back(&mut space, read_only - 4, 4) == Ok(alloc::vec![0; 4]),
+            "a refused fill wrote part of its data"
+        );
+
+        // A fill writes at most the buffer's length, and reads give it back.
+        let four = UserSlice::<Out>::new(read_only as usize - 4, 4);
+        ensure!(
+            four.write_from(&mut space, b"ABCDEFGH") == Ok(4),
+            "a 4-byte fill did not write 4 bytes"
+        );
+        ensure!(
+            read_back(&mut space, read_only - 6, 8).as_deref() == Ok(&b"\0\0ABCD\0\0"[..]),
+            "reading across the boundary did not return what was written"
+        );
+
+        // Not user memory: unmapped, the kernel's half, wrapping around.
+        for (addr, len) in [
+            (0x0050_0000, 1),
+            (USER_END as usize, 1),
+            (usize::MAX - 1, 4),
+            (0, 1),
+        ] {
+            ensure!(
+                read_back(&mut space, addr as u32, len) == Err(Errno::EFAULT),
+                "reading {len} bytes at {addr:#x} was not EFAULT"
+            );
+            ensure!(
+                UserSlice::<Out>::new(addr, len).write_from(&mut space, &[1; 4])
+                    == Err(Errno::EFAULT),
+                "filling {len} bytes at {addr:#x} was not EFAULT"
+            );
+        }
+    }
+    ensure!(
+        frames::free_count() == before,
+        "user slice checks leaked {} frames",
         before - frames::free_count()
     );
     Ok(())

@@ -5,7 +5,7 @@
 //! killed it) switches away for good: that happens here, last, when no
 //! handler's locals hold references to it any more.
 
-use abi::signal::Signal;
+use abi::signal;
 
 use crate::arch::x86::idt::{exception_name, DOUBLE_FAULT_VECTOR, IRQ_BASE, SYSCALL_VECTOR};
 use crate::arch::x86::paging::fault;
@@ -85,17 +85,6 @@ fn interrupt(irq: u32, from_user: bool) {
     }
 }
 
-/// The signal a CPU exception in ring 3 kills with (the contract's table).
-fn signal_for(vector: u32) -> Signal {
-    match vector {
-        0 | 16 | 19 => Signal::SIGFPE,
-        3 | 1 => Signal::SIGTRAP,
-        6 | 7 => Signal::SIGILL,
-        11 | 12 | 17 => Signal::SIGBUS,
-        _ => Signal::SIGSEGV,
-    }
-}
-
 fn exception(frame: &mut TrapFrame) {
     if !frame.is_from_user() {
         kernel_fault(frame);
@@ -116,10 +105,10 @@ fn exception(frame: &mut TrapFrame) {
                     (false, true) => "page fault (read of a protected page)",
                     (false, false) => "page fault (read of an unmapped page)",
                 };
-                proc::kill_current(Signal::SIGSEGV, what, frame.eip, address);
+                proc::kill_current(signal::DEFAULT_FAULT_SIGNAL, what, frame.eip, address);
             }
             Err(_) => proc::kill_current(
-                Signal::SIGKILL,
+                signal::OUT_OF_MEMORY_SIGNAL,
                 "out of memory in a page fault",
                 frame.eip,
                 address,
@@ -127,8 +116,9 @@ fn exception(frame: &mut TrapFrame) {
         }
         return;
     }
+    // The vector-to-signal table is abi's, so C's signal.h documents the same mapping.
     proc::kill_current(
-        signal_for(frame.vector),
+        signal::fault_signal(frame.vector),
         exception_name(frame.vector),
         frame.eip,
         frame.eip,

@@ -224,6 +224,7 @@ mod tests {
             cmdline: "init=/bin/x".to_owned(),
             command: "qemu".to_owned(),
             kernel: std::path::PathBuf::from("kernel.elf"),
+            monitor_log: String::new(),
         }
     }
 

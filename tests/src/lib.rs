@@ -21,12 +21,14 @@
 mod checks;
 pub mod expect;
 pub mod host;
+mod monitor;
 mod process;
 
 use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use abi::halt::Halt;
@@ -38,6 +40,19 @@ pub const DEFAULT_QEMU: &str = "qemu-system-i386";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default guest memory.
 pub const DEFAULT_MEMORY_MB: u32 = 256;
+
+/// `scripts/qemu-flags`, the QEMU flags every boot shares with the Makefile and
+/// `scripts/bench.sh`.
+const QEMU_FLAGS_FILE: &str = include_str!("../../scripts/qemu-flags");
+
+/// The QEMU flags every boot passes, from `scripts/qemu-flags` (comments dropped, one word per
+/// element): everything but the memory size, `-kernel`, `-initrd` and `-append`.
+pub fn qemu_flags() -> Vec<&'static str> {
+    QEMU_FLAGS_FILE
+        .lines()
+        .flat_map(|line| line.split('#').next().unwrap_or("").split_whitespace())
+        .collect()
+}
 
 /// The repository's root directory (the parent of this crate).
 pub fn repo_root() -> PathBuf {
@@ -74,6 +89,15 @@ pub struct Boot {
     options: Vec<String>,
     memory_mb: u32,
     timeout: Duration,
+    monitor_command: Option<MonitorCommand>,
+}
+
+/// A QEMU monitor command sent once the serial output contains a line (see
+/// [`Boot::monitor_command_after`]).
+#[derive(Debug, Clone)]
+struct MonitorCommand {
+    after: String,
+    command: String,
 }
 
 impl Default for Boot {
@@ -96,6 +120,7 @@ impl Boot {
             options: extra_options_from_env(),
             memory_mb: DEFAULT_MEMORY_MB,
             timeout: DEFAULT_TIMEOUT,
+            monitor_command: None,
         }
     }
 
@@ -220,29 +245,25 @@ impl Boot {
         }
     }
 
-    /// The full QEMU argument list (without the binary).
+    /// Sends `command` (for example `nmi`) to QEMU's human monitor as soon as the serial output
+    /// contains `after`, once. The monitor listens on a Unix socket in a scratch directory for
+    /// this boot only (instead of `-monitor none`); whether the command was sent is in
+    /// [`Run::monitor_log`].
+    pub fn monitor_command_after(mut self, after: &str, command: &str) -> Self {
+        self.monitor_command = Some(MonitorCommand {
+            after: after.to_owned(),
+            command: command.to_owned(),
+        });
+        self
+    }
+
+    /// The full QEMU argument list (without the binary): [`qemu_flags`], then the memory size,
+    /// the kernel, the initrd and the command line.
     pub fn qemu_args(&self) -> Vec<String> {
-        let mut args: Vec<String> = [
-            "-accel",
-            "tcg",
-            "-smp",
-            "1",
-            "-m",
-            &format!("{}M", self.memory_mb),
-            "-display",
-            "none",
-            "-monitor",
-            "none",
-            "-serial",
-            "stdio",
-            "-no-reboot",
-            "-device",
-            "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-kernel",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut args: Vec<String> = qemu_flags().iter().map(|s| s.to_string()).collect();
+        args.push("-m".into());
+        args.push(format!("{}M", self.memory_mb));
+        args.push("-kernel".into());
         args.push(self.kernel.display().to_string());
         if let Some(initrd) = &self.initrd {
             args.push("-initrd".into());
@@ -272,14 +293,34 @@ impl Boot {
             );
         }
         let qemu = self.qemu_path();
-        let args = self.qemu_args();
+        let mut args = self.qemu_args();
+        // Lives until QEMU has ended: the monitor's socket is inside.
+        let mut monitor_dir = None;
+        let mut watcher = None;
+        let monitor_log = Arc::new(Mutex::new(String::new()));
+        if let Some(mc) = &self.monitor_command {
+            let dir = host::ScratchDir::new("monitor");
+            let socket = dir.join("monitor.sock");
+            let at = args
+                .iter()
+                .position(|a| a == "-monitor")
+                .expect("scripts/qemu-flags has -monitor");
+            args[at + 1] = format!("unix:{},server=on,wait=off", socket.display());
+            watcher = Some(monitor::send_after(
+                mc.after.clone(),
+                mc.command.clone(),
+                socket,
+                Arc::clone(&monitor_log),
+            ));
+            monitor_dir = Some(dir);
+        }
         let mut cmd = Command::new(&qemu);
         cmd.args(&args);
         let command = std::iter::once(qemu.display().to_string())
             .chain(args.iter().map(|a| shell_quote(a)))
             .collect::<Vec<_>>()
             .join(" ");
-        let out = match process::run(cmd, self.timeout) {
+        let out = match process::run_watching(cmd, self.timeout, watcher) {
             Ok(out) => out,
             Err(e) if e.kind() == io::ErrorKind::NotFound => panic!(
                 "QEMU binary `{}` not found: install qemu-system-x86 (or set LUNAIX_QEMU), \
@@ -288,6 +329,9 @@ impl Boot {
             ),
             Err(e) => panic!("cannot run `{command}`: {e}"),
         };
+        drop(monitor_dir);
+        let monitor_log =
+            std::mem::take(&mut *monitor_log.lock().unwrap_or_else(|e| e.into_inner()));
         Run {
             serial: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -300,6 +344,7 @@ impl Boot {
             cmdline: self.cmdline_string(),
             command,
             kernel: self.kernel.clone(),
+            monitor_log,
         }
     }
 }
@@ -385,6 +430,8 @@ pub struct Run {
     pub command: String,
     /// The kernel image that was booted (to name backtrace addresses).
     pub kernel: PathBuf,
+    /// What happened to a [`Boot::monitor_command_after`] command (empty without one).
+    pub monitor_log: String,
 }
 
 impl Run {
@@ -582,6 +629,11 @@ impl Run {
         if let Some(names) = self.backtrace_names() {
             t.push_str("--- kernel backtrace (addr2line) ---\n");
             t.push_str(&names);
+        }
+        if !self.monitor_log.is_empty() {
+            t.push_str("--- QEMU monitor ---\n");
+            t.push_str(self.monitor_log.trim_end());
+            t.push('\n');
         }
         if !self.stderr.trim().is_empty() {
             t.push_str("--- QEMU stderr ---\n");

@@ -89,9 +89,23 @@ extern "C" {
     fn kill(pid: i32, sig: i32) -> i32;
 }
 
+/// Called on the stdout reader's thread with everything captured so far, after each chunk: a
+/// test reacts to the guest's output while it runs (for example by sending a QEMU monitor
+/// command once a line appears). It must return promptly: stdout is not read meanwhile.
+pub type StdoutWatcher = Box<dyn FnMut(&[u8]) + Send>;
+
 /// Spawns `cmd` with stdin from /dev/null and both output streams captured, and waits for it
 /// at most `timeout`; past that the child's process group is killed.
-pub fn run(mut cmd: Command, timeout: Duration) -> io::Result<Outcome> {
+pub fn run(cmd: Command, timeout: Duration) -> io::Result<Outcome> {
+    run_watching(cmd, timeout, None)
+}
+
+/// [`run`], calling `watcher` (if any) as stdout arrives.
+pub fn run_watching(
+    mut cmd: Command,
+    timeout: Duration,
+    watcher: Option<StdoutWatcher>,
+) -> io::Result<Outcome> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -104,8 +118,8 @@ pub fn run(mut cmd: Command, timeout: Duration) -> io::Result<Outcome> {
     let stderr = Arc::new(Mutex::new(Capture::default()));
     let out_pipe = child.stdout.take().expect("stdout is piped");
     let err_pipe = child.stderr.take().expect("stderr is piped");
-    spawn_reader(out_pipe, Arc::clone(&stdout), done_tx.clone());
-    spawn_reader(err_pipe, Arc::clone(&stderr), done_tx);
+    spawn_reader(out_pipe, Arc::clone(&stdout), done_tx.clone(), watcher);
+    spawn_reader(err_pipe, Arc::clone(&stderr), done_tx, None);
 
     let mut reaper = Reaper {
         child,
@@ -173,6 +187,7 @@ fn spawn_reader(
     mut pipe: impl Read + Send + 'static,
     sink: Arc<Mutex<Capture>>,
     done: mpsc::Sender<()>,
+    mut watcher: Option<StdoutWatcher>,
 ) {
     thread::spawn(move || {
         let mut buf = [0u8; 8192];
@@ -186,6 +201,9 @@ fn spawn_reader(
                         cap.truncated = true;
                     }
                     cap.bytes.extend_from_slice(&buf[..n.min(room)]);
+                    if let Some(watch) = watcher.as_mut() {
+                        watch(&cap.bytes);
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => break,

@@ -1,27 +1,20 @@
 //! Tests of the harness itself, with small shell scripts standing in for QEMU.
 
 use super::*;
+use crate::host::ScratchDir;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// A private directory with a fake kernel image, a fake initrd and a fake QEMU; removed on drop.
 struct Fake {
-    dir: PathBuf,
+    dir: ScratchDir,
 }
 
 impl Fake {
     /// `body` is the shell script run in place of QEMU; it sees QEMU's arguments in "$@".
     fn new(body: &str) -> Fake {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "lunaix-harness-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
+        let dir = ScratchDir::new("harness");
         fs::write(dir.join("kernel.elf"), b"not really a kernel").unwrap();
         fs::write(dir.join("initrd.cpio"), b"not really an initrd").unwrap();
         let qemu = dir.join("qemu");
@@ -36,12 +29,6 @@ impl Fake {
             .kernel(self.dir.join("kernel.elf"))
             .initrd(self.dir.join("initrd.cpio"))
             .timeout(Duration::from_secs(20))
-    }
-}
-
-impl Drop for Fake {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -72,33 +59,52 @@ fn passes_qemu_arguments_and_captures_lines() {
     let args: Vec<&str> = run.lines().filter_map(|l| l.strip_prefix("ARG ")).collect();
     let kernel = fake.dir.join("kernel.elf").display().to_string();
     let initrd = fake.dir.join("initrd.cpio").display().to_string();
-    let expected = [
-        "-accel",
-        "tcg",
-        "-smp",
-        "1",
+    let mut expected = qemu_flags();
+    expected.extend([
         "-m",
         "64M",
-        "-display",
-        "none",
-        "-monitor",
-        "none",
-        "-serial",
-        "stdio",
-        "-no-reboot",
-        "-device",
-        "isa-debug-exit,iobase=0xf4,iosize=0x04",
         "-kernel",
         &kernel,
         "-initrd",
         &initrd,
         "-append",
         "init=/bin/ptest loglevel=debug selftest -- fork_returns x",
-    ];
+    ]);
     assert_eq!(args, expected);
     // Line terminators (including the serial port's \r) are not part of lines.
     assert!(run.lines().all(|l| !l.ends_with('\r')));
     run.expect_init_exit(0);
+}
+
+/// `scripts/qemu-flags` parses into the flags the harness depends on: one CPU, the serial port
+/// on stdio, no reboot on a triple fault, and the exit device at the port the kernel writes.
+#[test]
+fn shared_qemu_flags_hold_what_the_harness_needs() {
+    let flags = qemu_flags();
+    let pairs: Vec<[&str; 2]> = flags.windows(2).map(|w| [w[0], w[1]]).collect();
+    for pair in [
+        ["-smp", "1"],
+        ["-serial", "stdio"],
+        ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
+    ] {
+        assert!(pairs.contains(&pair), "{pair:?} missing from {flags:?}");
+    }
+    assert!(
+        flags.contains(&"-no-reboot"),
+        "-no-reboot missing from {flags:?}"
+    );
+    for word in &flags {
+        assert!(
+            !word.contains('#') && !word.is_empty(),
+            "comment or empty word in {flags:?}"
+        );
+    }
+    for word in ["-m", "-kernel", "-initrd", "-append"] {
+        assert!(
+            !flags.contains(&word),
+            "{word} is the harness's own, not the shared file's"
+        );
+    }
 }
 
 #[test]

@@ -108,6 +108,18 @@ fn self_tests_pass() {
     if passed == 0 {
         run.fail(&[format!("no \"{} <name> PASS\" line", expect::SELFTEST)]);
     }
+    // Every self test the kernel has must have run (a test dropped from its list is a gap).
+    for name in [
+        "frames_allocate_all",
+        "frames_refcount",
+        "heap_stress",
+        "address_space_cow",
+        "user_slices",
+    ] {
+        if !parsed.contains(&SelfTestLine::Pass(name)) {
+            run.fail(&[format!("self test {name} did not pass")]);
+        }
+    }
     let summaries: Vec<(u32, u32)> = parsed
         .iter()
         .filter_map(|l| match *l {

@@ -166,12 +166,14 @@ fn self_tests_pass_on_a_small_machine() {
 
 /// Running out of kernel heap (not of frames) is an errno for the caller, never a panic:
 /// `kheap=64` leaves 64 KiB of heap for processes, which `forktest` exhausts long before the
-/// process table (512) or the frames of a 256 MiB machine; fork must fail with ENOMEM, the
-/// kernel must survive, reap everyone, fork again and return every frame.
+/// process table (512) or the frames of a 256 MiB machine; fork must fail with ENOMEM. With
+/// the heap full, an execve with the longest argument list (copied into the kernel heap) must
+/// fail with ENOMEM too, and once the children are reaped with ENOENT (the program does not
+/// exist). The kernel must survive, reap everyone, fork again and return every frame.
 #[test]
 fn kernel_heap_exhaustion_is_enomem() {
     let run = Boot::new()
-        .init("/bin/forktest", &[])
+        .init("/bin/forktest", &["--exec-at-limit"])
         .option("kheap=64")
         .timeout(Duration::from_secs(120))
         .run();
@@ -188,7 +190,12 @@ fn kernel_heap_exhaustion_is_enomem() {
             holes[1]
         )]);
     }
-    run.expect_line("forktest: fork after reaping works");
+    run.expect_lines_in_order(&[
+        "forktest: execve at the limit: ENOMEM",
+        "forktest: execve after reaping: ENOENT",
+        "forktest: fork after reaping works",
+        "forktest: ok",
+    ]);
     run.expect_no_line("KERNEL PANIC");
     run.expect_all_frames_returned();
 }

@@ -1,5 +1,5 @@
 //! Robustness: the rule "a user program can never crash or hang the kernel; a bad system-call
-//! argument is an errno", attacked by `/bin/hostile` (uapps/src/bin/hostile.rs). Each test boots
+//! argument is an errno", attacked by `/bin/hostile` (uapps/src/bin/hostile/). Each test boots
 //! `/bin/hostile <case>` as pid 1 and requires its `PASS <case>` line, no `FAIL` line, exit
 //! status 0, no line mentioning a panic, every frame returned at power-off, and exactly the
 //! kernel kill lines the case provokes (a case that only expects errnos must kill nobody).
@@ -322,4 +322,33 @@ fn fork_storm() {
 fn long_syscalls() {
     let run = hostile("long_syscalls", Duration::from_secs(120));
     expect_no_kills(&run, "long_syscalls");
+}
+
+/// An NMI is the machine's (here: QEMU's `nmi` monitor command), never the running program's
+/// fault: injected while `/bin/spin 2` burns the CPU in user mode, the kernel reports it and
+/// the program runs on to its normal end (no kill line, exit status 0).
+#[test]
+fn nmi_while_a_program_runs_is_reported_and_survived() {
+    let run = Boot::new()
+        .init("/bin/spin", &["2"])
+        .monitor_command_after("spinning for 2 s", "nmi")
+        .run();
+    run.expect_init_exit(0);
+    if !run.monitor_log.starts_with("sent `nmi`") {
+        run.fail(&["the NMI was not injected".to_owned()]);
+    }
+    let nmi_lines: Vec<&str> = run
+        .lines()
+        .filter(|l| l.starts_with("NMI: non-maskable interrupt at eip "))
+        .collect();
+    if nmi_lines.len() != 1 || !nmi_lines[0].ends_with("; continuing") {
+        run.fail(&[format!(
+            "expected one \"NMI: ... ; continuing\" report, found {nmi_lines:?}"
+        )]);
+    }
+    run.expect_line("spin: done").expect_no_panic_word();
+    if !kill_lines(&run, "spin").is_empty() {
+        run.fail(&["the NMI killed a process".to_owned()]);
+    }
+    run.expect_all_frames_returned();
 }

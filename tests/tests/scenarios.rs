@@ -1,4 +1,4 @@
-//! The acceptance scenarios (`shared/acceptance-scenarios.md`): each boots `/bin/ptest <name>`
+//! The process-model scenarios (listed in docs/testing.md): each boots `/bin/ptest <name>`
 //! as pid 1 and requires its `PASS <name>` line, no `FAIL` line, exit status 0, and no line
 //! mentioning a panic. Some add host-side checks: a lower bound on the wall-clock time where
 //! the guest sleeps (waking early is always wrong), and the kernel's kill line where a child

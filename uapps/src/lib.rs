@@ -1,8 +1,9 @@
 //! Helpers shared by the sample programs in `src/bin/`.
 //!
 //! Everything here is safe Rust on top of ulib, except [`fault`], whose whole purpose is to
-//! execute instructions the kernel must punish; its `unsafe` is confined to one tiny function
-//! per fault.
+//! execute instructions the kernel must punish (its `unsafe` is confined to one tiny function
+//! per fault), and [`raw_calls`], the system calls with hostile arguments that `hostile` and
+//! `ptest` make (one `int 0x21` each).
 
 #![no_std]
 #![deny(unsafe_code)]
@@ -17,6 +18,7 @@ use ulib::prelude::*;
 
 pub mod cases;
 pub mod fault;
+pub mod raw_calls;
 
 /// Starts `path` with arguments `argv` in a new child process (fork + execve).
 ///

@@ -8,6 +8,8 @@
 //! - typed system calls: [`process`] (fork, exit, wait, execve, ...), [`time`] (sleep and a
 //!   monotonic [`Instant`](time::Instant)), [`io`] (`write` and the printing macros),
 //! - the untyped escape hatch [`raw`], generated from the kernel's syscall table,
+//! - the kernel's address-space [`layout`] and [`limits`] (argument counts, path length),
+//!   the very constants the kernel checks against,
 //! - a `#[global_allocator]` on `brk`/`sbrk`, so `extern crate alloc;` gives `Vec`,
 //!   `String` and `format!`,
 //! - a `#[panic_handler]` that prints `panicked at <file>:<line>:<col>: <message>` on stderr
@@ -52,6 +54,14 @@ pub mod env;
 pub mod errno;
 mod heap;
 pub mod io;
+/// The virtual address-space layout every process sees (`USER_END`, `PAGE_SIZE`, ...): the
+/// kernel's own constants, from the shared `abi` crate, so programs need not restate them.
+#[doc(inline)]
+pub use abi::layout;
+/// The sizes the kernel enforces at the system-call boundary (`MAX_ARGS`, `MAX_PATH_LEN`,
+/// ...): the kernel's own constants, from the shared `abi` crate.
+#[doc(inline)]
+pub use abi::limits;
 pub mod prelude;
 pub mod process;
 pub mod raw;

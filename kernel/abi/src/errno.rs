@@ -10,279 +10,106 @@ use core::fmt;
 /// The largest error number the result encoding can carry (Linux's `MAX_ERRNO`).
 pub const MAX_ERRNO: i32 = 4095;
 
-/// A system call error, with the Linux i386 number as its discriminant.
-#[repr(i32)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Errno {
-    /// Operation not permitted.
-    EPERM = 1,
-    /// No such file or directory.
-    ENOENT = 2,
-    /// No such process.
-    ESRCH = 3,
-    /// Interrupted system call.
-    EINTR = 4,
-    /// Input/output error.
-    EIO = 5,
-    /// No such device or address.
-    ENXIO = 6,
-    /// Argument list too long.
-    E2BIG = 7,
-    /// Exec format error.
-    ENOEXEC = 8,
-    /// Bad file descriptor.
-    EBADF = 9,
-    /// No child processes.
-    ECHILD = 10,
-    /// Resource temporarily unavailable.
-    EAGAIN = 11,
-    /// Cannot allocate memory.
-    ENOMEM = 12,
-    /// Permission denied.
-    EACCES = 13,
-    /// Bad address.
-    EFAULT = 14,
-    /// Block device required.
-    ENOTBLK = 15,
-    /// Device or resource busy.
-    EBUSY = 16,
-    /// File exists.
-    EEXIST = 17,
-    /// Invalid cross-device link.
-    EXDEV = 18,
-    /// No such device.
-    ENODEV = 19,
-    /// Not a directory.
-    ENOTDIR = 20,
-    /// Is a directory.
-    EISDIR = 21,
-    /// Invalid argument.
-    EINVAL = 22,
-    /// Too many open files in system.
-    ENFILE = 23,
-    /// Too many open files.
-    EMFILE = 24,
-    /// Inappropriate ioctl for device.
-    ENOTTY = 25,
-    /// Text file busy.
-    ETXTBSY = 26,
-    /// File too large.
-    EFBIG = 27,
-    /// No space left on device.
-    ENOSPC = 28,
-    /// Illegal seek.
-    ESPIPE = 29,
-    /// Read-only file system.
-    EROFS = 30,
-    /// Too many links.
-    EMLINK = 31,
-    /// Broken pipe.
-    EPIPE = 32,
-    /// Numerical argument out of domain.
-    EDOM = 33,
-    /// Numerical result out of range.
-    ERANGE = 34,
-    /// Resource deadlock avoided.
-    EDEADLK = 35,
-    /// File name too long.
-    ENAMETOOLONG = 36,
-    /// No locks available.
-    ENOLCK = 37,
-    /// Function not implemented.
-    ENOSYS = 38,
-    /// Directory not empty.
-    ENOTEMPTY = 39,
-    /// Too many levels of symbolic links.
-    ELOOP = 40,
+/// Defines [`Errno`] and its tables from one list of `NAME = value, "message";` lines.
+///
+/// Each error is written once; the enum, [`Errno::ALL`], [`Errno::from_raw`],
+/// [`Errno::name`] and [`Errno::message`] are all expanded from the same line, so they
+/// cannot disagree. The C shim's `errno.h` and `strerror` table are generated from
+/// [`Errno::ALL`] (see the `syscall-gen` crate).
+macro_rules! errnos {
+    ($($name:ident = $value:literal, $message:literal;)+) => {
+        /// A system call error, with the Linux i386 number as its discriminant.
+        #[repr(i32)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Errno {
+            $(
+                #[doc = concat!($message, " (`", $value, "`).")]
+                $name = $value,
+            )+
+        }
+
+        impl Errno {
+            /// Every error number, in ascending order.
+            pub const ALL: [Errno; [$($value),+].len()] = [$(Errno::$name),+];
+
+            /// The error with Linux number `raw`, or `None` if this ABI does not define it.
+            pub const fn from_raw(raw: i32) -> Option<Errno> {
+                match raw {
+                    $($value => Some(Errno::$name),)+
+                    _ => None,
+                }
+            }
+
+            /// The symbolic name (`"ENOENT"`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Errno::$name => stringify!($name),)+
+                }
+            }
+
+            /// The glibc message (`"No such file or directory"`).
+            pub const fn message(self) -> &'static str {
+                match self {
+                    $(Errno::$name => $message,)+
+                }
+            }
+        }
+    };
+}
+
+// The one list of error numbers: Linux i386 values and glibc's messages. The kernel returns
+// most of them; EOVERFLOW comes only from the C shim's printf.
+errnos! {
+    EPERM = 1, "Operation not permitted";
+    ENOENT = 2, "No such file or directory";
+    ESRCH = 3, "No such process";
+    EINTR = 4, "Interrupted system call";
+    EIO = 5, "Input/output error";
+    ENXIO = 6, "No such device or address";
+    E2BIG = 7, "Argument list too long";
+    ENOEXEC = 8, "Exec format error";
+    EBADF = 9, "Bad file descriptor";
+    ECHILD = 10, "No child processes";
+    EAGAIN = 11, "Resource temporarily unavailable";
+    ENOMEM = 12, "Cannot allocate memory";
+    EACCES = 13, "Permission denied";
+    EFAULT = 14, "Bad address";
+    ENOTBLK = 15, "Block device required";
+    EBUSY = 16, "Device or resource busy";
+    EEXIST = 17, "File exists";
+    EXDEV = 18, "Invalid cross-device link";
+    ENODEV = 19, "No such device";
+    ENOTDIR = 20, "Not a directory";
+    EISDIR = 21, "Is a directory";
+    EINVAL = 22, "Invalid argument";
+    ENFILE = 23, "Too many open files in system";
+    EMFILE = 24, "Too many open files";
+    ENOTTY = 25, "Inappropriate ioctl for device";
+    ETXTBSY = 26, "Text file busy";
+    EFBIG = 27, "File too large";
+    ENOSPC = 28, "No space left on device";
+    ESPIPE = 29, "Illegal seek";
+    EROFS = 30, "Read-only file system";
+    EMLINK = 31, "Too many links";
+    EPIPE = 32, "Broken pipe";
+    EDOM = 33, "Numerical argument out of domain";
+    ERANGE = 34, "Numerical result out of range";
+    EDEADLK = 35, "Resource deadlock avoided";
+    ENAMETOOLONG = 36, "File name too long";
+    ENOLCK = 37, "No locks available";
+    ENOSYS = 38, "Function not implemented";
+    ENOTEMPTY = 39, "Directory not empty";
+    ELOOP = 40, "Too many levels of symbolic links";
+    EOVERFLOW = 75, "Value too large for defined data type";
 }
 
 impl Errno {
-    /// Every error number, in ascending order.
-    pub const ALL: [Errno; 40] = [
-        Errno::EPERM,
-        Errno::ENOENT,
-        Errno::ESRCH,
-        Errno::EINTR,
-        Errno::EIO,
-        Errno::ENXIO,
-        Errno::E2BIG,
-        Errno::ENOEXEC,
-        Errno::EBADF,
-        Errno::ECHILD,
-        Errno::EAGAIN,
-        Errno::ENOMEM,
-        Errno::EACCES,
-        Errno::EFAULT,
-        Errno::ENOTBLK,
-        Errno::EBUSY,
-        Errno::EEXIST,
-        Errno::EXDEV,
-        Errno::ENODEV,
-        Errno::ENOTDIR,
-        Errno::EISDIR,
-        Errno::EINVAL,
-        Errno::ENFILE,
-        Errno::EMFILE,
-        Errno::ENOTTY,
-        Errno::ETXTBSY,
-        Errno::EFBIG,
-        Errno::ENOSPC,
-        Errno::ESPIPE,
-        Errno::EROFS,
-        Errno::EMLINK,
-        Errno::EPIPE,
-        Errno::EDOM,
-        Errno::ERANGE,
-        Errno::EDEADLK,
-        Errno::ENAMETOOLONG,
-        Errno::ENOLCK,
-        Errno::ENOSYS,
-        Errno::ENOTEMPTY,
-        Errno::ELOOP,
-    ];
-
-    /// The error with Linux number `raw`, or `None` if this ABI does not define it.
-    pub const fn from_raw(raw: i32) -> Option<Errno> {
-        Some(match raw {
-            1 => Errno::EPERM,
-            2 => Errno::ENOENT,
-            3 => Errno::ESRCH,
-            4 => Errno::EINTR,
-            5 => Errno::EIO,
-            6 => Errno::ENXIO,
-            7 => Errno::E2BIG,
-            8 => Errno::ENOEXEC,
-            9 => Errno::EBADF,
-            10 => Errno::ECHILD,
-            11 => Errno::EAGAIN,
-            12 => Errno::ENOMEM,
-            13 => Errno::EACCES,
-            14 => Errno::EFAULT,
-            15 => Errno::ENOTBLK,
-            16 => Errno::EBUSY,
-            17 => Errno::EEXIST,
-            18 => Errno::EXDEV,
-            19 => Errno::ENODEV,
-            20 => Errno::ENOTDIR,
-            21 => Errno::EISDIR,
-            22 => Errno::EINVAL,
-            23 => Errno::ENFILE,
-            24 => Errno::EMFILE,
-            25 => Errno::ENOTTY,
-            26 => Errno::ETXTBSY,
-            27 => Errno::EFBIG,
-            28 => Errno::ENOSPC,
-            29 => Errno::ESPIPE,
-            30 => Errno::EROFS,
-            31 => Errno::EMLINK,
-            32 => Errno::EPIPE,
-            33 => Errno::EDOM,
-            34 => Errno::ERANGE,
-            35 => Errno::EDEADLK,
-            36 => Errno::ENAMETOOLONG,
-            37 => Errno::ENOLCK,
-            38 => Errno::ENOSYS,
-            39 => Errno::ENOTEMPTY,
-            40 => Errno::ELOOP,
-            _ => return None,
-        })
-    }
+    /// Other names C programs know for some errors (`EWOULDBLOCK` is `EAGAIN` on Linux).
+    pub const ALIASES: [(&'static str, Errno); 1] = [("EWOULDBLOCK", Errno::EAGAIN)];
 
     /// The Linux number (`Errno::ENOENT.as_raw() == 2`).
     pub const fn as_raw(self) -> i32 {
         self as i32
-    }
-
-    /// The symbolic name (`"ENOENT"`).
-    pub const fn name(self) -> &'static str {
-        match self {
-            Errno::EPERM => "EPERM",
-            Errno::ENOENT => "ENOENT",
-            Errno::ESRCH => "ESRCH",
-            Errno::EINTR => "EINTR",
-            Errno::EIO => "EIO",
-            Errno::ENXIO => "ENXIO",
-            Errno::E2BIG => "E2BIG",
-            Errno::ENOEXEC => "ENOEXEC",
-            Errno::EBADF => "EBADF",
-            Errno::ECHILD => "ECHILD",
-            Errno::EAGAIN => "EAGAIN",
-            Errno::ENOMEM => "ENOMEM",
-            Errno::EACCES => "EACCES",
-            Errno::EFAULT => "EFAULT",
-            Errno::ENOTBLK => "ENOTBLK",
-            Errno::EBUSY => "EBUSY",
-            Errno::EEXIST => "EEXIST",
-            Errno::EXDEV => "EXDEV",
-            Errno::ENODEV => "ENODEV",
-            Errno::ENOTDIR => "ENOTDIR",
-            Errno::EISDIR => "EISDIR",
-            Errno::EINVAL => "EINVAL",
-            Errno::ENFILE => "ENFILE",
-            Errno::EMFILE => "EMFILE",
-            Errno::ENOTTY => "ENOTTY",
-            Errno::ETXTBSY => "ETXTBSY",
-            Errno::EFBIG => "EFBIG",
-            Errno::ENOSPC => "ENOSPC",
-            Errno::ESPIPE => "ESPIPE",
-            Errno::EROFS => "EROFS",
-            Errno::EMLINK => "EMLINK",
-            Errno::EPIPE => "EPIPE",
-            Errno::EDOM => "EDOM",
-            Errno::ERANGE => "ERANGE",
-            Errno::EDEADLK => "EDEADLK",
-            Errno::ENAMETOOLONG => "ENAMETOOLONG",
-            Errno::ENOLCK => "ENOLCK",
-            Errno::ENOSYS => "ENOSYS",
-            Errno::ENOTEMPTY => "ENOTEMPTY",
-            Errno::ELOOP => "ELOOP",
-        }
-    }
-
-    /// The glibc message (`"No such file or directory"`).
-    pub const fn message(self) -> &'static str {
-        match self {
-            Errno::EPERM => "Operation not permitted",
-            Errno::ENOENT => "No such file or directory",
-            Errno::ESRCH => "No such process",
-            Errno::EINTR => "Interrupted system call",
-            Errno::EIO => "Input/output error",
-            Errno::ENXIO => "No such device or address",
-            Errno::E2BIG => "Argument list too long",
-            Errno::ENOEXEC => "Exec format error",
-            Errno::EBADF => "Bad file descriptor",
-            Errno::ECHILD => "No child processes",
-            Errno::EAGAIN => "Resource temporarily unavailable",
-            Errno::ENOMEM => "Cannot allocate memory",
-            Errno::EACCES => "Permission denied",
-            Errno::EFAULT => "Bad address",
-            Errno::ENOTBLK => "Block device required",
-            Errno::EBUSY => "Device or resource busy",
-            Errno::EEXIST => "File exists",
-            Errno::EXDEV => "Invalid cross-device link",
-            Errno::ENODEV => "No such device",
-            Errno::ENOTDIR => "Not a directory",
-            Errno::EISDIR => "Is a directory",
-            Errno::EINVAL => "Invalid argument",
-            Errno::ENFILE => "Too many open files in system",
-            Errno::EMFILE => "Too many open files",
-            Errno::ENOTTY => "Inappropriate ioctl for device",
-            Errno::ETXTBSY => "Text file busy",
-            Errno::EFBIG => "File too large",
-            Errno::ENOSPC => "No space left on device",
-            Errno::ESPIPE => "Illegal seek",
-            Errno::EROFS => "Read-only file system",
-            Errno::EMLINK => "Too many links",
-            Errno::EPIPE => "Broken pipe",
-            Errno::EDOM => "Numerical argument out of domain",
-            Errno::ERANGE => "Numerical result out of range",
-            Errno::EDEADLK => "Resource deadlock avoided",
-            Errno::ENAMETOOLONG => "File name too long",
-            Errno::ENOLCK => "No locks available",
-            Errno::ENOSYS => "Function not implemented",
-            Errno::ENOTEMPTY => "Directory not empty",
-            Errno::ELOOP => "Too many levels of symbolic links",
-        }
     }
 }
 
@@ -325,36 +152,80 @@ pub const fn encode_result(r: Result<usize, Errno>) -> usize {
 mod tests {
     use super::*;
 
+    /// Linux's numbers (include/uapi/asm-generic/errno-base.h and errno.h), written out
+    /// independently of the list above so that a typo in either shows up.
+    const LINUX: [(&str, i32); 41] = [
+        ("EPERM", 1),
+        ("ENOENT", 2),
+        ("ESRCH", 3),
+        ("EINTR", 4),
+        ("EIO", 5),
+        ("ENXIO", 6),
+        ("E2BIG", 7),
+        ("ENOEXEC", 8),
+        ("EBADF", 9),
+        ("ECHILD", 10),
+        ("EAGAIN", 11),
+        ("ENOMEM", 12),
+        ("EACCES", 13),
+        ("EFAULT", 14),
+        ("ENOTBLK", 15),
+        ("EBUSY", 16),
+        ("EEXIST", 17),
+        ("EXDEV", 18),
+        ("ENODEV", 19),
+        ("ENOTDIR", 20),
+        ("EISDIR", 21),
+        ("EINVAL", 22),
+        ("ENFILE", 23),
+        ("EMFILE", 24),
+        ("ENOTTY", 25),
+        ("ETXTBSY", 26),
+        ("EFBIG", 27),
+        ("ENOSPC", 28),
+        ("ESPIPE", 29),
+        ("EROFS", 30),
+        ("EMLINK", 31),
+        ("EPIPE", 32),
+        ("EDOM", 33),
+        ("ERANGE", 34),
+        ("EDEADLK", 35),
+        ("ENAMETOOLONG", 36),
+        ("ENOLCK", 37),
+        ("ENOSYS", 38),
+        ("ENOTEMPTY", 39),
+        ("ELOOP", 40),
+        ("EOVERFLOW", 75),
+    ];
+
     #[test]
     fn values_are_linux_i386() {
-        assert_eq!(Errno::EPERM as i32, 1);
-        assert_eq!(Errno::ENOENT as i32, 2);
-        assert_eq!(Errno::ESRCH as i32, 3);
-        assert_eq!(Errno::EIO as i32, 5);
-        assert_eq!(Errno::E2BIG as i32, 7);
-        assert_eq!(Errno::ENOEXEC as i32, 8);
-        assert_eq!(Errno::ECHILD as i32, 10);
-        assert_eq!(Errno::EAGAIN as i32, 11);
-        assert_eq!(Errno::ENOMEM as i32, 12);
-        assert_eq!(Errno::EFAULT as i32, 14);
-        assert_eq!(Errno::EINVAL as i32, 22);
-        assert_eq!(Errno::ERANGE as i32, 34);
-        assert_eq!(Errno::ENAMETOOLONG as i32, 36);
-        assert_eq!(Errno::ENOSYS as i32, 38);
-        assert_eq!(Errno::ELOOP as i32, 40);
+        assert_eq!(Errno::ALL.len(), LINUX.len());
+        for (e, (name, value)) in Errno::ALL.iter().zip(LINUX) {
+            assert_eq!((e.name(), e.as_raw()), (name, value));
+        }
     }
 
     #[test]
-    fn raw_round_trip_covers_1_to_40() {
-        assert_eq!(Errno::ALL.len(), 40);
-        for raw in 1..=40 {
-            let e = Errno::from_raw(raw).expect("1..=40 are all defined");
-            assert_eq!(e.as_raw(), raw);
-            assert_eq!(Errno::ALL[(raw - 1) as usize], e);
+    fn each_error_is_listed_once_in_ascending_order() {
+        for pair in Errno::ALL.windows(2) {
+            assert!(pair[0].as_raw() < pair[1].as_raw(), "{pair:?}");
         }
-        assert_eq!(Errno::from_raw(0), None);
-        assert_eq!(Errno::from_raw(41), None);
-        assert_eq!(Errno::from_raw(-2), None);
+        let mut names: Vec<_> = Errno::ALL.iter().map(|e| e.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Errno::ALL.len());
+    }
+
+    #[test]
+    fn raw_round_trip() {
+        for e in Errno::ALL {
+            assert_eq!(Errno::from_raw(e.as_raw()), Some(e));
+        }
+        for raw in -2..=200 {
+            let listed = Errno::ALL.iter().any(|e| e.as_raw() == raw);
+            assert_eq!(Errno::from_raw(raw).is_some(), listed, "{raw}");
+        }
     }
 
     #[test]
@@ -368,10 +239,14 @@ mod tests {
             assert_eq!(format!("{e:?}"), e.name());
             assert!(!e.message().is_empty());
         }
-        let mut names: Vec<_> = Errno::ALL.iter().map(|e| e.name()).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), Errno::ALL.len());
+    }
+
+    #[test]
+    fn aliases_name_listed_errors_by_other_names() {
+        for (alias, e) in Errno::ALIASES {
+            assert!(Errno::ALL.iter().all(|listed| listed.name() != alias));
+            assert!(Errno::ALL.contains(&e));
+        }
     }
 
     #[test]

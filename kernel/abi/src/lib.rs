@@ -5,7 +5,7 @@
 //!
 //! - [`nr`]: system call numbers, generated from `syscalls.tbl` (the one list of calls),
 //! - [`errno`]: error numbers and the one encoding of results into `eax`,
-//! - [`signal`]: signal numbers,
+//! - [`signal`]: signal numbers and the signal each user fault is killed with,
 //! - [`wait`]: wait-status encoding,
 //! - [`time`]: clocks and `struct timespec`,
 //! - [`limits`]: sizes the kernel enforces,
@@ -27,9 +27,3 @@ pub mod wait;
 
 pub use errno::Errno;
 pub use signal::Signal;
-
-/// Absolute path of `syscalls.tbl` on the machine that built this crate.
-///
-/// Build scripts of crates that depend on `abi` directly can read the same path from the
-/// `DEP_LUNAIX_ABI_SYSCALL_TABLE` environment variable.
-pub const SYSCALL_TABLE_PATH: &str = env!("LUNAIX_SYSCALL_TABLE");

@@ -1,230 +1,158 @@
-//! Signal numbers (Linux i386 values).
+//! Signal numbers (Linux i386 values) and the signal each user fault is killed with.
 //!
 //! This kernel delivers no signal handlers; signals appear only as the reason a process was
-//! killed (a user fault) and in the wait status its parent receives.
+//! killed (a user fault, or memory running out) and in the wait status its parent receives.
 
 use core::fmt;
 
-/// A signal, with the Linux i386 number as its discriminant (`Signal::SIGSEGV as i32 == 11`).
-#[repr(i32)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Signal {
-    /// Hangup (`1`).
-    SIGHUP = 1,
-    /// Interrupt (`2`).
-    SIGINT = 2,
-    /// Quit (`3`).
-    SIGQUIT = 3,
-    /// Illegal instruction (`4`).
-    SIGILL = 4,
-    /// Trace/breakpoint trap (`5`).
-    SIGTRAP = 5,
-    /// Aborted (`6`).
-    SIGABRT = 6,
-    /// Bus error (`7`).
-    SIGBUS = 7,
-    /// Floating point exception (`8`).
-    SIGFPE = 8,
-    /// Killed (`9`).
-    SIGKILL = 9,
-    /// User defined signal 1 (`10`).
-    SIGUSR1 = 10,
-    /// Segmentation fault (`11`).
-    SIGSEGV = 11,
-    /// User defined signal 2 (`12`).
-    SIGUSR2 = 12,
-    /// Broken pipe (`13`).
-    SIGPIPE = 13,
-    /// Alarm clock (`14`).
-    SIGALRM = 14,
-    /// Terminated (`15`).
-    SIGTERM = 15,
-    /// Stack fault (`16`).
-    SIGSTKFLT = 16,
-    /// Child exited (`17`).
-    SIGCHLD = 17,
-    /// Continued (`18`).
-    SIGCONT = 18,
-    /// Stopped (signal) (`19`).
-    SIGSTOP = 19,
-    /// Stopped (`20`).
-    SIGTSTP = 20,
-    /// Stopped (tty input) (`21`).
-    SIGTTIN = 21,
-    /// Stopped (tty output) (`22`).
-    SIGTTOU = 22,
-    /// Urgent I/O condition (`23`).
-    SIGURG = 23,
-    /// CPU time limit exceeded (`24`).
-    SIGXCPU = 24,
-    /// File size limit exceeded (`25`).
-    SIGXFSZ = 25,
-    /// Virtual timer expired (`26`).
-    SIGVTALRM = 26,
-    /// Profiling timer expired (`27`).
-    SIGPROF = 27,
-    /// Window changed (`28`).
-    SIGWINCH = 28,
-    /// I/O possible (`29`).
-    SIGIO = 29,
-    /// Power failure (`30`).
-    SIGPWR = 30,
-    /// Bad system call (`31`).
-    SIGSYS = 31,
+/// Defines [`Signal`] and its tables from one list of `NAME = value, "description";` lines.
+///
+/// Each signal is written once; the enum, [`Signal::ALL`], [`Signal::from_raw`],
+/// [`Signal::name`] and [`Signal::description`] are all expanded from the same line. The C
+/// shim's `signal.h` is generated from [`Signal::ALL`] (see the `syscall-gen` crate).
+macro_rules! signals {
+    ($($name:ident = $value:literal, $description:literal;)+) => {
+        /// A signal, with the Linux i386 number as its discriminant
+        /// (`Signal::SIGSEGV as i32 == 11`).
+        #[repr(i32)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Signal {
+            $(
+                #[doc = concat!($description, " (`", $value, "`).")]
+                $name = $value,
+            )+
+        }
+
+        impl Signal {
+            /// Every signal, in ascending order.
+            pub const ALL: [Signal; [$($value),+].len()] = [$(Signal::$name),+];
+
+            /// The signal with Linux number `raw`, or `None` if this ABI does not define it.
+            pub const fn from_raw(raw: i32) -> Option<Signal> {
+                match raw {
+                    $($value => Some(Signal::$name),)+
+                    _ => None,
+                }
+            }
+
+            /// The symbolic name (`"SIGSEGV"`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Signal::$name => stringify!($name),)+
+                }
+            }
+
+            /// The glibc description (`"Segmentation fault"`), as `strsignal` gives it.
+            pub const fn description(self) -> &'static str {
+                match self {
+                    $(Signal::$name => $description,)+
+                }
+            }
+        }
+    };
+}
+
+// The one list of signals: Linux i386 numbers and glibc's descriptions.
+signals! {
+    SIGHUP = 1, "Hangup";
+    SIGINT = 2, "Interrupt";
+    SIGQUIT = 3, "Quit";
+    SIGILL = 4, "Illegal instruction";
+    SIGTRAP = 5, "Trace/breakpoint trap";
+    SIGABRT = 6, "Aborted";
+    SIGBUS = 7, "Bus error";
+    SIGFPE = 8, "Floating point exception";
+    SIGKILL = 9, "Killed";
+    SIGUSR1 = 10, "User defined signal 1";
+    SIGSEGV = 11, "Segmentation fault";
+    SIGUSR2 = 12, "User defined signal 2";
+    SIGPIPE = 13, "Broken pipe";
+    SIGALRM = 14, "Alarm clock";
+    SIGTERM = 15, "Terminated";
+    SIGSTKFLT = 16, "Stack fault";
+    SIGCHLD = 17, "Child exited";
+    SIGCONT = 18, "Continued";
+    SIGSTOP = 19, "Stopped (signal)";
+    SIGTSTP = 20, "Stopped";
+    SIGTTIN = 21, "Stopped (tty input)";
+    SIGTTOU = 22, "Stopped (tty output)";
+    SIGURG = 23, "Urgent I/O condition";
+    SIGXCPU = 24, "CPU time limit exceeded";
+    SIGXFSZ = 25, "File size limit exceeded";
+    SIGVTALRM = 26, "Virtual timer expired";
+    SIGPROF = 27, "Profiling timer expired";
+    SIGWINCH = 28, "Window changed";
+    SIGIO = 29, "I/O possible";
+    SIGPWR = 30, "Power failure";
+    SIGSYS = 31, "Bad system call";
 }
 
 impl Signal {
-    /// Every signal, in ascending order.
-    pub const ALL: [Signal; 31] = [
-        Signal::SIGHUP,
-        Signal::SIGINT,
-        Signal::SIGQUIT,
-        Signal::SIGILL,
-        Signal::SIGTRAP,
-        Signal::SIGABRT,
-        Signal::SIGBUS,
-        Signal::SIGFPE,
-        Signal::SIGKILL,
-        Signal::SIGUSR1,
-        Signal::SIGSEGV,
-        Signal::SIGUSR2,
-        Signal::SIGPIPE,
-        Signal::SIGALRM,
-        Signal::SIGTERM,
-        Signal::SIGSTKFLT,
-        Signal::SIGCHLD,
-        Signal::SIGCONT,
-        Signal::SIGSTOP,
-        Signal::SIGTSTP,
-        Signal::SIGTTIN,
-        Signal::SIGTTOU,
-        Signal::SIGURG,
-        Signal::SIGXCPU,
-        Signal::SIGXFSZ,
-        Signal::SIGVTALRM,
-        Signal::SIGPROF,
-        Signal::SIGWINCH,
-        Signal::SIGIO,
-        Signal::SIGPWR,
-        Signal::SIGSYS,
-    ];
-
-    /// The signal with Linux number `raw`, or `None` outside 1..=31.
-    pub const fn from_raw(raw: i32) -> Option<Signal> {
-        Some(match raw {
-            1 => Signal::SIGHUP,
-            2 => Signal::SIGINT,
-            3 => Signal::SIGQUIT,
-            4 => Signal::SIGILL,
-            5 => Signal::SIGTRAP,
-            6 => Signal::SIGABRT,
-            7 => Signal::SIGBUS,
-            8 => Signal::SIGFPE,
-            9 => Signal::SIGKILL,
-            10 => Signal::SIGUSR1,
-            11 => Signal::SIGSEGV,
-            12 => Signal::SIGUSR2,
-            13 => Signal::SIGPIPE,
-            14 => Signal::SIGALRM,
-            15 => Signal::SIGTERM,
-            16 => Signal::SIGSTKFLT,
-            17 => Signal::SIGCHLD,
-            18 => Signal::SIGCONT,
-            19 => Signal::SIGSTOP,
-            20 => Signal::SIGTSTP,
-            21 => Signal::SIGTTIN,
-            22 => Signal::SIGTTOU,
-            23 => Signal::SIGURG,
-            24 => Signal::SIGXCPU,
-            25 => Signal::SIGXFSZ,
-            26 => Signal::SIGVTALRM,
-            27 => Signal::SIGPROF,
-            28 => Signal::SIGWINCH,
-            29 => Signal::SIGIO,
-            30 => Signal::SIGPWR,
-            31 => Signal::SIGSYS,
-            _ => return None,
-        })
-    }
+    /// Other names C programs know for some signals.
+    pub const ALIASES: [(&'static str, Signal); 2] =
+        [("SIGIOT", Signal::SIGABRT), ("SIGPOLL", Signal::SIGIO)];
 
     /// The Linux number (`Signal::SIGKILL.as_raw() == 9`).
     pub const fn as_raw(self) -> i32 {
         self as i32
     }
+}
 
-    /// The symbolic name (`"SIGSEGV"`).
-    pub const fn name(self) -> &'static str {
-        match self {
-            Signal::SIGHUP => "SIGHUP",
-            Signal::SIGINT => "SIGINT",
-            Signal::SIGQUIT => "SIGQUIT",
-            Signal::SIGILL => "SIGILL",
-            Signal::SIGTRAP => "SIGTRAP",
-            Signal::SIGABRT => "SIGABRT",
-            Signal::SIGBUS => "SIGBUS",
-            Signal::SIGFPE => "SIGFPE",
-            Signal::SIGKILL => "SIGKILL",
-            Signal::SIGUSR1 => "SIGUSR1",
-            Signal::SIGSEGV => "SIGSEGV",
-            Signal::SIGUSR2 => "SIGUSR2",
-            Signal::SIGPIPE => "SIGPIPE",
-            Signal::SIGALRM => "SIGALRM",
-            Signal::SIGTERM => "SIGTERM",
-            Signal::SIGSTKFLT => "SIGSTKFLT",
-            Signal::SIGCHLD => "SIGCHLD",
-            Signal::SIGCONT => "SIGCONT",
-            Signal::SIGSTOP => "SIGSTOP",
-            Signal::SIGTSTP => "SIGTSTP",
-            Signal::SIGTTIN => "SIGTTIN",
-            Signal::SIGTTOU => "SIGTTOU",
-            Signal::SIGURG => "SIGURG",
-            Signal::SIGXCPU => "SIGXCPU",
-            Signal::SIGXFSZ => "SIGXFSZ",
-            Signal::SIGVTALRM => "SIGVTALRM",
-            Signal::SIGPROF => "SIGPROF",
-            Signal::SIGWINCH => "SIGWINCH",
-            Signal::SIGIO => "SIGIO",
-            Signal::SIGPWR => "SIGPWR",
-            Signal::SIGSYS => "SIGSYS",
-        }
-    }
+/// A CPU exception that kills the user program causing it with a signal other than
+/// [`DEFAULT_FAULT_SIGNAL`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FaultSignal {
+    /// The exception vector.
+    pub vector: u32,
+    /// The exception's mnemonic in the Intel manuals (`"#DE"`).
+    pub mnemonic: &'static str,
+    /// The signal the program is killed with.
+    pub signal: Signal,
+}
 
-    /// The glibc description (`"Segmentation fault"`), as `strsignal` gives it.
-    pub const fn description(self) -> &'static str {
-        match self {
-            Signal::SIGHUP => "Hangup",
-            Signal::SIGINT => "Interrupt",
-            Signal::SIGQUIT => "Quit",
-            Signal::SIGILL => "Illegal instruction",
-            Signal::SIGTRAP => "Trace/breakpoint trap",
-            Signal::SIGABRT => "Aborted",
-            Signal::SIGBUS => "Bus error",
-            Signal::SIGFPE => "Floating point exception",
-            Signal::SIGKILL => "Killed",
-            Signal::SIGUSR1 => "User defined signal 1",
-            Signal::SIGSEGV => "Segmentation fault",
-            Signal::SIGUSR2 => "User defined signal 2",
-            Signal::SIGPIPE => "Broken pipe",
-            Signal::SIGALRM => "Alarm clock",
-            Signal::SIGTERM => "Terminated",
-            Signal::SIGSTKFLT => "Stack fault",
-            Signal::SIGCHLD => "Child exited",
-            Signal::SIGCONT => "Continued",
-            Signal::SIGSTOP => "Stopped (signal)",
-            Signal::SIGTSTP => "Stopped",
-            Signal::SIGTTIN => "Stopped (tty input)",
-            Signal::SIGTTOU => "Stopped (tty output)",
-            Signal::SIGURG => "Urgent I/O condition",
-            Signal::SIGXCPU => "CPU time limit exceeded",
-            Signal::SIGXFSZ => "File size limit exceeded",
-            Signal::SIGVTALRM => "Virtual timer expired",
-            Signal::SIGPROF => "Profiling timer expired",
-            Signal::SIGWINCH => "Window changed",
-            Signal::SIGIO => "I/O possible",
-            Signal::SIGPWR => "Power failure",
-            Signal::SIGSYS => "Bad system call",
-        }
+/// The exceptions a user program is killed for with a signal other than
+/// [`DEFAULT_FAULT_SIGNAL`], in vector order. A page fault the kernel resolves (copy-on-write,
+/// stack growth) kills nobody; see [`OUT_OF_MEMORY_SIGNAL`] for one it cannot.
+pub const FAULT_SIGNALS: [FaultSignal; 10] = [
+    fault(0, "#DE", Signal::SIGFPE),
+    fault(1, "#DB", Signal::SIGTRAP),
+    fault(3, "#BP", Signal::SIGTRAP),
+    fault(6, "#UD", Signal::SIGILL),
+    // CR0.EM is set (the kernel does not save FPU state), so every x87 instruction is #NM.
+    fault(7, "#NM", Signal::SIGILL),
+    fault(11, "#NP", Signal::SIGBUS),
+    fault(12, "#SS", Signal::SIGBUS),
+    fault(16, "#MF", Signal::SIGFPE),
+    fault(17, "#AC", Signal::SIGBUS),
+    fault(19, "#XM", Signal::SIGFPE),
+];
+
+const fn fault(vector: u32, mnemonic: &'static str, signal: Signal) -> FaultSignal {
+    FaultSignal {
+        vector,
+        mnemonic,
+        signal,
     }
+}
+
+/// The signal for every other exception from user mode: #GP, a page fault on an address the
+/// program may not touch, #TS, #OF, #BR and the rest.
+pub const DEFAULT_FAULT_SIGNAL: Signal = Signal::SIGSEGV;
+
+/// The signal for a page fault the kernel would resolve but cannot, because no memory is
+/// left for the page (a copy-on-write copy or stack growth).
+pub const OUT_OF_MEMORY_SIGNAL: Signal = Signal::SIGKILL;
+
+/// The signal a user program is killed with for CPU exception `vector`.
+pub const fn fault_signal(vector: u32) -> Signal {
+    let mut i = 0;
+    while i < FAULT_SIGNALS.len() {
+        if FAULT_SIGNALS[i].vector == vector {
+            return FAULT_SIGNALS[i].signal;
+        }
+        i += 1;
+    }
+    DEFAULT_FAULT_SIGNAL
 }
 
 /// Displays the symbolic name (`SIGSEGV`).
@@ -238,25 +166,63 @@ impl fmt::Display for Signal {
 mod tests {
     use super::*;
 
+    /// Linux's i386 numbers (arch/x86/include/uapi/asm/signal.h), written out independently
+    /// of the list above so that a typo in either shows up.
+    const LINUX: [(&str, i32); 31] = [
+        ("SIGHUP", 1),
+        ("SIGINT", 2),
+        ("SIGQUIT", 3),
+        ("SIGILL", 4),
+        ("SIGTRAP", 5),
+        ("SIGABRT", 6),
+        ("SIGBUS", 7),
+        ("SIGFPE", 8),
+        ("SIGKILL", 9),
+        ("SIGUSR1", 10),
+        ("SIGSEGV", 11),
+        ("SIGUSR2", 12),
+        ("SIGPIPE", 13),
+        ("SIGALRM", 14),
+        ("SIGTERM", 15),
+        ("SIGSTKFLT", 16),
+        ("SIGCHLD", 17),
+        ("SIGCONT", 18),
+        ("SIGSTOP", 19),
+        ("SIGTSTP", 20),
+        ("SIGTTIN", 21),
+        ("SIGTTOU", 22),
+        ("SIGURG", 23),
+        ("SIGXCPU", 24),
+        ("SIGXFSZ", 25),
+        ("SIGVTALRM", 26),
+        ("SIGPROF", 27),
+        ("SIGWINCH", 28),
+        ("SIGIO", 29),
+        ("SIGPWR", 30),
+        ("SIGSYS", 31),
+    ];
+
     #[test]
     fn values_are_linux_i386() {
-        assert_eq!(Signal::SIGHUP as i32, 1);
-        assert_eq!(Signal::SIGILL as i32, 4);
-        assert_eq!(Signal::SIGTRAP as i32, 5);
-        assert_eq!(Signal::SIGABRT as i32, 6);
-        assert_eq!(Signal::SIGBUS as i32, 7);
-        assert_eq!(Signal::SIGFPE as i32, 8);
-        assert_eq!(Signal::SIGKILL as i32, 9);
-        assert_eq!(Signal::SIGSEGV as i32, 11);
-        assert_eq!(Signal::SIGTERM as i32, 15);
-        assert_eq!(Signal::SIGCHLD as i32, 17);
-        assert_eq!(Signal::SIGSTOP as i32, 19);
-        assert_eq!(Signal::SIGSYS as i32, 31);
+        assert_eq!(Signal::ALL.len(), LINUX.len());
+        for (s, (name, value)) in Signal::ALL.iter().zip(LINUX) {
+            assert_eq!((s.name(), s.as_raw()), (name, value));
+        }
+    }
+
+    #[test]
+    fn each_signal_is_listed_once_in_ascending_order() {
+        for pair in Signal::ALL.windows(2) {
+            assert!(pair[0].as_raw() < pair[1].as_raw(), "{pair:?}");
+        }
+        let mut names: Vec<_> = Signal::ALL.iter().map(|s| s.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Signal::ALL.len());
     }
 
     #[test]
     fn raw_round_trip_covers_1_to_31() {
-        assert_eq!(Signal::ALL.len(), 31);
         for raw in 1..=31 {
             let s = Signal::from_raw(raw).expect("1..=31 are all defined");
             assert_eq!(s.as_raw(), raw);
@@ -275,6 +241,32 @@ mod tests {
         for s in Signal::ALL {
             assert_eq!(format!("{s:?}"), s.name());
             assert_eq!(s.to_string(), s.name());
+            assert!(!s.description().is_empty());
         }
+    }
+
+    #[test]
+    fn aliases_name_listed_signals_by_other_names() {
+        for (alias, s) in Signal::ALIASES {
+            assert!(Signal::ALL.iter().all(|listed| listed.name() != alias));
+            assert!(Signal::ALL.contains(&s));
+        }
+    }
+
+    #[test]
+    fn fault_signals() {
+        for pair in FAULT_SIGNALS.windows(2) {
+            assert!(pair[0].vector < pair[1].vector, "{pair:?}");
+        }
+        for f in FAULT_SIGNALS {
+            assert_ne!(f.signal, DEFAULT_FAULT_SIGNAL, "{f:?} is the default");
+            assert_eq!(fault_signal(f.vector), f.signal);
+        }
+        assert_eq!(fault_signal(0), Signal::SIGFPE);
+        assert_eq!(fault_signal(7), Signal::SIGILL);
+        assert_eq!(fault_signal(13), Signal::SIGSEGV);
+        assert_eq!(fault_signal(14), Signal::SIGSEGV);
+        assert_eq!(fault_signal(10), Signal::SIGSEGV);
+        assert_eq!(OUT_OF_MEMORY_SIGNAL, Signal::SIGKILL);
     }
 }

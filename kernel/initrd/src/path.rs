@@ -7,9 +7,13 @@
 //! entry says so or when some entry lies below it (archives made by hand
 //! often omit them).
 
-use alloc::vec::Vec;
-
 use crate::cpio::{Archive, Entry};
+
+/// The longest normalised path [`lookup`] resolves, in bytes: no archive
+/// entry is longer. Lookups build the normalised path in a buffer of this
+/// size on the stack, so resolving never needs the heap (an `execve` with
+/// the kernel heap full gets an errno, never a panic).
+pub const MAX_RESOLVED_PATH: usize = crate::cpio::MAX_PATH_LEN;
 
 /// Why a path does not name a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +24,50 @@ pub enum LookupError {
     NotDirectory,
     /// The path names a directory, not a file (EACCES for execve).
     IsDirectory,
+    /// The path is longer than [`MAX_RESOLVED_PATH`] (ENAMETOOLONG).
+    TooLong,
+}
+
+/// A normalised path being built, component by component, in a fixed buffer.
+struct Resolved {
+    bytes: [u8; MAX_RESOLVED_PATH],
+    len: usize,
+}
+
+impl Resolved {
+    const fn root() -> Resolved {
+        Resolved {
+            bytes: [0; MAX_RESOLVED_PATH],
+            len: 0,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only whole `&str` components and '/' are ever copied in.
+        core::str::from_utf8(&self.bytes[..self.len]).expect("built from str components")
+    }
+
+    fn push(&mut self, name: &str) -> Result<(), LookupError> {
+        let separator = usize::from(self.len > 0);
+        let end = self.len + separator + name.len();
+        if end > MAX_RESOLVED_PATH {
+            return Err(LookupError::TooLong);
+        }
+        if separator == 1 {
+            self.bytes[self.len] = b'/';
+        }
+        self.bytes[end - name.len()..end].copy_from_slice(name.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+
+    /// Drops the last component (`..`); the root stays the root.
+    fn pop(&mut self) {
+        self.len = self.bytes[..self.len]
+            .iter()
+            .rposition(|&b| b == b'/')
+            .unwrap_or(0);
+    }
 }
 
 /// What a normalised path names.
@@ -57,23 +105,21 @@ pub fn lookup<'a>(archive: &Archive<'a>, path: &str) -> Result<Entry<'a>, Lookup
     if path.is_empty() {
         return Err(LookupError::NotFound);
     }
-    let mut components: Vec<&str> = Vec::new();
+    let mut resolved = Resolved::root();
     for component in path.split('/').filter(|c| !c.is_empty()) {
         // Whatever we walk through, `..` and `.` included, must be a directory.
-        match kind_of(archive, &components.join("/")) {
+        match kind_of(archive, resolved.as_str()) {
             Kind::Directory => {}
             Kind::File(_) => return Err(LookupError::NotDirectory),
             Kind::Missing => return Err(LookupError::NotFound),
         }
         match component {
             "." => {}
-            ".." => {
-                components.pop();
-            }
-            name => components.push(name),
+            ".." => resolved.pop(),
+            name => resolved.push(name)?,
         }
     }
-    match kind_of(archive, &components.join("/")) {
+    match kind_of(archive, resolved.as_str()) {
         Kind::File(_) if path.ends_with('/') => Err(LookupError::NotDirectory),
         Kind::File(entry) => Ok(entry),
         Kind::Directory => Err(LookupError::IsDirectory),
@@ -133,6 +179,27 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    #[test]
+    fn long_spellings_of_short_paths_resolve_and_long_paths_are_refused() {
+        let img = image();
+        let a = Archive::parse(&img).unwrap();
+        let detour = "bin/../".repeat(MAX_RESOLVED_PATH);
+        assert_eq!(
+            lookup(&a, &alloc::format!("/{detour}bin/hello")).map(|e| e.data),
+            Ok(&b"hello"[..])
+        );
+
+        let dir = "d".repeat(MAX_RESOLVED_PATH / 2);
+        let fits = alloc::format!("{dir}/{}", "f".repeat(MAX_RESOLVED_PATH - dir.len() - 1));
+        let too_long = alloc::format!("{fits}f");
+        let mut w = Writer::new();
+        w.add_file(&fits, 0o755, b"fits").unwrap();
+        let img = w.finish();
+        let a = Archive::parse(&img).unwrap();
+        assert_eq!(lookup(&a, &fits).map(|e| e.data), Ok(&b"fits"[..]));
+        assert_eq!(lookup(&a, &too_long).err(), Some(LookupError::TooLong));
     }
 
     #[test]

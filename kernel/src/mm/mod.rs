@@ -16,13 +16,11 @@ pub mod kstack;
 pub mod user;
 
 pub use address_space::AddressSpace;
-pub use user::{UserAddr, UserPtr, UserSlice};
+pub use user::{In, Out, UserAddr, UserPtr, UserSlice};
 
-pub use crate::arch::x86::boot::KERNEL_BASE;
+pub use abi::layout::{KERNEL_BASE, PAGE_SIZE};
 /// How much physical memory the direct map covers.
 pub const DIRECT_MAP_SIZE: u64 = crate::arch::x86::boot::DIRECT_MAP_SIZE as u64;
-/// Page size.
-pub const PAGE_SIZE: u32 = 4096;
 
 /// The kernel-virtual address of physical address `phys` (below 1 GiB).
 pub const fn phys_to_virt(phys: u32) -> usize {

@@ -1,9 +1,11 @@
 //! Checked access to user memory: the only way the kernel touches it.
 //!
 //! System-call handlers receive typed views built by the generated dispatch
-//! from the table's argument types: a [`UserSlice`] (an address and a length,
-//! for the kernel to read or to write) or a [`UserPtr<T>`] (one value of a
-//! plain type). A raw [`UserAddr`] remains for NULL-terminated arrays and
+//! from the table's argument types: a [`UserSlice`] (an address and a length)
+//! whose type says which way the bytes go, `UserSlice<In>` for a buffer the
+//! kernel only reads (`write`'s) and `UserSlice<Out>` for one it only fills
+//! (`read`'s), so a handler cannot write into its input; or a [`UserPtr<T>`]
+//! (one value of a plain type). A raw [`UserAddr`] remains for NULL-terminated arrays and
 //! strings. Every one is an untrusted number from a system call. Before any byte
 //! moves, the whole range is checked against the caller's page tables: it
 //! must not wrap, must lie below the kernel, and every page must be present
@@ -13,6 +15,7 @@
 //! never takes a page fault on a user address.
 
 use alloc::vec::Vec;
+use core::marker::PhantomData;
 
 use abi::errno::Errno;
 
@@ -26,10 +29,18 @@ pub struct UserAddr(usize);
 
 /// Whether a range is going to be read or written by the kernel.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    KernelReads,
-    KernelWrites,
+enum KernelAccess {
+    Reads,
+    Writes,
 }
+
+/// Direction of a [`UserSlice`]: data flows in, the kernel reads the buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum In {}
+
+/// Direction of a [`UserSlice`]: data flows out, the kernel fills the buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Out {}
 
 impl UserAddr {
     /// Wraps a raw system-call argument.
@@ -57,7 +68,7 @@ fn check(
     space: &mut AddressSpace,
     addr: UserAddr,
     len: usize,
-    dir: Direction,
+    dir: KernelAccess,
 ) -> Result<(), Errno> {
     if len == 0 {
         return Ok(());
@@ -77,7 +88,7 @@ fn check(
         if !flags.contains(EntryFlags::PRESENT | EntryFlags::USER) {
             return Err(Errno::EFAULT);
         }
-        if dir == Direction::KernelWrites && !flags.contains(EntryFlags::WRITABLE) {
+        if dir == KernelAccess::Writes && !flags.contains(EntryFlags::WRITABLE) {
             match space.break_copy_on_write(page as u32)? {
                 CowOutcome::MadeWritable => {}
                 CowOutcome::NotCopyOnWrite => return Err(Errno::EFAULT),
@@ -115,7 +126,7 @@ pub fn copy_from_user(
     addr: UserAddr,
     out: &mut [u8],
 ) -> Result<(), Errno> {
-    check(space, addr, out.len(), Direction::KernelReads)?;
+    check(space, addr, out.len(), KernelAccess::Reads)?;
     let mut done = 0;
     for_each_piece(space, addr, out.len(), |ptr, n| {
         // SAFETY: the range was checked to be mapped user memory, reached
@@ -128,7 +139,7 @@ pub fn copy_from_user(
 
 /// Copies `data` into user memory; all or nothing.
 pub fn copy_to_user(space: &mut AddressSpace, addr: UserAddr, data: &[u8]) -> Result<(), Errno> {
-    check(space, addr, data.len(), Direction::KernelWrites)?;
+    check(space, addr, data.len(), KernelAccess::Writes)?;
     let mut done = 0;
     for_each_piece(space, addr, data.len(), |ptr, n| {
         // SAFETY: the range was checked to be privately writable user memory.
@@ -163,6 +174,8 @@ pub fn read_c_string(
         if bytes.len() == max_len {
             return Err(too_long);
         }
+        // The kernel heap may be nearly full (many processes): ENOMEM, not a panic.
+        bytes.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
         bytes.push(byte[0]);
     }
 }
@@ -195,24 +208,36 @@ pub fn read_string_array(
             Errno::E2BIG,
         )?;
         *byte_budget = byte_budget.checked_sub(s.len() + 1).ok_or(Errno::E2BIG)?;
+        strings.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
         strings.push(s);
     }
 }
 
-/// A user buffer of `len` bytes at `addr`, as a system call received it,
-/// for the kernel to read (`write`'s buffer) or to fill (`read`'s).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct UserSlice {
+/// A user buffer of `len` bytes at `addr`, as a system call received it;
+/// `D` says which way the bytes go: [`In`] (the kernel reads it, `write`'s
+/// buffer) or [`Out`] (the kernel fills it, `read`'s).
+#[derive(Debug, PartialEq, Eq)]
+pub struct UserSlice<D> {
     addr: UserAddr,
     len: usize,
+    _direction: PhantomData<D>,
 }
 
-impl UserSlice {
+impl<D> Clone for UserSlice<D> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<D> Copy for UserSlice<D> {}
+
+impl<D> UserSlice<D> {
     /// Wraps raw system-call arguments; nothing is checked until used.
-    pub const fn new(addr: usize, len: usize) -> UserSlice {
+    pub const fn new(addr: usize, len: usize) -> UserSlice<D> {
         UserSlice {
             addr: UserAddr::new(addr),
             len,
+            _direction: PhantomData,
         }
     }
 
@@ -227,13 +252,12 @@ impl UserSlice {
     }
 
     /// The first `len` bytes (or all, if shorter).
-    pub fn prefix(self, len: usize) -> UserSlice {
-        UserSlice {
-            addr: self.addr,
-            len: self.len.min(len),
-        }
+    pub fn prefix(self, len: usize) -> UserSlice<D> {
+        UserSlice::new(self.addr.0, self.len.min(len))
     }
+}
 
+impl UserSlice<In> {
     /// Checks the whole range, then hands it to `sink` piece by piece (at
     /// most a page each) straight from the user's frames: no kernel copy.
     /// EFAULT, with `sink` never called, when any byte is not readable.
@@ -242,7 +266,7 @@ impl UserSlice {
         space: &mut AddressSpace,
         mut sink: impl FnMut(&[u8]),
     ) -> Result<(), Errno> {
-        check(space, self.addr, self.len, Direction::KernelReads)?;
+        check(space, self.addr, self.len, KernelAccess::Reads)?;
         for_each_piece(space, self.addr, self.len, |ptr, n| {
             // SAFETY: the range was checked to be mapped user memory,
             // reached through the direct map; the piece stays in one page
@@ -250,6 +274,17 @@ impl UserSlice {
             sink(unsafe { core::slice::from_raw_parts(ptr, n) })
         });
         Ok(())
+    }
+}
+
+impl UserSlice<Out> {
+    /// Fills the start of the buffer with `data` (at most its length;
+    /// returns how many bytes were written), all or nothing: EFAULT, with
+    /// nothing written, when any byte of that range is not writable.
+    pub fn write_from(self, space: &mut AddressSpace, data: &[u8]) -> Result<usize, Errno> {
+        let n = data.len().min(self.len);
+        copy_to_user(space, self.addr, &data[..n])?;
+        Ok(n)
     }
 }
 
@@ -288,7 +323,7 @@ impl UserValue for abi::time::Timespec {
 #[derive(Debug, PartialEq, Eq)]
 pub struct UserPtr<T> {
     addr: UserAddr,
-    _value: core::marker::PhantomData<T>,
+    _value: PhantomData<T>,
 }
 
 impl<T> Clone for UserPtr<T> {
@@ -304,7 +339,7 @@ impl<T: UserValue> UserPtr<T> {
     pub const fn new(addr: usize) -> UserPtr<T> {
         UserPtr {
             addr: UserAddr::new(addr),
-            _value: core::marker::PhantomData,
+            _value: PhantomData,
         }
     }
 

@@ -28,14 +28,17 @@ pub fn handle_user_page_fault(address: u32, write: bool, present: bool) -> Resul
 /// the console in one line. The trap path switches away on its way out.
 pub fn kill_current(signal: Signal, what: &str, eip: u32, address: u32) {
     let process = current();
-    crate::kprintln!(
-        "fault: pid {} ({}) killed by {}: {} at eip {:#010x}, address {:#010x}",
-        process.pid,
-        process.name(),
-        signal.name(),
-        what,
-        eip,
-        address
-    );
+    // Printed under the process lock: copying the name could fail with the heap full.
+    process.with_name(|name| {
+        crate::kprintln!(
+            "fault: pid {} ({}) killed by {}: {} at eip {:#010x}, address {:#010x}",
+            process.pid,
+            name,
+            signal.name(),
+            what,
+            eip,
+            address
+        )
+    });
     exit_current(&process, wait::signaled_status(signal as i32));
 }

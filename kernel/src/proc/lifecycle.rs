@@ -5,7 +5,7 @@ use alloc::string::String;
 use abi::errno::Errno;
 use abi::wait;
 
-use super::{loader, name_of, spawn, with_registry, Pid, Process, INIT_PID};
+use super::{loader, name_of, spawn, try_string, with_registry, Pid, Process, INIT_PID};
 use crate::arch::x86::TrapFrame;
 use crate::mm::{frames, user, UserAddr, UserPtr};
 use crate::sched::{self, block_on, BlockError, WaitQueue};
@@ -14,14 +14,6 @@ use crate::time;
 /// Frames fork leaves free beyond what the new pair may need (for page
 /// tables and stack growth elsewhere).
 const FORK_MEMORY_RESERVE: usize = 16;
-
-/// A copy of `s`, or ENOMEM.
-fn try_string(s: &str) -> Result<String, Errno> {
-    let mut copy = String::new();
-    copy.try_reserve_exact(s.len()).map_err(|_| Errno::ENOMEM)?;
-    copy.push_str(s);
-    Ok(copy)
-}
 
 /// Creates a child of `parent` sharing its memory copy-on-write, resuming
 /// where `frame` says with `eax` = 0. Returns the child's pid.
@@ -67,7 +59,7 @@ pub fn exec(
         (path, argv, envp)
     };
     let image = loader::load(&path, &argv, &envp)?;
-    let name = try_string(name_of(&path).as_str())?;
+    let name = try_string(name_of(&path))?;
     *frame = TrapFrame::new_user(image.entry, image.stack_pointer);
     let old = {
         let mut inner = process.lock();

@@ -14,8 +14,6 @@
 
 #![deny(unsafe_code)]
 
-use alloc::vec::Vec;
-
 use abi::errno::Errno;
 use abi::layout::{USER_IMAGE_END, USER_IMAGE_START, USER_STACK_TOP};
 use initrd::cpio::Archive;
@@ -58,6 +56,7 @@ pub fn load<S: AsRef<[u8]>>(path: &str, argv: &[S], envp: &[S]) -> Result<Image,
         LookupError::NotFound => Errno::ENOENT,
         LookupError::NotDirectory => Errno::ENOTDIR,
         LookupError::IsDirectory => Errno::EACCES,
+        LookupError::TooLong => Errno::ENAMETOOLONG,
     })?;
     // Only a regular file with an execute bit may run (POSIX: EACCES).
     if !entry.is_file() || entry.permissions() & 0o111 == 0 {
@@ -147,35 +146,35 @@ fn build_stack<S: AsRef<[u8]>>(
     for i in 1..=INITIAL_STACK_PAGES {
         space.map_zeroed(USER_STACK_TOP - i * PAGE_SIZE, Access::ReadWrite)?;
     }
-    let mut sp = USER_STACK_TOP;
-    let mut push_string = |space: &mut AddressSpace, s: &[u8]| -> Result<u32, Errno> {
-        sp -= s.len() as u32 + 1;
-        user::copy_to_user(space, UserAddr::new(sp as usize), s)?;
-        user::copy_to_user(space, UserAddr::new(sp as usize + s.len()), &[0])?;
-        Ok(sp)
+    // The strings go at the top, argv's first; below them, 16-byte aligned, argc and the
+    // two NULL-terminated pointer arrays. Written straight to the new stack: no kernel heap.
+    let mut strings_bottom = USER_STACK_TOP;
+    for s in argv.iter().chain(envp) {
+        let s = s.as_ref();
+        strings_bottom -= s.len() as u32 + 1;
+        user::copy_to_user(space, UserAddr::new(strings_bottom as usize), s)?;
+        user::copy_to_user(
+            space,
+            UserAddr::new(strings_bottom as usize + s.len()),
+            &[0],
+        )?;
+    }
+    let words = (1 + argv.len() + 1 + envp.len() + 1) as u32;
+    let sp = (strings_bottom - words * 4) & !0xf;
+    let mut slot = sp;
+    let mut put_word = |space: &mut AddressSpace, word: u32| -> Result<(), Errno> {
+        user::copy_to_user(space, UserAddr::new(slot as usize), &word.to_le_bytes())?;
+        slot += 4;
+        Ok(())
     };
-    let mut argv_ptrs = Vec::with_capacity(argv.len());
-    for a in argv {
-        argv_ptrs.push(push_string(space, a.as_ref())?);
+    put_word(space, argv.len() as u32)?;
+    let mut string_at = USER_STACK_TOP;
+    for list in [argv, envp] {
+        for s in list {
+            string_at -= s.as_ref().len() as u32 + 1;
+            put_word(space, string_at)?;
+        }
+        put_word(space, 0)?;
     }
-    let mut envp_ptrs = Vec::with_capacity(envp.len());
-    for e in envp {
-        envp_ptrs.push(push_string(space, e.as_ref())?);
-    }
-    let mut words: Vec<u32> = Vec::new();
-    words.push(argv.len() as u32);
-    words.extend(&argv_ptrs);
-    words.push(0);
-    words.extend(&envp_ptrs);
-    words.push(0);
-    let strings_bottom = USER_STACK_TOP
-        - (argv
-            .iter()
-            .chain(envp)
-            .map(|s| s.as_ref().len() as u32 + 1)
-            .sum::<u32>());
-    let sp = (strings_bottom - words.len() as u32 * 4) & !0xf;
-    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-    user::copy_to_user(space, UserAddr::new(sp as usize), &bytes)?;
     Ok(sp)
 }

@@ -82,8 +82,8 @@ impl Process {
     }
 
     /// Its program name.
-    pub fn name(&self) -> String {
-        self.lock().name.clone()
+    pub fn with_name<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        f(&self.lock().name)
     }
 
     /// Its parent's pid (0 for init).
@@ -142,11 +142,20 @@ pub fn spawn_init(path: &str, args: &[&str]) -> Result<(), Errno> {
     argv.extend_from_slice(args);
     let image = loader::load(path, &argv, &[] as &[&str])?;
     let frame = TrapFrame::new_user(image.entry, image.stack_pointer);
-    let pid = spawn(0, name_of(path), image.space, &frame)?;
+    let pid = spawn(0, try_string(name_of(path))?, image.space, &frame)?;
     assert_eq!(pid, INIT_PID, "the first process gets pid 1");
     Ok(())
 }
 
-fn name_of(path: &str) -> String {
-    String::from(path.rsplit('/').next().unwrap_or(path))
+/// A program's name: the last component of its path.
+fn name_of(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// A copy of `s`, or ENOMEM: names are copied on paths a user drives (fork, exec).
+fn try_string(s: &str) -> Result<String, Errno> {
+    let mut copy = String::new();
+    copy.try_reserve_exact(s.len()).map_err(|_| Errno::ENOMEM)?;
+    copy.push_str(s);
+    Ok(copy)
 }

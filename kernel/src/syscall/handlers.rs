@@ -8,7 +8,7 @@ use abi::time::{Timespec, CLOCK_MONOTONIC};
 use abi::wait;
 
 use super::SyscallContext;
-use crate::mm::{UserAddr, UserPtr, UserSlice};
+use crate::mm::{In, UserAddr, UserPtr, UserSlice};
 use crate::{console, proc, sched, time};
 
 /// Largest single write; longer writes are partial, as POSIX allows (the
@@ -80,7 +80,7 @@ pub fn sys_waitpid(
     proc::wait_child(&ctx.process, target, status, options).map(|pid| pid as usize)
 }
 
-pub fn sys_write(ctx: &mut SyscallContext, fd: i32, buf: UserSlice) -> Result<usize, Errno> {
+pub fn sys_write(ctx: &mut SyscallContext, fd: i32, buf: UserSlice<In>) -> Result<usize, Errno> {
     if fd != 1 && fd != 2 {
         return Err(Errno::EBADF);
     }

@@ -1,7 +1,7 @@
 //! System calls: `int 0x21` with the number in `eax` and arguments in
 //! `ebx, ecx, edx, edi, esi`. The dispatch is generated from
 //! abi/syscalls.tbl by build.rs, converting each register to the argument's
-//! type (`UserSlice`, `UserPtr<T>`, integers); handlers get a
+//! type (`UserSlice<In>` or `UserSlice<Out>`, `UserPtr<T>`, integers); handlers get a
 //! [`SyscallContext`] and return `Result<usize, Errno>`; [`handle`] is the
 //! one place that turns an error into `-errno` in `eax`.
 
@@ -11,7 +11,7 @@ mod handlers;
 use abi::errno::{encode_result, Errno};
 
 use crate::arch::x86::TrapFrame;
-use crate::mm::{UserAddr, UserPtr, UserSlice};
+use crate::mm::{In, UserAddr, UserPtr, UserSlice};
 use crate::proc;
 
 pub use context::SyscallContext;

@@ -1,4 +1,5 @@
-//! Parser and code generator for `kernel/abi/syscalls.tbl`, the one list of system calls.
+//! Code generator for the ABI: `kernel/abi/syscalls.tbl` (the one list of system calls) and
+//! the errno, signal and wait-status definitions of the `abi` crate.
 //!
 //! Every artefact that names a system call is derived from that table here, so the kernel's
 //! dispatch, the numbers shared through `abi::nr`, ulib's raw wrappers, the C header and the
@@ -12,534 +13,28 @@
 //! | [`c_header`]        | `sysroot/include/sys/syscall.h`                  |
 //! | [`markdown_table`]  | `docs/syscalls.md`                               |
 //!
-//! # Table format
+//! The C shim's other ABI headers come from the lists in the `abi` crate, through the same
+//! `syscall-gen c-shim` command ([`c_shim_files`]):
 //!
-//! One call per line: `<nr>  <name>(<args>)  -- <summary>`. Blank lines and lines whose first
-//! non-blank character is `#` are ignored. `<args>` is a comma-separated list of `name: type`
-//! with `type` one of `i32 u32 usize isize uptr ubuf<len> uptr<T>`; at most five of them.
-//! `uptr` is a raw user-space address (NULL-terminated arrays, strings); `ubuf<len>` a user
-//! byte buffer whose length is the `usize` argument `len` (the handler receives one
-//! `UserSlice` for both); `uptr<T>` a pointer to one `T` (`i32`, `u32` or `timespec`; the
-//! handler receives a `UserPtr<T>`). Every handler receives the caller's `SyscallContext`
-//! (its process and trap frame) before its arguments. The summary (everything after the first ` -- `) must
-//! not be empty. Names and argument names are lowercase identifiers. Duplicate names,
-//! numbers or argument names are errors.
+//! | function             | source                  | output                          |
+//! |----------------------|-------------------------|---------------------------------|
+//! | [`errno_h`]          | `abi::Errno::ALL`       | `sysroot/include/errno.h`       |
+//! | [`errno_messages_h`] | `abi::Errno::ALL`       | the shim's `strerror` table     |
+//! | [`signal_h`]         | `abi::Signal::ALL`, `abi::signal::FAULT_SIGNALS` | `sysroot/include/signal.h` |
+//! | [`sys_wait_h`]       | `abi::wait`             | `sysroot/include/sys/wait.h`    |
+//!
+//! The table format is described in the [`table`] module.
 
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
-use std::collections::HashMap;
-use std::fmt::{self, Write as _};
+pub mod table;
 
-/// Most user-visible arguments a call can take: `ebx, ecx, edx, edi, esi`.
-pub const MAX_ARGS: usize = 5;
+pub use table::*;
 
-/// The parsed table: every call, ordered by number.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Table {
-    /// The calls, sorted by ascending number.
-    pub calls: Vec<Syscall>,
-}
-
-/// One system call of the table.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Syscall {
-    /// The call number (the value in `eax`).
-    pub nr: usize,
-    /// The call's name, a lowercase identifier (`fork`).
-    pub name: String,
-    /// The user-visible arguments, in register order (`ebx, ecx, edx, edi, esi`).
-    pub args: Vec<Arg>,
-    /// One-line description, used in doc comments and the docs table.
-    pub summary: String,
-}
-
-/// One user-visible argument of a call.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Arg {
-    /// The argument's name, a lowercase identifier.
-    pub name: String,
-    /// The argument's type.
-    pub ty: ArgType,
-}
-
-/// The type of an argument as the table spells it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ArgType {
-    /// `i32`: a signed 32-bit value.
-    I32,
-    /// `u32`: an unsigned 32-bit value.
-    U32,
-    /// `usize`: a machine word (sizes, addresses the kernel does not dereference).
-    Usize,
-    /// `isize`: a signed machine word.
-    Isize,
-    /// `uptr`: an untrusted user-space address the kernel may dereference.
-    UserAddr,
-    /// `ubuf<len>`: a user byte buffer; `len_arg` is the index of its length argument.
-    UserBuf {
-        /// Index (in register order) of the `usize` argument holding the length.
-        len_arg: usize,
-    },
-    /// `uptr<T>`: a pointer to one value of type `T`.
-    UserPtr(Pointee),
-}
-
-/// What a typed user pointer (`uptr<T>`) points to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Pointee {
-    /// `i32`.
-    I32,
-    /// `u32`.
-    U32,
-    /// `timespec`: `struct timespec { i32 tv_sec; i32 tv_nsec; }`.
-    Timespec,
-}
-
-impl Pointee {
-    fn from_table(s: &str) -> Option<Pointee> {
-        match s {
-            "i32" => Some(Pointee::I32),
-            "u32" => Some(Pointee::U32),
-            "timespec" => Some(Pointee::Timespec),
-            _ => None,
-        }
-    }
-
-    fn table_name(self) -> &'static str {
-        match self {
-            Pointee::I32 => "i32",
-            Pointee::U32 => "u32",
-            Pointee::Timespec => "timespec",
-        }
-    }
-
-    fn rust_type(self) -> &'static str {
-        match self {
-            Pointee::I32 => "i32",
-            Pointee::U32 => "u32",
-            Pointee::Timespec => "abi::time::Timespec",
-        }
-    }
-
-    fn c_pointer(self) -> &'static str {
-        match self {
-            Pointee::I32 => "int *",
-            Pointee::U32 => "unsigned int *",
-            Pointee::Timespec => "struct timespec *",
-        }
-    }
-}
-
-impl ArgType {
-    /// Parses the table spelling of a type.
-    pub fn from_table(s: &str) -> Option<ArgType> {
-        match s {
-            "i32" => Some(ArgType::I32),
-            "u32" => Some(ArgType::U32),
-            "usize" => Some(ArgType::Usize),
-            "isize" => Some(ArgType::Isize),
-            "uptr" => Some(ArgType::UserAddr),
-            _ => s
-                .strip_prefix("uptr<")
-                .and_then(|rest| rest.strip_suffix('>'))
-                .and_then(Pointee::from_table)
-                .map(ArgType::UserPtr),
-        }
-    }
-
-    /// The table spelling of the type (`uptr` for [`ArgType::UserAddr`]). A `ubuf<len>`
-    /// spells its length argument's name: see [`Syscall::arg_spelling`].
-    pub fn table_name(self) -> String {
-        match self {
-            ArgType::I32 => "i32".into(),
-            ArgType::U32 => "u32".into(),
-            ArgType::Usize => "usize".into(),
-            ArgType::Isize => "isize".into(),
-            ArgType::UserAddr => "uptr".into(),
-            ArgType::UserBuf { .. } => "ubuf".into(),
-            ArgType::UserPtr(p) => format!("uptr<{}>", p.table_name()),
-        }
-    }
-
-    /// The Rust type ulib's raw wrappers take for this argument (`usize` for addresses:
-    /// the caller casts its pointer).
-    fn ulib_type(self) -> String {
-        match self {
-            ArgType::UserAddr | ArgType::UserBuf { .. } | ArgType::UserPtr(_) => "usize".into(),
-            other => other.table_name(),
-        }
-    }
-
-    /// The kernel-side expression converting the raw register `args[i]` to this type.
-    fn kernel_conversion(self, i: usize) -> String {
-        match self {
-            ArgType::I32 => format!("args[{i}] as i32"),
-            ArgType::U32 => format!("args[{i}] as u32"),
-            ArgType::Usize => format!("args[{i}]"),
-            ArgType::Isize => format!("args[{i}] as isize"),
-            ArgType::UserAddr => format!("UserAddr::new(args[{i}])"),
-            ArgType::UserBuf { len_arg } => format!("UserSlice::new(args[{i}], args[{len_arg}])"),
-            ArgType::UserPtr(p) => format!("UserPtr::<{}>::new(args[{i}])", p.rust_type()),
-        }
-    }
-
-    /// The C type used in the docs and header comments.
-    fn c_type(self) -> &'static str {
-        match self {
-            ArgType::I32 => "int",
-            ArgType::U32 => "unsigned int",
-            ArgType::Usize => "size_t",
-            ArgType::Isize => "ssize_t",
-            ArgType::UserAddr | ArgType::UserBuf { .. } => "void *",
-            ArgType::UserPtr(p) => p.c_pointer(),
-        }
-    }
-}
-
-impl Syscall {
-    /// How the table spells argument `i`'s type (`ubuf<len>` with its length's name).
-    pub fn arg_spelling(&self, i: usize) -> String {
-        match self.args[i].ty {
-            ArgType::UserBuf { len_arg } => format!("ubuf<{}>", self.args[len_arg].name),
-            ty => ty.table_name(),
-        }
-    }
-
-    /// True when argument `i` is some `ubuf`'s length: the kernel handler gets it inside the
-    /// `UserSlice`, not on its own.
-    fn is_buffer_length(&self, i: usize) -> bool {
-        self.args
-            .iter()
-            .any(|a| a.ty == ArgType::UserBuf { len_arg: i })
-    }
-}
-
-/// Why the table was rejected, and on which line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    /// 1-based line number in the table.
-    pub line: usize,
-    /// What is wrong with that line.
-    pub kind: ParseErrorKind,
-}
-
-/// The kinds of table errors.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ParseErrorKind {
-    /// The line does not have the shape `<nr> <name>(<args>) -- <summary>`.
-    Malformed(String),
-    /// A name (call or argument) is not a lowercase identifier, or is a Rust keyword.
-    BadIdentifier(String),
-    /// The name was already used on `first_line`.
-    DuplicateName {
-        /// The repeated call name.
-        name: String,
-        /// Where it was first defined.
-        first_line: usize,
-    },
-    /// The number was already used on `first_line`.
-    DuplicateNumber {
-        /// The repeated call number.
-        nr: usize,
-        /// Where it was first used.
-        first_line: usize,
-    },
-    /// An argument type other than `i32 u32 usize isize uptr ubuf<len> uptr<T>`.
-    UnknownType(String),
-    /// `ubuf<len>` names no `usize` argument of the call.
-    BadBufferLength(String),
-    /// Two arguments of one call share a name.
-    DuplicateArg(String),
-    /// More than [`MAX_ARGS`] user-visible arguments.
-    TooManyArgs(usize),
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "syscalls.tbl line {}: ", self.line)?;
-        match &self.kind {
-            ParseErrorKind::Malformed(why) => write!(f, "malformed line: {why}"),
-            ParseErrorKind::BadIdentifier(name) => write!(
-                f,
-                "`{name}` is not a valid name (lowercase identifier, not a Rust keyword)"
-            ),
-            ParseErrorKind::DuplicateName { name, first_line } => write!(
-                f,
-                "duplicate system call name `{name}` (first defined on line {first_line})"
-            ),
-            ParseErrorKind::DuplicateNumber { nr, first_line } => write!(
-                f,
-                "duplicate system call number {nr} (first used on line {first_line})"
-            ),
-            ParseErrorKind::UnknownType(ty) => write!(
-                f,
-                "unknown argument type `{ty}` (expected one of i32, u32, usize, isize, uptr, \
-                 ubuf<len>, uptr<i32>, uptr<u32>, uptr<timespec>)"
-            ),
-            ParseErrorKind::BadBufferLength(name) => write!(
-                f,
-                "`ubuf<{name}>`: the call has no `usize` argument named `{name}`"
-            ),
-            ParseErrorKind::DuplicateArg(name) => write!(f, "duplicate argument name `{name}`"),
-            ParseErrorKind::TooManyArgs(n) => write!(
-                f,
-                "{n} arguments, but at most {MAX_ARGS} fit in registers (ebx, ecx, edx, edi, esi)"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ParseError {}
-
-/// Rust keywords (strict and reserved) that cannot be used as generated identifiers.
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
-    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
-    "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
-];
-
-/// Names the generated code itself uses as parameters or locals; an argument so named would
-/// shadow them.
-const RESERVED_ARG_NAMES: &[&str] = &["ctx", "frame", "nr", "args", "ret"];
-
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && s != "_"
-}
-
-/// Checks a call name. Call names only appear prefixed (`sys_`, `SYS_`) or upper-cased, so
-/// keywords such as `yield` are fine.
-fn check_call_name(name: &str, line: usize) -> Result<(), ParseError> {
-    if is_identifier(name) {
-        Ok(())
-    } else {
-        Err(ParseError {
-            line,
-            kind: ParseErrorKind::BadIdentifier(name.to_string()),
-        })
-    }
-}
-
-/// Checks an argument name, which appears bare in generated Rust and C code.
-fn check_arg_name(name: &str, line: usize) -> Result<(), ParseError> {
-    if is_identifier(name) && !KEYWORDS.contains(&name) && !RESERVED_ARG_NAMES.contains(&name) {
-        Ok(())
-    } else {
-        Err(ParseError {
-            line,
-            kind: ParseErrorKind::BadIdentifier(name.to_string()),
-        })
-    }
-}
-
-fn malformed(line: usize, why: &str) -> ParseError {
-    ParseError {
-        line,
-        kind: ParseErrorKind::Malformed(why.to_string()),
-    }
-}
-
-/// Parses one non-comment line.
-fn parse_line(text: &str, line: usize) -> Result<Syscall, ParseError> {
-    let (decl, summary) = text
-        .split_once(" -- ")
-        .ok_or_else(|| malformed(line, "expected `<nr> <name>(<args>) -- <summary>`"))?;
-    let summary = summary.trim();
-    if summary.is_empty() {
-        return Err(malformed(line, "empty summary after `--`"));
-    }
-    let decl = decl.trim();
-    let (nr_text, call) = decl
-        .split_once(char::is_whitespace)
-        .ok_or_else(|| malformed(line, "expected a number, then `<name>(<args>)`"))?;
-    let nr: usize = nr_text
-        .parse()
-        .map_err(|_| malformed(line, &format!("`{nr_text}` is not a decimal call number")))?;
-    let call = call.trim();
-    let (name, rest) = call
-        .split_once('(')
-        .ok_or_else(|| malformed(line, "expected `(` after the call name"))?;
-    let name = name.trim();
-    check_call_name(name, line)?;
-    let arg_list = rest
-        .strip_suffix(')')
-        .ok_or_else(|| malformed(line, "expected the argument list to end with `)`"))?;
-    if arg_list.contains(['(', ')']) {
-        return Err(malformed(
-            line,
-            "unbalanced parentheses in the argument list",
-        ));
-    }
-
-    let mut args: Vec<Arg> = Vec::new();
-    // (index of a `ubuf`, the name of its length argument), resolved once all are known.
-    let mut buffers: Vec<(usize, String)> = Vec::new();
-    if !arg_list.trim().is_empty() {
-        for item in arg_list.split(',').map(str::trim) {
-            if item.is_empty() {
-                return Err(malformed(line, "empty argument in the argument list"));
-            }
-            let (arg_name, ty) = item
-                .split_once(':')
-                .ok_or_else(|| malformed(line, &format!("argument `{item}` lacks `: type`")))?;
-            let arg_name = arg_name.trim();
-            let ty = ty.trim();
-            check_arg_name(arg_name, line)?;
-            let buffer_length = ty
-                .strip_prefix("ubuf<")
-                .and_then(|rest| rest.strip_suffix('>'));
-            let ty = match buffer_length {
-                Some(len_name) => {
-                    buffers.push((args.len(), len_name.trim().to_string()));
-                    ArgType::UserBuf {
-                        len_arg: usize::MAX,
-                    }
-                }
-                None => ArgType::from_table(ty).ok_or_else(|| ParseError {
-                    line,
-                    kind: ParseErrorKind::UnknownType(ty.to_string()),
-                })?,
-            };
-            if args.iter().any(|a| a.name == arg_name) {
-                return Err(ParseError {
-                    line,
-                    kind: ParseErrorKind::DuplicateArg(arg_name.to_string()),
-                });
-            }
-            args.push(Arg {
-                name: arg_name.to_string(),
-                ty,
-            });
-        }
-    }
-    if args.len() > MAX_ARGS {
-        return Err(ParseError {
-            line,
-            kind: ParseErrorKind::TooManyArgs(args.len()),
-        });
-    }
-    for (buffer, len_name) in buffers {
-        let len_arg = args
-            .iter()
-            .position(|a| a.name == len_name && a.ty == ArgType::Usize)
-            .ok_or_else(|| ParseError {
-                line,
-                kind: ParseErrorKind::BadBufferLength(len_name.clone()),
-            })?;
-        args[buffer].ty = ArgType::UserBuf { len_arg };
-    }
-    Ok(Syscall {
-        nr,
-        name: name.to_string(),
-        args,
-        summary: summary.to_string(),
-    })
-}
-
-/// Parses and validates the table text. The result is sorted by call number.
-pub fn parse(text: &str) -> Result<Table, ParseError> {
-    let mut calls = Vec::new();
-    let mut names: HashMap<String, usize> = HashMap::new();
-    let mut numbers: HashMap<usize, usize> = HashMap::new();
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let call = parse_line(trimmed, line)?;
-        if let Some(&first_line) = names.get(&call.name) {
-            return Err(ParseError {
-                line,
-                kind: ParseErrorKind::DuplicateName {
-                    name: call.name,
-                    first_line,
-                },
-            });
-        }
-        if let Some(&first_line) = numbers.get(&call.nr) {
-            return Err(ParseError {
-                line,
-                kind: ParseErrorKind::DuplicateNumber {
-                    nr: call.nr,
-                    first_line,
-                },
-            });
-        }
-        names.insert(call.name.clone(), line);
-        numbers.insert(call.nr, line);
-        calls.push(call);
-    }
-    calls.sort_by_key(|c| c.nr);
-    Ok(Table { calls })
-}
-
-/// Path of the table relative to the repository root, quoted in generated headers.
-const TABLE_PATH: &str = "kernel/abi/syscalls.tbl";
-
-/// The Rust constant name of a call (`FORK`).
-fn const_name(call: &Syscall) -> String {
-    call.name.to_ascii_uppercase()
-}
-
-/// `pid: i32, status: uptr<i32>` as the table writes it (empty for none).
-fn table_signature(call: &Syscall) -> String {
-    call.args
-        .iter()
-        .enumerate()
-        .map(|(i, a)| format!("{}: {}", a.name, call.arg_spelling(i)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Generates the body of `abi::nr`: one `pub const NAME: usize` per call and `SYSCALLS`, a
-/// `&[SyscallInfo]` ordered by number (the includer defines `SyscallInfo`).
-pub fn rust_numbers(t: &Table) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "// Generated from {TABLE_PATH} by syscall-gen. Do not edit."
-    );
-    for call in &t.calls {
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "/// `{}({})`: {}",
-            call.name,
-            table_signature(call),
-            call.summary
-        );
-        let _ = writeln!(out, "pub const {}: usize = {};", const_name(call), call.nr);
-    }
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "/// Every system call of the table, ordered by number."
-    );
-    let _ = writeln!(out, "pub const SYSCALLS: &[SyscallInfo] = &[");
-    for call in &t.calls {
-        let args = call
-            .args
-            .iter()
-            .map(|a| format!("{:?}", a.name))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let _ = writeln!(
-            out,
-            "    SyscallInfo {{ nr: {}, name: {:?}, args: &[{}] }},",
-            const_name(call),
-            call.name,
-            args
-        );
-    }
-    let _ = writeln!(out, "];");
-    out
-}
+use abi::errno::{Errno, MAX_ERRNO};
+use abi::signal::{Signal, DEFAULT_FAULT_SIGNAL, FAULT_SIGNALS, OUT_OF_MEMORY_SIGNAL};
+use std::fmt::Write as _;
 
 /// Generates the kernel's `dispatch` function.
 ///
@@ -702,17 +197,14 @@ pub fn ulib_wrappers(t: &Table) -> String {
     out
 }
 
-/// Generates `sys/syscall.h`: `SYS_<name>` numbers and `__lunaix_syscall0..5` raw helpers.
+/// Where generated C text says it comes from, and how it is regenerated.
+const C_PROVENANCE: &str = "by `syscall-gen c-shim` (sysroot/build.sh). Do not edit.";
+
+/// Generates `sys/syscall.h`: `SYS_<name>` numbers, the `__lunaix_syscall0..5` traps and
+/// `__lunaix_is_error`, which the C shim's wrappers are built from.
 pub fn c_header(t: &Table) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "/* Generated from {TABLE_PATH} by syscall-gen. Do not edit."
-    );
-    let _ = writeln!(
-        out,
-        " * Regenerate: cargo run -p syscall-gen -- c-header > sysroot/include/sys/syscall.h"
-    );
+    let _ = writeln!(out, "/* Generated from {TABLE_PATH} {C_PROVENANCE}");
     let _ = writeln!(out, " *");
     let _ = writeln!(
         out,
@@ -720,8 +212,9 @@ pub fn c_header(t: &Table) -> String {
     );
     let _ = writeln!(
         out,
-        " * A result in -4095..-1 is a negated errno value; anything else is success. */"
+        " * Every other register is preserved. A result in -{MAX_ERRNO}..-1 is a negated errno"
     );
+    let _ = writeln!(out, " * value; anything else is success. */");
     let _ = writeln!(out, "#ifndef _SYS_SYSCALL_H");
     let _ = writeln!(out, "#define _SYS_SYSCALL_H");
     let _ = writeln!(out);
@@ -768,8 +261,233 @@ pub fn c_header(t: &Table) -> String {
         let _ = writeln!(out, "}}");
         let _ = writeln!(out);
     }
+    let _ = writeln!(
+        out,
+        "/* True when a raw result is a negated errno value (-{MAX_ERRNO}..-1). */"
+    );
+    let _ = writeln!(out, "static inline int __lunaix_is_error(long raw)");
+    let _ = writeln!(out, "{{");
+    let _ = writeln!(
+        out,
+        "    return (unsigned long)raw > (unsigned long)-{}L;",
+        MAX_ERRNO + 1
+    );
+    let _ = writeln!(out, "}}");
+    let _ = writeln!(out);
     let _ = writeln!(out, "#endif /* _SYS_SYSCALL_H */");
     out
+}
+
+/// `#define NAME value` with the value in a column, and an optional trailing comment.
+fn c_define(out: &mut String, name: &str, value: &str, comment: &str) {
+    let _ = write!(out, "#define {name:<12} {value:>3}");
+    if comment.is_empty() {
+        let _ = writeln!(out);
+    } else {
+        let _ = writeln!(out, "  /* {comment} */");
+    }
+}
+
+/// Generates `errno.h` from [`abi::Errno::ALL`]: every error number with its message, the
+/// aliases, and `errno` itself.
+pub fn errno_h() -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/* errno.h - error numbers (the Linux values, as the kernel returns them)."
+    );
+    let _ = writeln!(
+        out,
+        " * Generated from kernel/abi/src/errno.rs {C_PROVENANCE}"
+    );
+    let _ = writeln!(out, " *");
+    let _ = writeln!(
+        out,
+        " * A failing function returns -1 (or NULL) and stores the reason in errno;"
+    );
+    let _ = writeln!(out, " * a successful one leaves errno alone. */");
+    let _ = writeln!(out, "#ifndef _ERRNO_H");
+    let _ = writeln!(out, "#define _ERRNO_H");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "extern int errno;");
+    let _ = writeln!(out);
+    for e in Errno::ALL {
+        c_define(&mut out, e.name(), &e.as_raw().to_string(), e.message());
+    }
+    for (alias, e) in Errno::ALIASES {
+        c_define(&mut out, alias, e.name(), "");
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "#endif /* _ERRNO_H */");
+    out
+}
+
+/// Generates the C shim's private `errno_messages.h`: `strerror`'s table of messages,
+/// indexed by error number, from [`abi::Errno::ALL`].
+pub fn errno_messages_h() -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/* Generated from kernel/abi/src/errno.rs {C_PROVENANCE}"
+    );
+    let _ = writeln!(
+        out,
+        " * strerror's messages, indexed by errno value; gaps are NULL. Private to the C shim. */"
+    );
+    let _ = writeln!(out, "static const char *const errno_messages[] = {{");
+    let _ = writeln!(out, "    [0] = \"Success\",");
+    for e in Errno::ALL {
+        let _ = writeln!(out, "    [{}] = \"{}\",", e.name(), e.message());
+    }
+    let _ = writeln!(out, "}};");
+    out
+}
+
+/// Generates `signal.h` from [`abi::Signal::ALL`] and the fault table
+/// ([`abi::signal::FAULT_SIGNALS`]): the numbers, and which fault kills with which signal.
+pub fn signal_h() -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/* signal.h - signal numbers (Linux values), for decoding wait statuses with WTERMSIG()."
+    );
+    let _ = writeln!(
+        out,
+        " * Generated from kernel/abi/src/signal.rs {C_PROVENANCE}"
+    );
+    let _ = writeln!(out, " *");
+    let _ = writeln!(
+        out,
+        " * There is no signal delivery: the kernel kills a process for a fault it cannot serve,"
+    );
+    let _ = writeln!(
+        out,
+        " * and the parent finds the signal in the wait status. A CPU exception in user mode maps to:"
+    );
+    let mut signals: Vec<Signal> = Vec::new();
+    for f in FAULT_SIGNALS {
+        if !signals.contains(&f.signal) {
+            signals.push(f.signal);
+        }
+    }
+    let groups: Vec<(String, Signal)> = signals
+        .iter()
+        .map(|&signal| {
+            let faults = FAULT_SIGNALS
+                .iter()
+                .filter(|f| f.signal == signal)
+                .map(|f| format!("{} ({})", f.mnemonic, f.vector))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (faults, signal)
+        })
+        .collect();
+    let width = groups.iter().map(|(g, _)| g.len()).max().unwrap_or(0);
+    for (faults, signal) in &groups {
+        let _ = writeln!(out, " *   {faults:<width$} -> {}", signal.name());
+    }
+    let _ = writeln!(
+        out,
+        " *   any other exception (#GP, #TS, #OF, #BR, a page fault on memory the program may"
+    );
+    let _ = writeln!(
+        out,
+        " *   not touch, ...) -> {}",
+        DEFAULT_FAULT_SIGNAL.name()
+    );
+    let _ = writeln!(
+        out,
+        " * A page fault the kernel would serve (copy-on-write, stack growth) but cannot, because"
+    );
+    let _ = writeln!(
+        out,
+        " * memory ran out, kills with {}. */",
+        OUT_OF_MEMORY_SIGNAL.name()
+    );
+    let _ = writeln!(out, "#ifndef _SIGNAL_H");
+    let _ = writeln!(out, "#define _SIGNAL_H");
+    let _ = writeln!(out);
+    for s in Signal::ALL {
+        c_define(&mut out, s.name(), &s.as_raw().to_string(), s.description());
+    }
+    for (alias, s) in Signal::ALIASES {
+        c_define(&mut out, alias, s.name(), "");
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "#endif /* _SIGNAL_H */");
+    out
+}
+
+/// Generates `sys/wait.h`: the status macros of [`abi::wait`] and its `waitpid` options.
+pub fn sys_wait_h() -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "/* sys/wait.h - waiting for child processes.");
+    let _ = writeln!(
+        out,
+        " * Generated from kernel/abi/src/wait.rs {C_PROVENANCE}"
+    );
+    let _ = writeln!(out, " *");
+    let _ = writeln!(out, " * The status word uses the POSIX/Linux encoding:");
+    let _ = writeln!(out, " *   normal exit:        (code & 0xff) << 8");
+    let _ = writeln!(
+        out,
+        " *   killed by a signal: the signal number in the low 7 bits (see <signal.h>)"
+    );
+    let _ = writeln!(out, " */");
+    let _ = writeln!(out, "#ifndef _SYS_WAIT_H");
+    let _ = writeln!(out, "#define _SYS_WAIT_H");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "#include <sys/types.h>");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "/* waitpid() option: return 0 at once instead of blocking when no child has ended. */"
+    );
+    let _ = writeln!(out, "#define WNOHANG {}", abi::wait::WNOHANG);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "#define WEXITSTATUS(status) (((status) >> 8) & 0xff)");
+    let _ = writeln!(out, "#define WTERMSIG(status)    ((status) & 0x7f)");
+    let _ = writeln!(out, "#define WIFEXITED(status)   (WTERMSIG(status) == 0)");
+    let _ = writeln!(
+        out,
+        "#define WIFSIGNALED(status) (WTERMSIG(status) != 0 && WTERMSIG(status) != 0x7f)"
+    );
+    let _ = writeln!(out, "#define WCOREDUMP(status)   (((status) & 0x80) != 0)");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "/* Wait for any child to end; store its status in *status unless status is NULL."
+    );
+    let _ = writeln!(
+        out,
+        " * Returns its pid, or -1 with errno set (ECHILD: no children; EFAULT: bad pointer). */"
+    );
+    let _ = writeln!(out, "pid_t wait(int *status);");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "/* Wait for child pid (-1: any child). With WNOHANG, returns 0 when none has ended yet."
+    );
+    let _ = writeln!(
+        out,
+        " * Returns the pid, or -1 with errno set (ECHILD, EINVAL: unknown options, EFAULT). */"
+    );
+    let _ = writeln!(out, "pid_t waitpid(pid_t pid, int *status, int options);");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "#endif /* _SYS_WAIT_H */");
+    out
+}
+
+/// Every C file generated for the shim, as (path below the output directory, text):
+/// `include/` holds public headers for the sysroot, `src/` the shim's private ones.
+pub fn c_shim_files(t: &Table) -> Vec<(&'static str, String)> {
+    vec![
+        ("include/sys/syscall.h", c_header(t)),
+        ("include/errno.h", errno_h()),
+        ("include/signal.h", signal_h()),
+        ("include/sys/wait.h", sys_wait_h()),
+        ("src/errno_messages.h", errno_messages_h()),
+    ]
 }
 
 /// Escapes text for a markdown table cell.

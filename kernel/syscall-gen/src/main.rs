@@ -1,36 +1,55 @@
-//! `syscall-gen`: prints artefacts generated from `syscalls.tbl`, or checks the docs.
+//! `syscall-gen`: writes the artefacts generated from the ABI, or checks the docs.
 //!
 //! ```text
+//! syscall-gen c-shim DIR            the C shim's generated files under DIR: include/errno.h,
+//!                                   include/signal.h, include/sys/wait.h,
+//!                                   include/sys/syscall.h, src/errno_messages.h
 //! syscall-gen c-header [TABLE]      sys/syscall.h on stdout
 //! syscall-gen docs [TABLE]          docs/syscalls.md on stdout
 //! syscall-gen check-docs DOCS.md [TABLE]
 //!                                   exit 1 if DOCS.md differs from the generated table
 //! ```
 //!
-//! `TABLE` defaults to `kernel/abi/syscalls.tbl` of this source tree.
+//! `TABLE` defaults to `kernel/abi/syscalls.tbl` of this source tree ([`syscall_gen::abi_table`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::{env, fs};
 
-const USAGE: &str = "usage: syscall-gen c-header [TABLE]
+const USAGE: &str = "usage: syscall-gen c-shim DIR
+       syscall-gen c-header [TABLE]
        syscall-gen docs [TABLE]
        syscall-gen check-docs DOCS.md [TABLE]";
 
-/// The table of this source tree.
-fn default_table() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../abi/syscalls.tbl")
+/// The table at `path`, or this source tree's when `None`.
+fn load(path: Option<&String>) -> Result<syscall_gen::Table, String> {
+    match path {
+        None => syscall_gen::abi_table().map_err(|e| format!("{}: {e}", syscall_gen::TABLE_PATH)),
+        Some(path) => {
+            let text = fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            syscall_gen::parse(&text).map_err(|e| format!("{path}: {e}"))
+        }
+    }
 }
 
-fn load(table: Option<&String>) -> Result<syscall_gen::Table, String> {
-    let path = table.map(PathBuf::from).unwrap_or_else(default_table);
-    let text =
-        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    syscall_gen::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+fn write_c_shim(dir: &Path) -> Result<(), String> {
+    for (name, text) in syscall_gen::c_shim_files(&load(None)?) {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
 }
 
 fn run(args: &[String]) -> Result<ExitCode, String> {
     match args {
+        [cmd, dir] if cmd == "c-shim" => {
+            write_c_shim(Path::new(dir))?;
+            Ok(ExitCode::SUCCESS)
+        }
         [cmd, rest @ ..] if cmd == "c-header" && rest.len() <= 1 => {
             print!("{}", syscall_gen::c_header(&load(rest.first())?));
             Ok(ExitCode::SUCCESS)

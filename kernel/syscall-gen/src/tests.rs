@@ -73,11 +73,17 @@ fn real_table_arguments() {
         write.args,
         [
             arg("fd", ArgType::I32),
-            arg("buf", ArgType::UserBuf { len_arg: 2 }),
+            arg(
+                "buf",
+                ArgType::UserBuf {
+                    len_arg: 2,
+                    flow: Flow::In
+                }
+            ),
             arg("len", ArgType::Usize)
         ]
     );
-    assert_eq!(write.arg_spelling(1), "ubuf<len>");
+    assert_eq!(write.arg_spelling(1), "ubuf_in<len>");
     assert_eq!(
         call(&t, "waitpid").args[1],
         arg("status", ArgType::UserPtr(Pointee::I32))
@@ -109,12 +115,26 @@ fn five_arguments_are_fine() {
 
 #[test]
 fn a_buffer_names_its_length_argument() {
-    let t = parse("1 f(n: usize, b: ubuf<n>) -- ok").unwrap();
-    assert_eq!(t.calls[0].args[1].ty, ArgType::UserBuf { len_arg: 0 });
+    let t = parse("1 f(n: usize, b: ubuf_in<n>, c: ubuf_out<m>, m: usize) -- ok").unwrap();
+    assert_eq!(
+        t.calls[0].args[1].ty,
+        ArgType::UserBuf {
+            len_arg: 0,
+            flow: Flow::In
+        }
+    );
+    assert_eq!(
+        t.calls[0].args[2].ty,
+        ArgType::UserBuf {
+            len_arg: 3,
+            flow: Flow::Out
+        }
+    );
+    assert_eq!(t.calls[0].arg_spelling(2), "ubuf_out<m>");
     for bad in [
-        "1 f(b: ubuf<n>) -- no such argument",
-        "1 f(b: ubuf<n>, n: i32) -- not a usize",
-        "1 f(b: ubuf<b>) -- itself",
+        "1 f(b: ubuf_in<n>) -- no such argument",
+        "1 f(b: ubuf_out<n>, n: i32) -- not a usize",
+        "1 f(b: ubuf_in<b>) -- itself",
     ] {
         assert!(
             matches!(error_of(bad).kind, ParseErrorKind::BadBufferLength(_)),
@@ -337,7 +357,7 @@ fn kernel_dispatch_routes_every_call() {
     }
     assert!(out.contains("1 => Some(handlers::sys_fork(ctx)),"));
     assert!(out.contains(
-        "22 => Some(handlers::sys_write(ctx, args[0] as i32, UserSlice::new(args[1], args[2]))),"
+        "22 => Some(handlers::sys_write(ctx, args[0] as i32, UserSlice::<In>::new(args[1], args[2]))),"
     ));
     assert!(out.contains(
         "54 => Some(handlers::sys_execve(ctx, UserAddr::new(args[0]), UserAddr::new(args[1]), UserAddr::new(args[2]))),"
@@ -469,7 +489,7 @@ fn markdown_table_lists_every_call() {
     }
     assert!(out.contains("| 1 | `fork` | – | create a child process"));
     assert!(
-        out.contains("| 22 | `write` | `fd: i32, buf: ubuf<len>, len: usize` | write len bytes")
+        out.contains("| 22 | `write` | `fd: i32, buf: ubuf_in<len>, len: usize` | write len bytes")
     );
 }
 
@@ -517,13 +537,19 @@ mod kernel_side {
         }
     }
 
+    /// Stand-ins for the kernel's buffer directions.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct In;
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Out;
+
     /// Stand-in for the kernel's user buffer.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct UserSlice(pub usize, pub usize);
+    pub struct UserSlice<D>(pub usize, pub usize, core::marker::PhantomData<D>);
 
-    impl UserSlice {
-        pub fn new(addr: usize, len: usize) -> UserSlice {
-            UserSlice(addr, len)
+    impl<D> UserSlice<D> {
+        pub fn new(addr: usize, len: usize) -> UserSlice<D> {
+            UserSlice(addr, len, core::marker::PhantomData)
         }
     }
 
@@ -547,7 +573,7 @@ mod kernel_side {
 
     pub mod handlers {
         use super::abi::time::Timespec;
-        use super::{Errno, SyscallContext, UserAddr, UserPtr, UserSlice};
+        use super::{Errno, In, Out, SyscallContext, UserAddr, UserPtr, UserSlice};
         use std::cell::RefCell;
 
         thread_local! {
@@ -576,7 +602,7 @@ mod kernel_side {
 
         pub fn sys_typed(
             ctx: &mut SyscallContext,
-            buf: UserSlice,
+            buf: UserSlice<In>,
             p: UserPtr<i32>,
             t: UserPtr<Timespec>,
             e: usize,
@@ -586,6 +612,11 @@ mod kernel_side {
                 ctx.eip, buf.0, buf.1, p.0, t.0
             ));
             Ok(5)
+        }
+
+        pub fn sys_filled(_ctx: &mut SyscallContext, out: UserSlice<Out>) -> Result<usize, Errno> {
+            record(format!("filled out={:#x}+{}", out.0, out.1));
+            Ok(11)
         }
 
         pub fn sys_all_types(
@@ -637,6 +668,9 @@ fn generated_dispatch_routes_and_converts() {
         Some(Ok(5))
     );
     assert_eq!(seen(), "typed eip=0x1004 buf=0xa+11 p=0xc t=0xd 0xe");
+
+    assert_eq!(dispatch(&mut frame, 11, [7, 0xb0, 0, 0, 0]), Some(Ok(11)));
+    assert_eq!(seen(), "filled out=0xb0+7");
 
     let minus_one = usize::MAX;
     assert_eq!(
@@ -749,9 +783,13 @@ fn generated_wrappers_pass_registers_in_order() {
     assert_eq!(regs(), [5, 1, 2, 3, 4, 5]);
 
     // SAFETY: as above.
+    unsafe { sys_filled(6, 0x70) };
+    assert_eq!(regs(), [11, 6, 0x70, 0, 0, 0]);
+
+    // SAFETY: as above.
     unsafe { sys_diverges(-3) };
     assert_eq!(regs(), [9, (-3isize) as usize, 0, 0, 0, 0]);
 
-    assert_eq!(nr::SYSCALLS.len(), 5);
+    assert_eq!(nr::SYSCALLS.len(), 6);
     assert_eq!(nr::ALL_TYPES, 7);
 }

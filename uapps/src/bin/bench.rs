@@ -1,5 +1,6 @@
 //! `bench [name...]`: process-subsystem micro-benchmarks, one `BENCH` line per result in the
-//! format of `shared/peer-figures.md` so figures compare line by line with Linux and xv6.
+//! format of docs/performance.md, so figures compare line by line with Linux and xv6 (whose
+//! figures under the same QEMU are there too).
 //!
 //! Without arguments every benchmark runs; with arguments only the named ones.
 //!

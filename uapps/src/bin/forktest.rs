@@ -11,11 +11,25 @@
 //! forktest: fork after reaping works
 //! forktest: ok                                   (exit 0; otherwise `forktest: FAILED: <why>`, exit 1)
 //! ```
+//!
+//! `forktest --exec-at-limit` also calls `execve` with the largest argument list the kernel
+//! accepts (for a program that does not exist) twice: while every child is alive, then after
+//! reaping. With a small kernel heap (`kheap=`) the first must fail with `ENOMEM` (the kernel
+//! copies the arguments into its heap), the second with `ENOENT`; the kernel survives both:
+//!
+//! ```text
+//! forktest: execve at the limit: ENOMEM
+//! forktest: execve after reaping: ENOENT
+//! ```
 
 #![no_std]
 #![no_main]
 #![deny(unsafe_code)]
 
+extern crate alloc;
+
+use alloc::string::String;
+use alloc::vec::Vec;
 use ulib::prelude::*;
 
 ulib::entry!(main);
@@ -36,7 +50,35 @@ fn main() -> i32 {
     }
 }
 
+/// The largest argument list `execve` accepts: `MAX_ARGS` strings filling `MAX_ARG_BYTES`
+/// (each counted with its NUL), all read by the kernel before it looks for the program.
+fn largest_argv() -> Vec<String> {
+    let each = ulib::limits::MAX_ARG_BYTES / ulib::limits::MAX_ARGS - 1;
+    (0..ulib::limits::MAX_ARGS)
+        .map(|i| {
+            let mut arg = String::new();
+            while arg.len() < each {
+                arg.push(char::from(b'a' + (i % 26) as u8));
+            }
+            arg
+        })
+        .collect()
+}
+
+/// Execs a program that does not exist with the largest argument list; returns the error.
+fn exec_largest(argv: &[String]) -> Errno {
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    match execve("/bin/no-such-program", &argv) {
+        Err(e) => e,
+        Ok(never) => match never {},
+    }
+}
+
 fn run() -> Result<(), &'static str> {
+    let exec_at_limit = ulib::env::args().nth(1) == Some("--exec-at-limit");
+    // Built before the first fork: at the limit, this process's own heap must not be the
+    // reason for a failure.
+    let argv = largest_argv();
     let mut forked = 0u32;
     let error = loop {
         if forked == MAX_CHILDREN {
@@ -51,6 +93,12 @@ fn run() -> Result<(), &'static str> {
             Err(e) => break Some(e),
         }
     };
+    if exec_at_limit {
+        println!(
+            "forktest: execve at the limit: {}",
+            exec_largest(&argv).name()
+        );
+    }
     let mut reaped = 0u32;
     let mut bad = 0u32;
     while reaped < forked {
@@ -79,6 +127,12 @@ fn run() -> Result<(), &'static str> {
     }
     if bad != 0 {
         return Err("a child did not exit with status 0");
+    }
+    if exec_at_limit {
+        println!(
+            "forktest: execve after reaping: {}",
+            exec_largest(&argv).name()
+        );
     }
     match wait() {
         Err(Errno::ECHILD) => println!("forktest: wait after reaping all: ECHILD"),

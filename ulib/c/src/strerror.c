@@ -1,59 +1,16 @@
-/* Messages for errno values. */
+/* Messages for errno values; the table is generated from the abi crate's errno list. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char *const messages[] = {
-    [0] = "Success",
-    [EPERM] = "Operation not permitted",
-    [ENOENT] = "No such file or directory",
-    [ESRCH] = "No such process",
-    [EINTR] = "Interrupted system call",
-    [EIO] = "Input/output error",
-    [ENXIO] = "No such device or address",
-    [E2BIG] = "Argument list too long",
-    [ENOEXEC] = "Exec format error",
-    [EBADF] = "Bad file descriptor",
-    [ECHILD] = "No child processes",
-    [EAGAIN] = "Resource temporarily unavailable",
-    [ENOMEM] = "Cannot allocate memory",
-    [EACCES] = "Permission denied",
-    [EFAULT] = "Bad address",
-    [ENOTBLK] = "Block device required",
-    [EBUSY] = "Device or resource busy",
-    [EEXIST] = "File exists",
-    [EXDEV] = "Invalid cross-device link",
-    [ENODEV] = "No such device",
-    [ENOTDIR] = "Not a directory",
-    [EISDIR] = "Is a directory",
-    [EINVAL] = "Invalid argument",
-    [ENFILE] = "Too many open files in system",
-    [EMFILE] = "Too many open files",
-    [ENOTTY] = "Inappropriate ioctl for device",
-    [ETXTBSY] = "Text file busy",
-    [EFBIG] = "File too large",
-    [ENOSPC] = "No space left on device",
-    [ESPIPE] = "Illegal seek",
-    [EROFS] = "Read-only file system",
-    [EMLINK] = "Too many links",
-    [EPIPE] = "Broken pipe",
-    [EDOM] = "Numerical argument out of domain",
-    [ERANGE] = "Numerical result out of range",
-    [EDEADLK] = "Resource deadlock avoided",
-    [ENAMETOOLONG] = "File name too long",
-    [ENOLCK] = "No locks available",
-    [ENOSYS] = "Function not implemented",
-    [ENOTEMPTY] = "Directory not empty",
-    [ELOOP] = "Too many levels of symbolic links",
-    [EOVERFLOW] = "Value too large for defined data type",
-};
+#include "errno_messages.h" /* generated from kernel/abi/src/errno.rs */
 
 char *strerror(int errnum)
 {
     static char unknown[32];
-    if (errnum >= 0 && (unsigned int)errnum < sizeof messages / sizeof messages[0] &&
-        messages[errnum] != NULL)
-        return (char *)messages[errnum];
+    if (errnum >= 0 && (unsigned int)errnum < sizeof errno_messages / sizeof errno_messages[0] &&
+        errno_messages[errnum] != NULL)
+        return (char *)errno_messages[errnum];
     snprintf(unknown, sizeof unknown, "Unknown error %d", errnum);
     return unknown;
 }

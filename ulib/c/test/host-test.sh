@@ -29,7 +29,8 @@ echo "== 1. sysroot/build.sh from a clean state"
 rm -rf "$ROOT/sysroot/lib" "$ROOT/sysroot/include" "$ROOT/sysroot/i686-lunaix.json" \
     "$ROOT/sysroot/toolchain"
 "$ROOT/sysroot/build.sh" >/dev/null
-for f in lib/libc.a lib/crt0.o lib/user.ld include/sys/syscall.h include/stdio.h \
+for f in lib/libc.a lib/crt0.o lib/user.ld include/sys/syscall.h include/stdio.h include/errno.h \
+    include/signal.h include/sys/wait.h \
     i686-lunaix.json toolchain; do
     [ -f "$ROOT/sysroot/$f" ] || fail "sysroot/$f missing after build.sh"
 done
@@ -97,9 +98,11 @@ fi
 
 echo "== 3. the shim over Linux i386 system calls, run natively"
 GCC_INCLUDE="$(gcc -print-file-name=include)"
+# The sysroot's headers (step 1): the shim's own plus those generated from kernel/abi.
+(cd "$ROOT" && cargo run -q -p syscall-gen -- c-shim "$WORK/gen")
 CFLAGS=(-m32 -march=i686 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin
     -mgeneral-regs-only -fno-asynchronous-unwind-tables -O2 -Wall -Wextra -Werror -nostdlib
-    -nostdinc -isystem "$GCC_INCLUDE" -I "$SHIM/include")
+    -nostdinc -isystem "$GCC_INCLUDE" -I "$ROOT/sysroot/include" -I "$WORK/gen/src")
 mkdir -p "$WORK/host"
 gcc "${CFLAGS[@]}" -c "$SHIM/src/crt0.S" -o "$WORK/host/crt0.o"
 objs=()

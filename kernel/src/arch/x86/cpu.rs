@@ -119,15 +119,12 @@ pub fn forbid_fpu() {
     }
 }
 
-/// I/O port of QEMU's `isa-debug-exit` device.
-const DEBUG_EXIT_PORT: u16 = 0xf4;
-
 /// Powers QEMU off with exit status `(value << 1) | 1` (needs
 /// `-device isa-debug-exit,iobase=0xf4,iosize=0x04`). Without the device the
 /// write does nothing and the CPU halts.
 pub fn qemu_exit(value: u8) -> ! {
     // SAFETY: writing the exit port only ends the emulator.
-    unsafe { x86::io::outl(DEBUG_EXIT_PORT, value as u32) };
+    unsafe { x86::io::outl(abi::halt::DEBUG_EXIT_PORT, value as u32) };
     halt_forever()
 }
 

@@ -1,0 +1,87 @@
+//! Talking to QEMU's human monitor while a boot runs: a test injects an event (an NMI, say)
+//! at a moment the guest announces on its serial port.
+
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::process::StdoutWatcher;
+
+/// How long to wait for the monitor to answer (it prompts `(qemu) ` when ready).
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The monitor's prompt, printed on connection and after each command.
+const PROMPT: &str = "(qemu) ";
+
+/// A stdout watcher that, the first time the serial output contains `after`, connects to the
+/// monitor at `socket`, sends `command` and waits for the monitor to prompt again (so the
+/// command has run before the guest goes on much further). What happened goes to `log`.
+pub fn send_after(
+    after: String,
+    command: String,
+    socket: PathBuf,
+    log: Arc<Mutex<String>>,
+) -> StdoutWatcher {
+    let mut sent = false;
+    Box::new(move |serial: &[u8]| {
+        if sent || !String::from_utf8_lossy(serial).contains(&after) {
+            return;
+        }
+        sent = true;
+        let outcome = match send(&socket, &command) {
+            Ok(answer) => format!("sent `{command}` after `{after}`; monitor said: {answer:?}"),
+            Err(e) => format!("could not send `{command}` to {}: {e}", socket.display()),
+        };
+        let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = writeln!(log, "{outcome}");
+    })
+}
+
+/// Sends one command and returns what the monitor printed up to its next prompt.
+fn send(socket: &Path, command: &str) -> std::io::Result<String> {
+    let mut stream = UnixStream::connect(socket)?;
+    stream.set_read_timeout(Some(Duration::from_millis(200)))?;
+    // The greeting ends with the first prompt; then the command's output ends with the next.
+    read_until_prompts(&mut stream, 1)?;
+    stream.write_all(command.as_bytes())?;
+    stream.write_all(b"\n")?;
+    read_until_prompts(&mut stream, 1)
+}
+
+/// Reads until `count` more prompts have arrived, or fails after [`ANSWER_TIMEOUT`].
+fn read_until_prompts(stream: &mut UnixStream, count: usize) -> std::io::Result<String> {
+    let deadline = Instant::now() + ANSWER_TIMEOUT;
+    let mut text = String::new();
+    let mut buf = [0u8; 1024];
+    while text.matches(PROMPT).count() < count {
+        if Instant::now() >= deadline {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("no monitor prompt within {ANSWER_TIMEOUT:?}; got {text:?}"),
+            ));
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    format!("monitor closed the connection; got {text:?}"),
+                ))
+            }
+            Ok(n) => text.push_str(&String::from_utf8_lossy(&buf[..n])),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                thread::yield_now();
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(text)
+}
