@@ -26,8 +26,9 @@ mod time;
 mod trap;
 
 use klib::cmdline::{self, CrashTest, LogLevel, Problem};
+use mm::frames::ModuleError;
 
-use arch::x86::multiboot::{self, BootInfo};
+use arch::x86::multiboot::{self, BootInfo, Module};
 use arch::x86::{boot, cpu, gdt, idt, pic, pit};
 
 /// Where `_start` (arch/x86/boot.rs) lands once paging is on.
@@ -48,6 +49,7 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
         Ok(boot) => boot,
         Err(e) => panic!("{e}"),
     };
+    require_ram(&boot);
     let line = match cmdline::decode(&boot.cmdline.bytes, boot.cmdline.length) {
         Ok(line) => line,
         Err(e) => panic!(
@@ -162,17 +164,49 @@ impl core::fmt::Display for BeginningOf<'_> {
     }
 }
 
+/// Stops the boot when the kernel image or the initrd lies (partly) where
+/// the machine has no RAM: with too little memory the loader still places
+/// them there, and the kernel would read garbage or lose its writes.
+fn require_ram(boot: &BootInfo) {
+    let (image_start, image_end) = mm::frames::kernel_image();
+    if let Some(ram_end) = mm::frames::ram_end_before(boot, image_start, image_end) {
+        panic!(
+            "not enough RAM: the kernel image needs {image_start:#x}..{image_end:#x} but RAM ends \
+             at {ram_end:#x}; see docs/boot.md for the minimum"
+        );
+    }
+    if let Some(module) = boot.modules.first() {
+        if let Some(ram_end) = mm::frames::ram_end_before(boot, module.start, module.end) {
+            initrd_past_ram(module, ram_end);
+        }
+    }
+}
+
+fn initrd_past_ram(module: &Module, ram_end: u64) -> ! {
+    panic!(
+        "the initrd at {:#x}..{:#x} extends past the end of RAM ({ram_end:#x}): the loader placed \
+         it where the machine has no memory; give the machine more RAM (docs/boot.md)",
+        module.start, module.end
+    )
+}
+
 fn load_initrd(boot: &BootInfo) {
     let Some(module) = boot.modules.first() else {
         panic!("no initrd: boot with `-initrd build/initrd.cpio` (see README)");
     };
-    let Some(bytes) = mm::frames::boot_module_bytes(module.start, module.end) else {
-        panic!(
+    let bytes = match mm::frames::boot_module_bytes(boot, module.start, module.end) {
+        Ok(bytes) => bytes,
+        Err(ModuleError::Malformed) => panic!(
+            "the initrd's range {:#x}..{:#x} ends before it starts",
+            module.start, module.end
+        ),
+        Err(ModuleError::PastEndOfRam { ram_end }) => initrd_past_ram(module, ram_end),
+        Err(ModuleError::OutsideDirectMap) => panic!(
             "the initrd lies at {:#x}..{:#x}, outside the first {} MiB the kernel maps",
             module.start,
             module.end,
             mm::DIRECT_MAP_SIZE >> 20
-        );
+        ),
     };
     let len = bytes.len();
     match initrd::cpio::Archive::parse(bytes) {

@@ -1,10 +1,13 @@
 //! What the kernel reports while it boots: banner, memory, command line, options, self tests.
 
 use integration_tests::expect::{self, SelfTestLine};
-use integration_tests::host::ScratchDir;
+use integration_tests::host::{run_command, ScratchDir};
 use integration_tests::{build_dir, Boot, Run};
+use std::ffi::OsString;
 use std::fs;
+use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 
 /// The kernel keeps at most this many bytes of command line (docs/boot.md).
@@ -215,4 +218,43 @@ fn over_long_command_line_is_refused() {
     ]);
     run.expect_no_line("starting /bin/hello");
     run.expect_no_line("hello, world");
+}
+
+/// A command line that is not UTF-8 (Latin-1 `é`, byte 0xE9) is refused with its offset, not
+/// decoded into something else. `Boot` only takes text, so QEMU is started by hand with the
+/// same arguments and the raw bytes for `-append`.
+#[test]
+fn non_utf8_command_line_is_refused() {
+    let boot = Boot::new().init("/bin/hello", &[]);
+    let mut args: Vec<OsString> = boot.qemu_args().into_iter().map(OsString::from).collect();
+    let append = args
+        .iter()
+        .position(|a| a == "-append")
+        .expect("the harness passes -append")
+        + 1;
+    args[append] = OsString::from_vec(b"init=/bin/h\xe9llo".to_vec());
+    let qemu = std::env::var_os("LUNAIX_QEMU")
+        .filter(|q| !q.is_empty())
+        .unwrap_or_else(|| integration_tests::DEFAULT_QEMU.into());
+    let mut cmd = Command::new(qemu);
+    cmd.args(&args);
+    let out = run_command(
+        cmd,
+        "QEMU with a Latin-1 command line",
+        Duration::from_secs(30),
+    );
+    // The kernel's panic status (abi::halt): 127 written to isa-debug-exit.
+    if out.status != Some(255) || out.timed_out {
+        out.fail("expected the kernel to panic (QEMU status 255)");
+    }
+    // The offset counts QEMU's "<kernel path> " in front of the -append string.
+    let offset = build_dir().join("kernel.elf").display().to_string().len() + 1 + 11;
+    let wanted =
+        format!("KERNEL PANIC: the command line is not valid UTF-8 (bad byte at offset {offset})");
+    if !out.stdout.lines().any(|l| l.contains(&wanted)) {
+        out.fail(&format!("no line contains {wanted:?}"));
+    }
+    if !out.stdout.contains("init=/bin/h\\xe9llo") {
+        out.fail("the panic does not show the line's beginning with the bad byte as \\xe9");
+    }
 }

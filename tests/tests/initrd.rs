@@ -172,6 +172,38 @@ fn truncated_initrd_panics() {
     );
 }
 
+/// A 3 MiB initrd on a machine with the minimum RAM (11 MiB, docs/boot.md): the loader puts it
+/// after the kernel image, partly past the end of memory. The kernel says so instead of reading
+/// what is not there (which used to look like "not a valid cpio newc archive").
+#[test]
+fn initrd_past_the_end_of_ram_is_reported() {
+    let mut bytes =
+        fs::read(build_dir().join("initrd.cpio")).expect("build/initrd.cpio (run `make`)");
+    // Bytes after the trailer are ignored: the image is still valid, only bigger.
+    bytes.resize(3 << 20, 0);
+    let scratch = ScratchDir::new("big-initrd");
+    let image = scratch.join("big.cpio");
+    fs::write(&image, &bytes).unwrap();
+
+    // With enough RAM the same image boots.
+    let run = Boot::new()
+        .initrd(&image)
+        .init("/bin/hello", &[])
+        .memory_mb(64)
+        .run();
+    run.expect_init_status(0);
+
+    let run = Boot::new()
+        .initrd(&image)
+        .init("/bin/hello", &[])
+        .memory_mb(11)
+        .timeout(FAIL_FAST)
+        .run();
+    run.expect_kernel_panic(&["the initrd at 0x", "extends past the end of RAM (0x"]);
+    run.expect_no_line("not a valid cpio");
+    run.expect_no_line("hello, world");
+}
+
 #[test]
 fn no_initrd_panics() {
     let run = Boot::new()

@@ -1,15 +1,19 @@
 //! Physical memory under pressure and at power-off: fork fails with `ENOMEM` (not `EAGAIN`)
 //! when a small machine runs out of frames, every frame comes back after `forktest` and after
-//! the whole acceptance suite, and the kernel's self tests pass on a small machine.
+//! the whole acceptance suite, and the kernel's self tests pass on a small machine. The demo
+//! boots with the minimum RAM docs/boot.md states; below it the kernel says what is missing.
 
 use integration_tests::expect::{self, SelfTestLine};
 use integration_tests::{Boot, Run};
 use std::time::Duration;
 
-/// A machine where memory runs out long before the process table fills: the kernel image
-/// takes about 13 MiB (it does not boot with 13 MiB), and with 16 MiB `forktest` gets some
-/// 150 children before `ENOMEM`; from about 22 MiB on the table (`EAGAIN`) is the limit.
+/// A machine where memory runs out long before the process table fills: the kernel image ends
+/// a little above 9 MiB (8 MiB of it the heap), and with 16 MiB `forktest` runs out of frames
+/// (`ENOMEM`) long before the process table (`EAGAIN`) is the limit.
 const SMALL_MB: u32 = 16;
+
+/// The least RAM the init demo boots with, in MiB (docs/boot.md, "Minimum RAM").
+const MIN_MB: u32 = 11;
 
 /// The machine for the self tests.
 const SELFTEST_MB: u32 = 24;
@@ -194,4 +198,42 @@ fn kernel_heap_exhaustion_is_enomem() {
     ]);
     run.expect_no_line("KERNEL PANIC");
     run.expect_all_frames_returned();
+}
+
+/// The init demo runs to its end with exactly the minimum RAM docs/boot.md states, and gives
+/// every frame back.
+#[test]
+fn demo_boots_with_the_minimum_ram() {
+    let run = Boot::new().memory_mb(MIN_MB).run();
+    run.expect_init_status(0);
+    run.expect_exact_line_count("init: demo finished", 1);
+    run.expect_all_frames_returned();
+}
+
+/// One MiB less: the kernel image fits but no frames are left for the demo; init cannot be
+/// loaded and the kernel says so (a panic with the reason, not a triple fault or a hang).
+#[test]
+fn one_mib_below_the_minimum_fails_clearly() {
+    let run = Boot::new()
+        .memory_mb(MIN_MB - 1)
+        .timeout(Duration::from_secs(30))
+        .run();
+    run.expect_kernel_panic(&["cannot start init /bin/init", "ENOMEM"]);
+}
+
+/// Less RAM than the kernel image spans: the loader still places the image, its top (the
+/// heap's end) where no memory is; the kernel reports it before using that memory.
+#[test]
+fn ram_smaller_than_the_kernel_image_is_reported() {
+    for mb in [8, 4] {
+        let run = Boot::new()
+            .memory_mb(mb)
+            .timeout(Duration::from_secs(30))
+            .run();
+        run.expect_kernel_panic(&[
+            "not enough RAM: the kernel image needs 0x100000..",
+            "but RAM ends at",
+            "see docs/boot.md for the minimum",
+        ]);
+    }
 }

@@ -21,6 +21,32 @@ pub enum FrameError {
     TooManyReferences(FrameNumber),
 }
 
+/// Checks that usable RAM covers the physical range `start..end` without a gap. `usable` lists
+/// the usable regions of the memory map as `(base, length)`, in any order, possibly adjacent or
+/// overlapping.
+///
+/// On failure returns where RAM stops: the first address from `start` on that no usable region
+/// covers (`start` itself when the range does not begin in RAM).
+pub fn ram_covers(
+    usable: impl Iterator<Item = (u64, u64)> + Clone,
+    start: u64,
+    end: u64,
+) -> Result<(), u64> {
+    let mut reached = start;
+    while reached < end {
+        let next = usable
+            .clone()
+            .filter(|&(base, len)| base <= reached && reached < base.saturating_add(len))
+            .map(|(base, len)| base.saturating_add(len))
+            .max();
+        match next {
+            Some(next) => reached = next,
+            None => return Err(reached),
+        }
+    }
+    Ok(())
+}
+
 /// Reference counts and the free list for `count` frames starting at `first`.
 pub struct FrameTable {
     first: FrameNumber,
@@ -126,6 +152,39 @@ impl FrameTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// QEMU's map with `-m 10M`: low memory, a hole, then RAM from 1 MiB up to 128 KiB below
+    /// the end (given out of order, with the upper part split in two adjacent regions).
+    const MAP: [(u64, u64); 3] = [
+        (0x50_0000, 0x4e_0000),
+        (0, 0x9_fc00),
+        (0x10_0000, 0x40_0000),
+    ];
+
+    #[test]
+    fn ram_covers_ranges_inside_adjacent_regions() {
+        let map = MAP.iter().copied();
+        assert_eq!(ram_covers(map.clone(), 0x10_0000, 0x9e_0000), Ok(()));
+        assert_eq!(ram_covers(map.clone(), 0x40_0000, 0x60_0000), Ok(()));
+        assert_eq!(ram_covers(map.clone(), 0x1000, 0x2000), Ok(()));
+        assert_eq!(ram_covers(map, 0x30_0000, 0x30_0000), Ok(()));
+    }
+
+    #[test]
+    fn ram_covers_reports_where_ram_ends() {
+        let map = MAP.iter().copied();
+        // An initrd that runs past the top of RAM.
+        assert_eq!(
+            ram_covers(map.clone(), 0x92_a000, 0xc0_0000),
+            Err(0x9e_0000)
+        );
+        // A range across the hole below 1 MiB stops at the hole.
+        assert_eq!(ram_covers(map.clone(), 0x9_0000, 0x11_0000), Err(0x9_fc00));
+        // A range that starts outside RAM.
+        assert_eq!(ram_covers(map.clone(), 0xa_0000, 0xb_0000), Err(0xa_0000));
+        assert_eq!(ram_covers(map, 0x100_0000, 0x100_1000), Err(0x100_0000));
+        assert_eq!(ram_covers(core::iter::empty(), 0, 1), Err(0));
+    }
 
     #[test]
     fn allocates_every_free_frame_once_then_runs_out() {

@@ -117,16 +117,52 @@ pub fn free_count() -> usize {
     with_table(|t| t.free_count())
 }
 
+/// Where usable RAM stops, if the memory map does not cover the physical
+/// range `start..end`; `None` when it does.
+pub fn ram_end_before(boot: &BootInfo, start: u32, end: u32) -> Option<u64> {
+    let usable = boot
+        .memory
+        .iter()
+        .filter(|r| r.usable)
+        .map(|r| (r.base, r.length));
+    klib::frames::ram_covers(usable, start as u64, end as u64).err()
+}
+
+/// Why a boot module cannot be used.
+#[derive(Clone, Copy, Debug)]
+pub enum ModuleError {
+    /// Its end lies before its start.
+    Malformed,
+    /// Part of it lies where the machine has no RAM: the loader placed it
+    /// past the end of memory, so its bytes are not there.
+    PastEndOfRam {
+        /// Where usable RAM stops.
+        ram_end: u64,
+    },
+    /// It lies in RAM the direct map does not reach.
+    OutsideDirectMap,
+}
+
 /// The bytes of a boot module (the initrd) at physical `start..end`, for
-/// the kernel's whole life; `None` when the range is malformed or not in
-/// the direct map.
-pub fn boot_module_bytes(start: u32, end: u32) -> Option<&'static [u8]> {
-    if end < start || end as u64 > DIRECT_MAP_SIZE {
-        return None;
+/// the kernel's whole life, once checked to lie in RAM and in the direct
+/// map.
+pub fn boot_module_bytes(
+    boot: &BootInfo,
+    start: u32,
+    end: u32,
+) -> Result<&'static [u8], ModuleError> {
+    if end < start {
+        return Err(ModuleError::Malformed);
+    }
+    if let Some(ram_end) = ram_end_before(boot, start, end) {
+        return Err(ModuleError::PastEndOfRam { ram_end });
+    }
+    if end as u64 > DIRECT_MAP_SIZE {
+        return Err(ModuleError::OutsideDirectMap);
     }
     // SAFETY: `init` excluded the modules' frames from the allocator, so
-    // nothing ever writes them; the range lies in the direct map.
-    Some(unsafe {
+    // nothing ever writes them; the range lies in RAM and in the direct map.
+    Ok(unsafe {
         core::slice::from_raw_parts(phys_to_virt(start) as *const u8, (end - start) as usize)
     })
 }

@@ -26,6 +26,10 @@ pub struct FreeList {
     head: *mut FreeBlock,
 }
 
+// SAFETY: the list owns the memory its pointers reach (nothing else uses free blocks), so
+// moving it to another thread moves that ownership along.
+unsafe impl Send for FreeList {}
+
 /// `value` rounded up to a multiple of `align` (a power of two), or `None` on overflow.
 pub fn align_up(value: usize, align: usize) -> Option<usize> {
     Some(value.checked_add(align - 1)? & !(align - 1))
@@ -159,8 +163,7 @@ impl FreeList {
         true
     }
 
-    /// Total free bytes and number of free blocks (for tests).
-    #[cfg(test)]
+    /// Total free bytes and number of free blocks.
     pub fn stats(&self) -> (usize, usize) {
         let (mut bytes, mut blocks) = (0, 0);
         let mut cur = self.head;
@@ -173,5 +176,11 @@ impl FreeList {
             blocks += 1;
         }
         (bytes, blocks)
+    }
+}
+
+impl Default for FreeList {
+    fn default() -> Self {
+        Self::new()
     }
 }
