@@ -114,7 +114,9 @@ fn spawn(parent: Pid, name: String, space: AddressSpace, frame: &TrapFrame) -> R
         let process = Arc::try_new(Process {
             pid,
             task,
-            child_exit: WaitQueue::new(),
+            // Only the process itself waits for its children: room for
+            // one, so that wait never needs the heap.
+            child_exit: WaitQueue::with_room_for(1)?,
             inner: IrqMutex::new(ProcessInner {
                 name,
                 space: Some(space),

@@ -62,13 +62,29 @@ impl WaitQueue {
         }
     }
 
+    /// An empty queue with room for `waiters` tasks, so that blocking on it
+    /// needs no allocation until more wait at once (a process's own queues
+    /// reserve one: its own task). ENOMEM if even that is not there.
+    pub fn with_room_for(waiters: usize) -> Result<WaitQueue, Errno> {
+        let mut queue = VecDeque::new();
+        queue.try_reserve(waiters).map_err(|_| Errno::ENOMEM)?;
+        Ok(WaitQueue {
+            waiters: IrqMutex::new(queue),
+        })
+    }
+
     /// Wakes every waiter; each re-checks its own condition.
     pub fn wake_all(&self) {
-        // Take the waiters out first: waking takes the scheduler's lock,
-        // and nothing may be woken twice.
-        let waiters = core::mem::take(&mut *self.waiters.lock());
-        for task in &waiters {
-            wake(task);
+        // One at a time, outside the queue's lock (waking takes the
+        // scheduler's), and only those here now: a woken task that comes
+        // back is not woken twice. The queue keeps its allocation, so a
+        // full kernel heap cannot stop a waiter from entering it again.
+        let waiting = self.waiters.lock().len();
+        for _ in 0..waiting {
+            let Some(task) = self.waiters.lock().pop_front() else {
+                break;
+            };
+            wake(&task);
         }
     }
 
