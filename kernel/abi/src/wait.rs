@@ -4,15 +4,46 @@
 //! |------------------------------|-----------------------|-------------------------|
 //! | `exit(code)`                 | `(code & 0xff) << 8`  | [`Decoded::Exited`]     |
 //! | killed by signal `sig`       | `sig & 0x7f`          | [`Decoded::Signaled`]   |
+//! | stopped by signal `sig`      | `(sig << 8) \| 0x7f`  | [`Decoded::Stopped`]    |
+//! | continued by `SIGCONT`       | `0xffff`              | [`Decoded::Continued`]  |
 //!
-//! Stops and continues (low byte `0x7f`, `0xffff`) are never produced by this kernel; such
-//! values, and any other bit pattern, decode as [`Decoded::Unknown`].
+//! Any other bit pattern (a core-dump flag, which this kernel never sets, for one) decodes
+//! as [`Decoded::Unknown`].
 
-/// `waitpid` option: return 0 at once instead of blocking when no child has ended.
+/// `waitpid` option: return 0 at once instead of blocking when no child has changed state.
 pub const WNOHANG: u32 = 1;
 
+/// `waitpid` option: also report children that stopped.
+pub const WUNTRACED: u32 = 2;
+
+/// `waitpid` option: also report stopped children that continued.
+pub const WCONTINUED: u32 = 8;
+
 /// Every option bit `waitpid` accepts; any other bit is `EINVAL`.
-pub const VALID_OPTIONS: u32 = WNOHANG;
+pub const VALID_OPTIONS: u32 = WNOHANG | WUNTRACED | WCONTINUED;
+
+/// The status of a child stopped by signal `sig`.
+pub const fn stopped_status(sig: i32) -> i32 {
+    ((sig & 0xff) << 8) | 0x7f
+}
+
+/// The status of a stopped child that continued.
+pub const CONTINUED_STATUS: i32 = 0xffff;
+
+/// `WIFSTOPPED`: whether the child stopped.
+pub const fn wifstopped(status: i32) -> bool {
+    status & 0xff == 0x7f
+}
+
+/// `WSTOPSIG`: the signal that stopped the child (meaningful only when [`wifstopped`]).
+pub const fn wstopsig(status: i32) -> i32 {
+    (status >> 8) & 0xff
+}
+
+/// `WIFCONTINUED`: whether the child continued.
+pub const fn wifcontinued(status: i32) -> bool {
+    status == CONTINUED_STATUS
+}
 
 /// The status of a child that called `exit(code)`.
 pub const fn exited_status(code: i32) -> i32 {
@@ -52,6 +83,10 @@ pub enum Decoded {
     Exited(i32),
     /// The child was killed by this signal number.
     Signaled(i32),
+    /// The child stopped, by this signal number.
+    Stopped(i32),
+    /// The child continued.
+    Continued,
     /// Neither: the raw status, which this kernel never produces.
     Unknown(i32),
 }
@@ -62,6 +97,10 @@ pub const fn decode(status: i32) -> Decoded {
         Decoded::Exited(wexitstatus(status))
     } else if wifsignaled(status) && status & !0x7f == 0 {
         Decoded::Signaled(wtermsig(status))
+    } else if wifcontinued(status) {
+        Decoded::Continued
+    } else if wifstopped(status) && status & !0xffff == 0 && wstopsig(status) != 0 {
+        Decoded::Stopped(wstopsig(status))
     } else {
         Decoded::Unknown(status)
     }
@@ -105,11 +144,23 @@ mod tests {
     }
 
     #[test]
+    fn stops_and_continues() {
+        for sig in 1..=31 {
+            let status = stopped_status(sig);
+            assert_eq!(status, sig << 8 | 0x7f);
+            assert!(wifstopped(status) && !wifsignaled(status) && !wifexited(status));
+            assert!(!wifcontinued(status));
+            assert_eq!(wstopsig(status), sig);
+            assert_eq!(decode(status), Decoded::Stopped(sig));
+        }
+        assert_eq!(stopped_status(19), 0x137f);
+        assert!(wifcontinued(0xffff) && !wifexited(0xffff) && !wifsignaled(0xffff));
+        assert_eq!(decode(CONTINUED_STATUS), Decoded::Continued);
+    }
+
+    #[test]
     fn other_patterns_are_unknown() {
-        // A stopped child (0x7f in the low byte) and a continued one.
-        assert_eq!(decode(0x137f), Decoded::Unknown(0x137f));
-        assert!(!wifsignaled(0x137f));
-        assert_eq!(decode(0xffff), Decoded::Unknown(0xffff));
+        assert_eq!(decode(0x007f), Decoded::Unknown(0x007f));
         // A core-dump flag, which this kernel never sets.
         assert_eq!(decode(0x8b), Decoded::Unknown(0x8b));
         // Bits above the exit-code byte.
@@ -118,7 +169,7 @@ mod tests {
 
     #[test]
     fn options() {
-        assert_eq!(WNOHANG, 1);
-        assert_eq!(VALID_OPTIONS & !WNOHANG, 0);
+        assert_eq!((WNOHANG, WUNTRACED, WCONTINUED), (1, 2, 8));
+        assert_eq!(VALID_OPTIONS, 11);
     }
 }

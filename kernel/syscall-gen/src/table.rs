@@ -13,7 +13,7 @@
 //! five of them. `uptr` is a raw user-space address (NULL-terminated arrays, strings);
 //! `ubuf_in<len>` a user byte buffer the kernel reads and `ubuf_out<len>` one it fills, whose
 //! length is the `usize` argument `len` (the handler receives one `UserSlice<In>` or
-//! `UserSlice<Out>` for both); `uptr<T>` a pointer to one `T` (`i32`, `u32` or `timespec`; the
+//! `UserSlice<Out>` for both); `uptr<T>` a pointer to one `T` (`i32`, `u32`, `timespec`, `sigset` or `sigaction`; the
 //! handler receives a `UserPtr<T>`). Every handler receives the caller's `SyscallContext`
 //! (its process and trap frame) before its arguments. The summary (everything after the first ` -- `) must
 //! not be empty. Names and argument names are lowercase identifiers. Duplicate names,
@@ -115,6 +115,10 @@ pub enum Pointee {
     U32,
     /// `timespec`: `struct timespec { i32 tv_sec; i32 tv_nsec; }`.
     Timespec,
+    /// `sigset`: `sigset_t`, one 32-bit word of signal bits.
+    SigSet,
+    /// `sigaction`: `struct sigaction`, Linux i386's old 16-byte layout.
+    SigAction,
 }
 
 impl Pointee {
@@ -123,6 +127,8 @@ impl Pointee {
             "i32" => Some(Pointee::I32),
             "u32" => Some(Pointee::U32),
             "timespec" => Some(Pointee::Timespec),
+            "sigset" => Some(Pointee::SigSet),
+            "sigaction" => Some(Pointee::SigAction),
             _ => None,
         }
     }
@@ -132,6 +138,8 @@ impl Pointee {
             Pointee::I32 => "i32",
             Pointee::U32 => "u32",
             Pointee::Timespec => "timespec",
+            Pointee::SigSet => "sigset",
+            Pointee::SigAction => "sigaction",
         }
     }
 
@@ -140,6 +148,8 @@ impl Pointee {
             Pointee::I32 => "i32",
             Pointee::U32 => "u32",
             Pointee::Timespec => "abi::time::Timespec",
+            Pointee::SigSet => "abi::signal::SigSet",
+            Pointee::SigAction => "abi::signal::SigAction",
         }
     }
 
@@ -148,6 +158,8 @@ impl Pointee {
             Pointee::I32 => "int *",
             Pointee::U32 => "unsigned int *",
             Pointee::Timespec => "struct timespec *",
+            Pointee::SigSet => "sigset_t *",
+            Pointee::SigAction => "struct sigaction *",
         }
     }
 }
@@ -305,7 +317,7 @@ impl fmt::Display for ParseError {
             ParseErrorKind::UnknownType(ty) => write!(
                 f,
                 "unknown argument type `{ty}` (expected one of i32, u32, usize, isize, uptr, \
-                 ubuf_in<len>, ubuf_out<len>, uptr<i32>, uptr<u32>, uptr<timespec>)"
+                 ubuf_in<len>, ubuf_out<len>, uptr<i32>, uptr<u32>, uptr<timespec>, uptr<sigset>, uptr<sigaction>)"
             ),
             ParseErrorKind::BadBufferLength(name) => write!(
                 f,

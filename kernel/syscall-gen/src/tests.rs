@@ -43,9 +43,22 @@ fn real_table_parses_with_the_contract_numbers() {
             (8, "exit"),
             (9, "wait"),
             (10, "waitpid"),
+            (11, "sigreturn"),
+            (12, "sigprocmask"),
+            (13, "sigaction"),
+            (14, "pause"),
+            (15, "kill"),
+            (16, "alarm"),
+            (17, "sigpending"),
+            (18, "sigsuspend"),
             (22, "write"),
+            (49, "getpgid"),
+            (50, "setpgid"),
             (54, "execve"),
             (128, "clock_gettime"),
+            (129, "setsid"),
+            (130, "getsid"),
+            (131, "nanosleep"),
         ]
     );
 }
