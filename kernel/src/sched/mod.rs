@@ -35,6 +35,7 @@ use crate::arch::x86::lock::{locks_held, IrqMutex};
 use crate::arch::x86::{cpu, gdt, TrapFrame};
 use crate::mm::address_space::{activate_directory, activate_kernel_directory};
 use crate::mm::kstack::KernelStack;
+use crate::mm::AddressSpace;
 use crate::time;
 
 pub use task::{Pid, RunState, Task};
@@ -238,6 +239,10 @@ pub fn schedule() {
     let directory = next.directory();
     if directory != 0 {
         activate_directory(directory);
+    } else if prev.has_retired_space() {
+        // Idle next, after an exit: the exited space's directory is still
+        // loaded and is about to be freed.
+        activate_kernel_directory();
     }
     let now = &RUNNING_NOW[me];
     now.pid
@@ -274,11 +279,23 @@ fn finish_switch() {
     };
     if let Some(task) = &previous {
         if task.state() == RunState::Dead {
-            // Nothing runs on its stack any more.
-            task.release_stack();
+            // Nothing runs on its stack any more, and its directory is no
+            // longer loaded.
+            task.release_resources();
         }
     }
     drop(previous);
+}
+
+/// Takes the exiting current task's address space: it stays loaded until
+/// the task switches away for good, and is freed then (with the kernel
+/// stack). The task runs on no directory of its own from now on.
+pub fn retire_current_space(space: AddressSpace) {
+    with_sched(|s| {
+        let current = &s.cpu().current;
+        current.set_directory(0);
+        current.retire_space(space);
+    });
 }
 
 /// Loads `directory` for the current task (exec) and records it.
