@@ -32,6 +32,8 @@ pub fn halt_after_init(status: i32, others_alive: usize) -> ! {
         abi::wait::Decoded::Unknown(raw) => panic!("init ended with a malformed status {raw:#x}"),
     };
     let before = FREE_FRAMES_BEFORE_INIT.load(Ordering::Relaxed);
+    // Spare kernel stacks hold frames for the next fork; there is none.
+    mm::kstack::release_spares();
     // Init's own kernel stack is still in use: this code runs on it.
     let now = mm::frames::free_count() + mm::kstack::STACK_PAGES as usize;
     if others_alive == 0 {

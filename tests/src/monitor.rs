@@ -17,7 +17,8 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The monitor's prompt, printed on connection and after each command.
 const PROMPT: &str = "(qemu) ";
 
-/// A stdout watcher that, the first time the serial output contains `after`, connects to the
+/// A stdout watcher that, the first time the serial output holds a whole line containing
+/// `after`, connects to the
 /// monitor at `socket`, sends `command` and waits for the monitor to prompt again (so the
 /// command has run before the guest goes on much further). What happened goes to `log`.
 pub fn send_after(
@@ -28,7 +29,7 @@ pub fn send_after(
 ) -> StdoutWatcher {
     let mut sent = false;
     Box::new(move |serial: &[u8]| {
-        if sent || !String::from_utf8_lossy(serial).contains(&after) {
+        if sent || !has_complete_line_with(serial, &after) {
             return;
         }
         sent = true;
@@ -39,6 +40,15 @@ pub fn send_after(
         let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
         let _ = writeln!(log, "{outcome}");
     })
+}
+
+/// True when `serial` holds a whole line (ended by its newline) containing `text`: the
+/// guest has finished printing it, so whatever the command causes cannot land inside it.
+fn has_complete_line_with(serial: &[u8], text: &str) -> bool {
+    let serial = String::from_utf8_lossy(serial);
+    serial
+        .match_indices(text)
+        .any(|(at, _)| serial[at + text.len()..].contains('\n'))
 }
 
 /// Sends one command and returns what the monitor printed up to its next prompt.
@@ -84,4 +94,17 @@ fn read_until_prompts(stream: &mut UnixStream, count: usize) -> std::io::Result<
         }
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_complete_line_with;
+
+    #[test]
+    fn a_line_counts_once_its_newline_has_arrived() {
+        assert!(!has_complete_line_with(b"boot\nspin: spinning for 2 s", "spinning"));
+        assert!(has_complete_line_with(b"boot\nspin: spinning for 2 s\r\n", "spinning"));
+        assert!(has_complete_line_with(b"spinning\nspinning", "spinning"));
+        assert!(!has_complete_line_with(b"something else\n", "spinning"));
+    }
 }

@@ -53,6 +53,24 @@ static SLOT_MAP: IrqMutex<Slots> = IrqMutex::new(Slots {
     next: 0,
 });
 
+/// Stacks kept mapped after their task ended, for the next task: most
+/// processes are short-lived, and mapping a stack (four frames, four
+/// entries) and unmapping it (four `invlpg`s, each a full software-TLB flush
+/// under QEMU's TCG, which treats the region as near the direct map's 4 MiB
+/// pages) is a measurable part of fork + exit. Bounded: memory for more
+/// than this many goes back to the frame allocator.
+const SPARES: usize = 8;
+
+struct Spares {
+    slots: [usize; SPARES],
+    count: usize,
+}
+
+static SPARE_STACKS: IrqMutex<Spares> = IrqMutex::new(Spares {
+    slots: [0; SPARES],
+    count: 0,
+});
+
 /// Physical addresses of the region's page tables, set once by [`init`].
 static TABLES: IrqMutex<[u32; REGION_TABLES]> = IrqMutex::new([0; REGION_TABLES]);
 
@@ -95,6 +113,14 @@ impl KernelStack {
     /// Maps a new stack: EAGAIN when every slot is taken, ENOMEM when
     /// frames run out.
     pub fn new() -> Result<KernelStack, Errno> {
+        {
+            let mut spares = SPARE_STACKS.lock();
+            if spares.count > 0 {
+                spares.count -= 1;
+                let slot = spares.slots[spares.count];
+                return Ok(KernelStack { slot });
+            }
+        }
         let slot = {
             let mut map = SLOT_MAP.lock();
             let start = map.next;
@@ -106,14 +132,13 @@ impl KernelStack {
             map.next = (found + 1) % SLOTS;
             found
         };
-        let stack = KernelStack { slot };
         let tables = TABLES.lock();
         for page in 0..STACK_PAGES {
             // Stack memory need not be zeroed: everything on it is written
             // before it is read.
             let Some(frame) = frames::allocate() else {
                 drop(tables);
-                drop(stack); // unmaps the pages mapped so far
+                unmap(slot); // the pages mapped so far, and the slot
                 return Err(Errno::ENOMEM);
             };
             let addr = slot_base(slot) + (page + 1) * PAGE_SIZE;
@@ -122,7 +147,7 @@ impl KernelStack {
                 EntryFlags::PRESENT | EntryFlags::WRITABLE | EntryFlags::GLOBAL,
             );
         }
-        Ok(stack)
+        Ok(KernelStack { slot })
     }
 
     /// Lays the stack out so that the first switch to `context` calls
@@ -146,26 +171,56 @@ impl KernelStack {
     }
 }
 
+/// Unmaps every spare stack and returns its frames (power-off counts every
+/// frame; nothing else needs to).
+pub fn release_spares() {
+    loop {
+        let slot = {
+            let mut spares = SPARE_STACKS.lock();
+            if spares.count == 0 {
+                return;
+            }
+            spares.count -= 1;
+            spares.slots[spares.count]
+        };
+        unmap(slot);
+    }
+}
+
 impl Drop for KernelStack {
     fn drop(&mut self) {
         {
-            let tables = TABLES.lock();
-            for page in 0..STACK_PAGES {
-                let addr = slot_base(self.slot) + (page + 1) * PAGE_SIZE;
-                let entry = entry_slot(&tables, addr);
-                let old = *entry;
-                *entry = Entry::EMPTY;
-                if old.is_present() {
-                    // With several CPUs this needs a shootdown; the slot is
-                    // not reused before it completes.
-                    cpu::flush_tlb_page(addr as usize);
-                    frames::release(old.address());
-                }
+            let mut spares = SPARE_STACKS.lock();
+            if spares.count < SPARES {
+                let count = spares.count;
+                spares.slots[count] = self.slot;
+                spares.count += 1;
+                return;
             }
         }
-        let mut map = SLOT_MAP.lock();
-        map.used[self.slot / 32] &= !(1 << (self.slot % 32));
+        unmap(self.slot);
     }
+}
+
+/// Unmaps `slot`'s pages (those mapped), frees their frames and the slot.
+fn unmap(slot: usize) {
+    {
+        let tables = TABLES.lock();
+        for page in 0..STACK_PAGES {
+            let addr = slot_base(slot) + (page + 1) * PAGE_SIZE;
+            let entry = entry_slot(&tables, addr);
+            let old = *entry;
+            *entry = Entry::EMPTY;
+            if old.is_present() {
+                // With several CPUs this needs a shootdown; the slot is
+                // not reused before it completes.
+                cpu::flush_tlb_page(addr as usize);
+                frames::release(old.address());
+            }
+        }
+    }
+    let mut map = SLOT_MAP.lock();
+    map.used[slot / 32] &= !(1 << (slot % 32));
 }
 
 /// True when `addr` lies in some kernel stack's guard page: a fault there is

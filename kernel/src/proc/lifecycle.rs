@@ -79,12 +79,18 @@ pub fn exec(
 /// out (see trap.rs), once nothing on its stack holds a reference. Powers
 /// the machine off when it is init.
 pub fn exit_current(process: &Process, status: i32) {
-    let space = {
-        let mut inner = process.lock();
-        sched::switch_current_directory(0);
-        inner.space.take()
-    };
-    drop(space);
+    let space = process.lock().space.take();
+    if let Some(space) = space {
+        if process.pid == INIT_PID {
+            // Power-off counts every frame: free it now.
+            sched::switch_current_directory(0);
+            drop(space);
+        } else {
+            // Freed once this task has switched away, without loading the
+            // kernel's directory first.
+            sched::retire_current_space(space);
+        }
+    }
     let outcome = with_registry(|r| r.exit(process.pid, status));
     log::debug!("exit: pid {} status {:#x}", process.pid, status);
     if process.pid == INIT_PID {

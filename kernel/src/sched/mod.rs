@@ -35,6 +35,7 @@ use crate::arch::x86::lock::{locks_held, IrqMutex};
 use crate::arch::x86::{cpu, gdt, TrapFrame};
 use crate::mm::address_space::{activate_directory, activate_kernel_directory};
 use crate::mm::kstack::KernelStack;
+use crate::mm::AddressSpace;
 use crate::time;
 
 pub use task::{Pid, RunState, Task};
@@ -45,6 +46,32 @@ pub const TIME_SLICE_NS: u64 = 10_000_000;
 
 /// The idle task's pid (it is nobody's child).
 pub const IDLE_PID: Pid = 0;
+
+/// CPUs the scheduler runs (the kernel starts one; the per-CPU state is
+/// already arrays indexed by `cpu::id()`).
+const CPUS: usize = 1;
+
+/// What each CPU runs, readable without the scheduler's lock: written only
+/// by that CPU, at a switch (under the lock), so a task that reads its own
+/// CPU's entry always finds itself.
+struct RunningNow {
+    pid: core::sync::atomic::AtomicI32,
+    /// Set when the task marked itself dead, so that the way out of every
+    /// trap ([`leave_if_dead`]) checks a flag instead of taking the lock.
+    dead: core::sync::atomic::AtomicBool,
+}
+
+static RUNNING_NOW: [RunningNow; CPUS] = [const {
+    RunningNow {
+        pid: core::sync::atomic::AtomicI32::new(IDLE_PID),
+        dead: core::sync::atomic::AtomicBool::new(false),
+    }
+}; CPUS];
+
+/// This CPU's [`RunningNow`].
+fn running_now() -> &'static RunningNow {
+    &RUNNING_NOW[cpu::id() as usize]
+}
 
 /// What one CPU is doing.
 struct Cpu {
@@ -64,7 +91,7 @@ struct Scheduler {
     /// Tasks woken since the last pick, at the front of the run queue.
     woken_at_front: usize,
     timers: TimerQueue<Weak<Task>>,
-    cpus: [Cpu; 1],
+    cpus: [Cpu; CPUS],
 }
 
 static SCHED: IrqMutex<Option<Scheduler>> = IrqMutex::new(None);
@@ -152,17 +179,13 @@ pub fn current() -> Arc<Task> {
     with_sched(|s| s.cpu().current.clone())
 }
 
-/// The pid of the task on this CPU. Never blocks: fault reports use it
-/// while the scheduler's lock may be held (reported as the idle pid then).
+/// The pid of the task on this CPU. Takes no lock: every system call asks
+/// (and fault reports, while the scheduler's lock may be held).
 pub fn current_pid() -> Pid {
-    match SCHED.try_lock() {
-        Some(mut guard) => guard.as_mut().map_or(IDLE_PID, |s| s.cpu().current.pid()),
-        None => CURRENT_PID.load(core::sync::atomic::Ordering::Relaxed),
-    }
+    running_now()
+        .pid
+        .load(core::sync::atomic::Ordering::Relaxed)
 }
-
-/// The pid last switched to, for reports that cannot take the lock.
-static CURRENT_PID: core::sync::atomic::AtomicI32 = core::sync::atomic::AtomicI32::new(IDLE_PID);
 
 /// True when some task waits on the run queue.
 pub fn has_ready() -> bool {
@@ -216,8 +239,15 @@ pub fn schedule() {
     let directory = next.directory();
     if directory != 0 {
         activate_directory(directory);
+    } else if prev.has_retired_space() {
+        // Idle next, after an exit: the exited space's directory is still
+        // loaded and is about to be freed.
+        activate_kernel_directory();
     }
-    CURRENT_PID.store(next.pid(), core::sync::atomic::Ordering::Relaxed);
+    let now = &RUNNING_NOW[me];
+    now.pid
+        .store(next.pid(), core::sync::atomic::Ordering::Relaxed);
+    now.dead.store(false, core::sync::atomic::Ordering::Relaxed);
     cpu.current = next;
     cpu.previous = Some(prev);
     // No task reference may stay in this frame across the switch: a task
@@ -249,11 +279,23 @@ fn finish_switch() {
     };
     if let Some(task) = &previous {
         if task.state() == RunState::Dead {
-            // Nothing runs on its stack any more.
-            task.release_stack();
+            // Nothing runs on its stack any more, and its directory is no
+            // longer loaded.
+            task.release_resources();
         }
     }
     drop(previous);
+}
+
+/// Takes the exiting current task's address space: it stays loaded until
+/// the task switches away for good, and is freed then (with the kernel
+/// stack). The task runs on no directory of its own from now on.
+pub fn retire_current_space(space: AddressSpace) {
+    with_sched(|s| {
+        let current = &s.cpu().current;
+        current.set_directory(0);
+        current.retire_space(space);
+    });
 }
 
 /// Loads `directory` for the current task (exec) and records it.
@@ -296,18 +338,19 @@ pub fn interrupt(task: &Arc<Task>) {
 /// switched away ([`leave_if_dead`]).
 pub fn mark_current_dead() {
     with_sched(|s| s.cpu().current.set_state(RunState::Dead));
+    running_now()
+        .dead
+        .store(true, core::sync::atomic::Ordering::Relaxed);
 }
 
 /// Switches away for good if the current task is dead. The trap path calls
 /// this last, when nothing on the stack holds a reference any more (a
 /// reference left there would keep the dead task's records alive).
 pub fn leave_if_dead() {
-    // Before the scheduler exists (clock calibration) nothing can be dead.
-    let dead = SCHED
-        .lock()
-        .as_mut()
-        .is_some_and(|s| s.cpu().current.state() == RunState::Dead);
-    if dead {
+    if running_now()
+        .dead
+        .load(core::sync::atomic::Ordering::Relaxed)
+    {
         schedule();
         unreachable!("a dead task was scheduled");
     }

@@ -5,6 +5,7 @@ use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize, Ordering}
 use crate::arch::x86::context::SavedContext;
 use crate::arch::x86::lock::IrqMutex;
 use crate::mm::kstack::KernelStack;
+use crate::mm::AddressSpace;
 
 /// A process id.
 pub type Pid = i32;
@@ -51,6 +52,11 @@ pub struct Task {
     /// once it has switched away for good (its stack is freed then, so a
     /// zombie holds no kernel stack).
     kernel_stack: IrqMutex<Option<KernelStack>>,
+    /// The address space of a task that exited, still loaded in CR3 until
+    /// the task switches away for good; freed then, with the stack. Saves
+    /// the CR3 write (~3 us under TCG) of loading the kernel's directory
+    /// just to free the space.
+    retired_space: IrqMutex<Option<AddressSpace>>,
     /// The top of the kernel stack (0 for idle): the TSS's esp0.
     pub(super) stack_top: usize,
 }
@@ -74,6 +80,7 @@ impl Task {
             context,
             stack_top: kernel_stack.as_ref().map_or(0, KernelStack::top),
             kernel_stack: IrqMutex::new(kernel_stack),
+            retired_space: IrqMutex::new(None),
         }
     }
 
@@ -123,11 +130,27 @@ impl Task {
         self.interrupt.store(true, Ordering::Release);
     }
 
-    /// Frees the kernel stack of a dead task that has switched away.
-    pub(super) fn release_stack(&self) {
+    /// Keeps the exiting task's address space until it has switched away
+    /// (see [`Task::release_resources`]).
+    pub(super) fn retire_space(&self, space: AddressSpace) {
+        *self.retired_space.lock() = Some(space);
+    }
+
+    /// True while a retired address space waits to be freed (its
+    /// directory may still be in CR3).
+    pub(super) fn has_retired_space(&self) -> bool {
+        self.retired_space.lock().is_some()
+    }
+
+    /// Frees the kernel stack and the address space of a dead task that
+    /// has switched away: nothing runs on the stack, and CR3 holds another
+    /// directory.
+    pub(super) fn release_resources(&self) {
         debug_assert_eq!(self.state(), RunState::Dead);
         let stack = self.kernel_stack.lock().take();
         drop(stack);
+        let space = self.retired_space.lock().take();
+        drop(space);
     }
 }
 

@@ -16,7 +16,8 @@ use crate::{console, proc, sched, time};
 const MAX_WRITE: usize = 64 * 1024;
 
 pub fn sys_fork(ctx: &mut SyscallContext) -> Result<usize, Errno> {
-    proc::fork(&ctx.process, ctx.frame).map(|pid| pid as usize)
+    let (process, frame) = ctx.process_and_frame();
+    proc::fork(process, frame).map(|pid| pid as usize)
 }
 
 pub fn sys_yield(_ctx: &mut SyscallContext) -> Result<usize, Errno> {
@@ -25,7 +26,7 @@ pub fn sys_yield(_ctx: &mut SyscallContext) -> Result<usize, Errno> {
 }
 
 pub fn sys_sbrk(ctx: &mut SyscallContext, increment: isize) -> Result<usize, Errno> {
-    let mut inner = ctx.process.lock();
+    let mut inner = ctx.process().lock();
     let space = inner.space()?;
     let old = space.brk() as usize;
     let new = old.checked_add_signed(increment).ok_or(Errno::ENOMEM)?;
@@ -34,29 +35,29 @@ pub fn sys_sbrk(ctx: &mut SyscallContext, increment: isize) -> Result<usize, Err
 }
 
 pub fn sys_brk(ctx: &mut SyscallContext, addr: usize) -> Result<usize, Errno> {
-    ctx.process.lock().space()?.set_break(addr).map(|()| 0)
+    ctx.process().lock().space()?.set_break(addr).map(|()| 0)
 }
 
 pub fn sys_getpid(ctx: &mut SyscallContext) -> Result<usize, Errno> {
-    Ok(ctx.process.pid as usize)
+    Ok(ctx.pid() as usize)
 }
 
 pub fn sys_getppid(ctx: &mut SyscallContext) -> Result<usize, Errno> {
-    Ok(ctx.process.parent_pid() as usize)
+    Ok(ctx.process().parent_pid() as usize)
 }
 
 pub fn sys_sleep(ctx: &mut SyscallContext, seconds: u32) -> Result<usize, Errno> {
-    proc::sleep(&ctx.process, seconds).map(|left| left as usize)
+    proc::sleep(ctx.process(), seconds).map(|left| left as usize)
 }
 
 pub fn sys_exit(ctx: &mut SyscallContext, status: i32) -> Result<usize, Errno> {
-    proc::exit_current(&ctx.process, wait::exited_status(status));
+    proc::exit_current(ctx.process(), wait::exited_status(status));
     // The trap path never returns to a dead process.
     Ok(0)
 }
 
 pub fn sys_wait(ctx: &mut SyscallContext, status: UserPtr<i32>) -> Result<usize, Errno> {
-    proc::wait_child(&ctx.process, -1, status, 0).map(|pid| pid as usize)
+    proc::wait_child(ctx.process(), -1, status, 0).map(|pid| pid as usize)
 }
 
 pub fn sys_waitpid(
@@ -77,7 +78,7 @@ pub fn sys_waitpid(
         p if p < -1 => return Err(Errno::ECHILD),
         p => p,
     };
-    proc::wait_child(&ctx.process, target, status, options).map(|pid| pid as usize)
+    proc::wait_child(ctx.process(), target, status, options).map(|pid| pid as usize)
 }
 
 pub fn sys_write(ctx: &mut SyscallContext, fd: i32, buf: UserSlice<In>) -> Result<usize, Errno> {
@@ -88,7 +89,7 @@ pub fn sys_write(ctx: &mut SyscallContext, fd: i32, buf: UserSlice<In>) -> Resul
     if buf.is_empty() {
         return Ok(0);
     }
-    let mut inner = ctx.process.lock();
+    let mut inner = ctx.process().lock();
     let space = inner.space()?;
     // Checked first, then streamed from the user's pages under one console
     // lock: the write comes out whole, or not at all (EFAULT).
@@ -102,7 +103,8 @@ pub fn sys_execve(
     argv: UserAddr,
     envp: UserAddr,
 ) -> Result<usize, Errno> {
-    proc::exec(&ctx.process, ctx.frame, path, argv, envp).map(|()| 0)
+    let (process, frame) = ctx.process_and_frame();
+    proc::exec(process, frame, path, argv, envp).map(|()| 0)
 }
 
 pub fn sys_clock_gettime(
@@ -114,6 +116,6 @@ pub fn sys_clock_gettime(
         return Err(Errno::EINVAL);
     }
     let now = Timespec::from_nanos(time::now_ns());
-    ts.write(ctx.process.lock().space()?, now)?;
+    ts.write(ctx.process().lock().space()?, now)?;
     Ok(0)
 }

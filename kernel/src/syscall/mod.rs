@@ -12,7 +12,6 @@ use abi::errno::{encode_result, Errno};
 
 use crate::arch::x86::TrapFrame;
 use crate::mm::{In, UserAddr, UserPtr, UserSlice};
-use crate::proc;
 
 pub use context::SyscallContext;
 
@@ -23,15 +22,12 @@ pub fn handle(frame: &mut TrapFrame) {
     crate::crashtest::overflow_if_armed();
     let nr = frame.eax as usize;
     let args = [frame.ebx, frame.ecx, frame.edx, frame.edi, frame.esi].map(|a| a as usize);
-    let mut ctx = SyscallContext {
-        process: proc::current(),
-        frame,
-    };
+    let mut ctx = SyscallContext::new(frame);
     let result = dispatch(&mut ctx, nr, args).unwrap_or(Err(Errno::ENOSYS));
     if log::log_enabled!(log::Level::Trace) {
         log::trace!(
             "syscall: pid {} {}({:#x}, {:#x}, {:#x}) = {:?}",
-            ctx.process.pid,
+            ctx.pid(),
             abi::nr::syscall_name(nr).unwrap_or("unknown"),
             args[0],
             args[1],
