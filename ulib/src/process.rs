@@ -191,7 +191,7 @@ impl WaitStatus {
             Decoded::Signaled(sig) => Signal::from_raw(sig)
                 .map(|sig| WaitStatus::Signaled(pid, sig))
                 .ok_or(Errno::EINVAL),
-            Decoded::Unknown(_) => Err(Errno::EINVAL),
+            Decoded::Stopped(_) | Decoded::Continued | Decoded::Unknown(_) => Err(Errno::EINVAL),
         }
     }
 
