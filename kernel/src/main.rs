@@ -21,6 +21,7 @@ mod power;
 mod proc;
 mod sched;
 mod selftest;
+mod signal;
 mod syscall;
 mod time;
 mod trap;

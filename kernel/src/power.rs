@@ -29,7 +29,11 @@ pub fn halt_after_init(status: i32, others_alive: usize) -> ! {
             kprintln!("init killed by {}", name);
             Halt::InitKilled(signal)
         }
-        abi::wait::Decoded::Unknown(raw) => panic!("init ended with a malformed status {raw:#x}"),
+        abi::wait::Decoded::Stopped(_)
+        | abi::wait::Decoded::Continued
+        | abi::wait::Decoded::Unknown(_) => {
+            panic!("init ended with a status that is no ending: {status:#x}")
+        }
     };
     let before = FREE_FRAMES_BEFORE_INIT.load(Ordering::Relaxed);
     // Spare kernel stacks hold frames for the next fork; there is none.

@@ -27,11 +27,19 @@ pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
         NMI => nmi(frame),
         MACHINE_CHECK => machine_check(frame),
         0..=31 => exception(frame),
-        SYSCALL_VECTOR => syscall::handle(frame),
+        SYSCALL_VECTOR => {
+            let restart = syscall::handle(frame);
+            crate::signal::on_return_to_user(frame, restart);
+            sched::leave_if_dead();
+            return;
+        }
         v if (IRQ_BASE..IRQ_BASE + 16).contains(&v) => {
             interrupt(v - IRQ_BASE, frame.is_from_user())
         }
         v => panic!("trap on unexpected vector {v}"),
+    }
+    if frame.is_from_user() {
+        crate::signal::on_return_to_user(frame, None);
     }
     sched::leave_if_dead();
 }
@@ -81,6 +89,7 @@ fn interrupt(irq: u32, from_user: bool) {
     // next tick must still arrive.
     pic::end_of_interrupt(irq);
     if irq == TIMER_IRQ {
+        crate::signal::expire_alarms();
         sched::timer_tick(from_user);
     }
 }
@@ -105,7 +114,7 @@ fn exception(frame: &mut TrapFrame) {
                     (false, true) => "page fault (read of a protected page)",
                     (false, false) => "page fault (read of an unmapped page)",
                 };
-                proc::kill_current(signal::DEFAULT_FAULT_SIGNAL, what, frame.eip, address);
+                proc::user_fault(signal::DEFAULT_FAULT_SIGNAL, what, frame, address);
             }
             Err(_) => proc::kill_current(
                 signal::OUT_OF_MEMORY_SIGNAL,
@@ -117,10 +126,10 @@ fn exception(frame: &mut TrapFrame) {
         return;
     }
     // The vector-to-signal table is abi's, so C's signal.h documents the same mapping.
-    proc::kill_current(
+    proc::user_fault(
         signal::fault_signal(frame.vector),
         exception_name(frame.vector),
-        frame.eip,
+        frame,
         frame.eip,
     );
 }

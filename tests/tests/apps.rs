@@ -545,6 +545,7 @@ fn ctest_passes() {
         "ctest: processes ok",
         "ctest: execve ok",
         "ctest: clock ok",
+        "ctest: signals ok",
         "PASS ctest",
         "init exited with status 0",
     ]);

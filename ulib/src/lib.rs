@@ -5,8 +5,10 @@
 //!
 //! - the process entry point `_start`, which records `argc`/`argv` for [`env::args`], calls
 //!   `main` and exits with the value it returns,
-//! - typed system calls: [`process`] (fork, exit, wait, execve, ...), [`time`] (sleep and a
-//!   monotonic [`Instant`](time::Instant)), [`io`] (`write` and the printing macros),
+//! - typed system calls: [`process`] (fork, exit, wait, execve, process groups and
+//!   sessions, ...), [`signal`] (handlers, masks, `kill`, `alarm`, ...), [`time`] (sleep,
+//!   nanosleep and a monotonic [`Instant`](time::Instant)), [`io`] (`write` and the
+//!   printing macros),
 //! - the untyped escape hatch [`raw`], generated from the kernel's syscall table,
 //! - the kernel's address-space [`layout`] and [`limits`] (argument counts, path length),
 //!   the very constants the kernel checks against,
@@ -66,6 +68,7 @@ pub mod prelude;
 pub mod process;
 pub mod raw;
 mod rt;
+pub mod signal;
 pub mod time;
 
 /// Names the function a program starts in.

@@ -20,7 +20,7 @@
 //! match waitpid(Some(child), WaitFlags::empty()) {
 //!     Ok(WaitStatus::Exited(pid, code)) => println!("{pid} exited with {code}"),
 //!     Ok(WaitStatus::Signaled(pid, sig)) => println!("{pid} was killed by {sig}"),
-//!     Ok(WaitStatus::StillAlive) => unreachable!("only WNOHANG returns StillAlive"),
+//!     Ok(other) => unreachable!("only WNOHANG, WUNTRACED or WCONTINUED return {other:?}"),
 //!     Err(e) => println!("waitpid: {}", e.name()),
 //! }
 //! ```
@@ -147,19 +147,25 @@ pub fn yield_now() {
 
 bitflags::bitflags! {
     /// Flags for [`waitpid`]: [`WaitFlags::empty()`] blocks until a child ends,
-    /// [`WaitFlags::WNOHANG`] polls.
+    /// [`WaitFlags::WNOHANG`] polls; [`WaitFlags::WUNTRACED`] and
+    /// [`WaitFlags::WCONTINUED`] report stops and continues too.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub struct WaitFlags: u32 {
         /// Return [`WaitStatus::StillAlive`] at once instead of blocking when no child
-        /// selected by the call has ended.
+        /// selected by the call has changed state.
         const WNOHANG = abi::wait::WNOHANG;
+        /// Also report a child that stopped ([`WaitStatus::Stopped`]), once per stop.
+        const WUNTRACED = abi::wait::WUNTRACED;
+        /// Also report a stopped child that continued ([`WaitStatus::Continued`]), once per
+        /// continue.
+        const WCONTINUED = abi::wait::WCONTINUED;
     }
 }
 
-/// How a child ended, as [`wait`] and [`waitpid`] report it.
+/// How a child ended (or stopped, or continued), as [`wait`] and [`waitpid`] report it.
 ///
 /// `Display` gives a short description without the pid: `exited with status 3`,
-/// `killed by SIGSEGV`, `still alive`.
+/// `killed by SIGSEGV`, `stopped by SIGTSTP`, `continued`, `still alive`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WaitStatus {
     /// The child called `exit(code)` or returned `code` from `main`; `code` is 0..=255.
@@ -167,7 +173,12 @@ pub enum WaitStatus {
     /// The kernel killed the child with this signal (for example `SIGSEGV` for a bad memory
     /// access).
     Signaled(Pid, Signal),
-    /// With [`WaitFlags::WNOHANG`]: no selected child has ended yet.
+    /// With [`WaitFlags::WUNTRACED`]: the child stopped, by this signal (`SIGSTOP`,
+    /// `SIGTSTP`, `SIGTTIN` or `SIGTTOU`).
+    Stopped(Pid, Signal),
+    /// With [`WaitFlags::WCONTINUED`]: the stopped child continued (`SIGCONT`).
+    Continued(Pid),
+    /// With [`WaitFlags::WNOHANG`]: no selected child has changed state yet.
     StillAlive,
 }
 
@@ -176,14 +187,16 @@ impl WaitStatus {
     ///
     /// # Errors
     ///
-    /// `EINVAL` for a status that is neither a normal exit nor a kill by a known signal (this
-    /// kernel never produces one).
+    /// `EINVAL` for a status that is neither a normal exit, a kill or a stop by a known
+    /// signal, nor a continue (this kernel never produces one).
     ///
     /// ```no_run
     /// use ulib::prelude::*;
     /// let pid = Pid::from_raw(7);
     /// assert_eq!(WaitStatus::from_raw(pid, 42 << 8), Ok(WaitStatus::Exited(pid, 42)));
     /// assert_eq!(WaitStatus::from_raw(pid, 11), Ok(WaitStatus::Signaled(pid, Signal::SIGSEGV)));
+    /// assert_eq!(WaitStatus::from_raw(pid, 0x137f), Ok(WaitStatus::Stopped(pid, Signal::SIGSTOP)));
+    /// assert_eq!(WaitStatus::from_raw(pid, 0xffff), Ok(WaitStatus::Continued(pid)));
     /// ```
     pub fn from_raw(pid: Pid, status: i32) -> Result<WaitStatus, Errno> {
         match abi::wait::decode(status) {
@@ -191,6 +204,10 @@ impl WaitStatus {
             Decoded::Signaled(sig) => Signal::from_raw(sig)
                 .map(|sig| WaitStatus::Signaled(pid, sig))
                 .ok_or(Errno::EINVAL),
+            Decoded::Stopped(sig) => Signal::from_raw(sig)
+                .map(|sig| WaitStatus::Stopped(pid, sig))
+                .ok_or(Errno::EINVAL),
+            Decoded::Continued => Ok(WaitStatus::Continued(pid)),
             Decoded::Unknown(_) => Err(Errno::EINVAL),
         }
     }
@@ -198,7 +215,10 @@ impl WaitStatus {
     /// The pid of the child the status is about (`None` for [`WaitStatus::StillAlive`]).
     pub fn pid(&self) -> Option<Pid> {
         match *self {
-            WaitStatus::Exited(pid, _) | WaitStatus::Signaled(pid, _) => Some(pid),
+            WaitStatus::Exited(pid, _)
+            | WaitStatus::Signaled(pid, _)
+            | WaitStatus::Stopped(pid, _)
+            | WaitStatus::Continued(pid) => Some(pid),
             WaitStatus::StillAlive => None,
         }
     }
@@ -209,6 +229,8 @@ impl fmt::Display for WaitStatus {
         match self {
             WaitStatus::Exited(_, code) => write!(f, "exited with status {code}"),
             WaitStatus::Signaled(_, sig) => write!(f, "killed by {sig}"),
+            WaitStatus::Stopped(_, sig) => write!(f, "stopped by {sig}"),
+            WaitStatus::Continued(_) => f.write_str("continued"),
             WaitStatus::StillAlive => f.write_str("still alive"),
         }
     }
@@ -230,7 +252,12 @@ pub fn wait() -> Result<WaitStatus, Errno> {
 /// Waits for child `pid` (any child for `None`) to end and collects its status.
 ///
 /// With [`WaitFlags::WNOHANG`] it does not block: [`WaitStatus::StillAlive`] means no
-/// selected child has ended yet.
+/// selected child has changed state yet. With [`WaitFlags::WUNTRACED`] a child that stopped
+/// is reported as [`WaitStatus::Stopped`], with [`WaitFlags::WCONTINUED`] one that continued
+/// as [`WaitStatus::Continued`]; such a child stays a child (it is not collected).
+///
+/// A signal caught while waiting ends the wait with `EINTR`, unless its action has
+/// [`SA_RESTART`](crate::signal::SaFlags::SA_RESTART).
 ///
 /// # Errors
 ///
@@ -247,6 +274,62 @@ pub fn waitpid(pid: Option<Pid>, flags: WaitFlags) -> Result<WaitStatus, Errno> 
         return Ok(WaitStatus::StillAlive);
     }
     WaitStatus::from_raw(Pid(got as i32), status)
+}
+
+/// Moves process `pid` (`Pid::from_raw(0)`: the caller) into process group `pgid`
+/// (`Pid::from_raw(0)`: the group whose id is `pid`, created if needed).
+///
+/// A process may move itself or a child that has not called `execve` yet, within its
+/// session, into a group of that session.
+///
+/// # Errors
+///
+/// `EINVAL` for a negative `pgid`; `ESRCH` when `pid` is neither the caller nor one of its
+/// children; `EPERM` for a session leader, a child in another session, or a group of another
+/// session; `EACCES` for a child that has called `execve`.
+pub fn setpgid(pid: Pid, pgid: Pid) -> Result<(), Errno> {
+    // SAFETY: setpgid changes only process-group membership; no memory is touched.
+    decode_result(unsafe { raw::sys_setpgid(pid.as_raw(), pgid.as_raw()) }).map(drop)
+}
+
+/// The process group of `pid` (`None`: the caller).
+///
+/// # Errors
+///
+/// `ESRCH` when there is no process `pid`.
+pub fn getpgid(pid: Option<Pid>) -> Result<Pid, Errno> {
+    // SAFETY: getpgid only reads a number.
+    let pgid = decode_result(unsafe { raw::sys_getpgid(pid.map_or(0, Pid::as_raw)) })?;
+    Ok(Pid(pgid as i32))
+}
+
+/// The caller's process group.
+pub fn getpgrp() -> Pid {
+    // The caller always exists; 0 would be an id no group has.
+    getpgid(None).unwrap_or(Pid(0))
+}
+
+/// Makes the caller the leader of a new session and of a new process group in it, both with
+/// the caller's pid, and returns that id. The new session has no controlling terminal.
+///
+/// # Errors
+///
+/// `EPERM` when the caller already leads a process group (a fresh child never does).
+pub fn setsid() -> Result<Pid, Errno> {
+    // SAFETY: setsid changes only session and group membership; no memory is touched.
+    let sid = decode_result(unsafe { raw::sys_setsid() })?;
+    Ok(Pid(sid as i32))
+}
+
+/// The session of `pid` (`None`: the caller), the pid of its leader.
+///
+/// # Errors
+///
+/// `ESRCH` when there is no process `pid`.
+pub fn getsid(pid: Option<Pid>) -> Result<Pid, Errno> {
+    // SAFETY: getsid only reads a number.
+    let sid = decode_result(unsafe { raw::sys_getsid(pid.map_or(0, Pid::as_raw)) })?;
+    Ok(Pid(sid as i32))
 }
 
 /// Copies `s` with a terminating NUL onto `buf`, returning the offset of the copy.

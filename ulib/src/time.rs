@@ -25,14 +25,45 @@ use crate::raw;
 
 /// Blocks the calling process for at least `seconds` seconds (POSIX `sleep`).
 ///
-/// Returns the number of seconds left unslept: 0 when the process slept the full time (this
-/// kernel delivers no signals, so that is the normal result). `sleep(0)` returns at once.
+/// Returns the number of seconds left unslept: 0 when the process slept the full time, more
+/// when a caught signal ended the sleep early (whatever the action's flags). `sleep(0)`
+/// returns at once.
 pub fn sleep(seconds: u32) -> u32 {
     // SAFETY: sleep only blocks the caller; it touches no memory of the process.
     match decode_result(unsafe { raw::sys_sleep(seconds) }) {
         Ok(left) => left as u32,
         // The kernel refused to sleep at all: every second is left.
         Err(_) => seconds,
+    }
+}
+
+/// Blocks the calling process for at least `d` (POSIX `nanosleep`, on the same monotonic
+/// clock as [`sleep`] and [`Instant`]).
+///
+/// Returns `Err(remaining)` when a caught signal ended the sleep early (whatever the
+/// action's flags): `remaining` is the time left unslept. A duration beyond `i32::MAX`
+/// seconds (68 years) sleeps that long.
+///
+/// ```no_run
+/// use core::time::Duration;
+/// use ulib::time::nanosleep;
+/// assert_eq!(nanosleep(Duration::from_millis(20)), Ok(()));
+/// ```
+pub fn nanosleep(d: Duration) -> Result<(), Duration> {
+    let req = Timespec {
+        tv_sec: i32::try_from(d.as_secs()).unwrap_or(i32::MAX),
+        tv_nsec: d.subsec_nanos() as i32,
+    };
+    let mut rem = Timespec::default();
+    // SAFETY: `req` is a live `struct timespec` the kernel only reads; `rem` a live one it
+    // only writes, with no reference to it during the call.
+    match decode_result(unsafe {
+        raw::sys_nanosleep(&raw const req as usize, &raw mut rem as usize)
+    }) {
+        Ok(_) => Ok(()),
+        Err(Errno::EINTR) => Err(rem.to_duration().unwrap_or(Duration::ZERO)),
+        // The kernel refused to sleep at all (it cannot for a valid request): all is left.
+        Err(_) => Err(d),
     }
 }
 

@@ -402,6 +402,16 @@ pub const fn fault_signal(vector: u32) -> Signal {
     DEFAULT_FAULT_SIGNAL
 }
 
+/// The signal with Linux number `raw`; `EINVAL` for a number that is no signal (0
+/// included), as nix's `Signal::try_from` does.
+impl TryFrom<i32> for Signal {
+    type Error = crate::errno::Errno;
+
+    fn try_from(raw: i32) -> Result<Signal, Self::Error> {
+        Signal::from_raw(raw).ok_or(crate::errno::Errno::EINVAL)
+    }
+}
+
 /// Displays the symbolic name (`SIGSEGV`).
 impl fmt::Display for Signal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -513,6 +523,17 @@ mod tests {
         };
         for s in Signal::ALL {
             assert_eq!(s.default_action(), expected(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn try_from_i32() {
+        use crate::errno::Errno;
+        for s in Signal::ALL {
+            assert_eq!(Signal::try_from(s.as_raw()), Ok(s));
+        }
+        for bad in [0, -1, 32, 64, i32::MIN, i32::MAX] {
+            assert_eq!(Signal::try_from(bad), Err(Errno::EINVAL), "{bad}");
         }
     }
 

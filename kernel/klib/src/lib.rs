@@ -8,4 +8,5 @@ extern crate alloc;
 pub mod cmdline;
 pub mod frames;
 pub mod pid;
+pub mod signal;
 pub mod timerq;

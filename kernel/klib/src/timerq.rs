@@ -44,17 +44,17 @@ pub struct TimerQueue<T> {
 
 impl<T> Default for TimerQueue<T> {
     fn default() -> Self {
-        TimerQueue {
-            heap: BinaryHeap::new(),
-            sequence: 0,
-        }
+        Self::new()
     }
 }
 
 impl<T> TimerQueue<T> {
     /// An empty queue.
-    pub fn new() -> Self {
-        Self::default()
+    pub const fn new() -> Self {
+        TimerQueue {
+            heap: BinaryHeap::new(),
+            sequence: 0,
+        }
     }
 
     /// Adds `item`, due when the clock reaches `deadline`. Fails only when

@@ -18,6 +18,7 @@ use alloc::vec::Vec;
 use core::marker::PhantomData;
 
 use abi::errno::Errno;
+use abi::signal::{SigAction, SigContext, SigSet, SignalFrame};
 
 use super::address_space::{AddressSpace, CowOutcome};
 use super::{page_down, phys_to_virt, PAGE_SIZE};
@@ -288,18 +289,40 @@ impl UserSlice<Out> {
     }
 }
 
-/// A plain value that crosses the user boundary as little-endian bytes.
+/// A plain value that crosses the user boundary as little-endian bytes,
+/// field by field in declaration order (the `#[repr(C)]` layouts of `abi`
+/// have no padding, so this is their memory image).
 pub trait UserValue: Copy {
-    /// Its size in bytes.
+    /// Its size in bytes (at most [`MAX_VALUE_SIZE`]).
     const SIZE: usize;
     /// Encodes the value into `out` (`SIZE` bytes).
     fn encode(&self, out: &mut [u8]);
+    /// Decodes a value from `bytes` (`SIZE` bytes).
+    fn decode(bytes: &[u8]) -> Self;
+}
+
+/// The largest [`UserValue`].
+pub const MAX_VALUE_SIZE: usize = 128;
+
+/// Little-endian 32-bit words in and out of a byte buffer.
+fn put_words(out: &mut [u8], words: &[u32]) {
+    for (chunk, word) in out.chunks_exact_mut(4).zip(words) {
+        chunk.copy_from_slice(&word.to_le_bytes());
+    }
+}
+
+fn word(bytes: &[u8], index: usize) -> u32 {
+    let at = index * 4;
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
 }
 
 impl UserValue for i32 {
     const SIZE: usize = 4;
     fn encode(&self, out: &mut [u8]) {
         out.copy_from_slice(&self.to_le_bytes());
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        word(bytes, 0) as i32
     }
 }
 
@@ -308,15 +331,138 @@ impl UserValue for u32 {
     fn encode(&self, out: &mut [u8]) {
         out.copy_from_slice(&self.to_le_bytes());
     }
+    fn decode(bytes: &[u8]) -> Self {
+        word(bytes, 0)
+    }
 }
 
 impl UserValue for abi::time::Timespec {
     const SIZE: usize = 8;
     fn encode(&self, out: &mut [u8]) {
-        out[..4].copy_from_slice(&self.tv_sec.to_le_bytes());
-        out[4..].copy_from_slice(&self.tv_nsec.to_le_bytes());
+        put_words(out, &[self.tv_sec as u32, self.tv_nsec as u32]);
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        abi::time::Timespec {
+            tv_sec: word(bytes, 0) as i32,
+            tv_nsec: word(bytes, 1) as i32,
+        }
     }
 }
+
+impl UserValue for SigSet {
+    const SIZE: usize = 4;
+    fn encode(&self, out: &mut [u8]) {
+        put_words(out, &[self.0]);
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        SigSet(word(bytes, 0))
+    }
+}
+
+impl UserValue for SigAction {
+    const SIZE: usize = 16;
+    fn encode(&self, out: &mut [u8]) {
+        put_words(out, &[self.handler, self.mask.0, self.flags, self.restorer]);
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        SigAction {
+            handler: word(bytes, 0),
+            mask: SigSet(word(bytes, 1)),
+            flags: word(bytes, 2),
+            restorer: word(bytes, 3),
+        }
+    }
+}
+
+/// `SigContext` as its 22 words, in declaration order.
+fn context_words(c: &SigContext) -> [u32; 22] {
+    [
+        c.gs,
+        c.fs,
+        c.es,
+        c.ds,
+        c.edi,
+        c.esi,
+        c.ebp,
+        c.esp,
+        c.ebx,
+        c.edx,
+        c.ecx,
+        c.eax,
+        c.trapno,
+        c.err,
+        c.eip,
+        c.cs,
+        c.eflags,
+        c.esp_at_signal,
+        c.ss,
+        c.fpstate,
+        c.oldmask.0,
+        c.cr2,
+    ]
+}
+
+fn context_from_words(bytes: &[u8]) -> SigContext {
+    let w = |i| word(bytes, i);
+    SigContext {
+        gs: w(0),
+        fs: w(1),
+        es: w(2),
+        ds: w(3),
+        edi: w(4),
+        esi: w(5),
+        ebp: w(6),
+        esp: w(7),
+        ebx: w(8),
+        edx: w(9),
+        ecx: w(10),
+        eax: w(11),
+        trapno: w(12),
+        err: w(13),
+        eip: w(14),
+        cs: w(15),
+        eflags: w(16),
+        esp_at_signal: w(17),
+        ss: w(18),
+        fpstate: w(19),
+        oldmask: SigSet(w(20)),
+        cr2: w(21),
+    }
+}
+
+impl UserValue for SigContext {
+    const SIZE: usize = 88;
+    fn encode(&self, out: &mut [u8]) {
+        put_words(out, &context_words(self));
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        context_from_words(bytes)
+    }
+}
+
+impl UserValue for SignalFrame {
+    const SIZE: usize = 104;
+    fn encode(&self, out: &mut [u8]) {
+        put_words(&mut out[..8], &[self.return_address, self.signo as u32]);
+        put_words(&mut out[8..96], &context_words(&self.context));
+        out[96..104].copy_from_slice(&self.return_code);
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        let mut return_code = [0; 8];
+        return_code.copy_from_slice(&bytes[96..104]);
+        SignalFrame {
+            return_address: word(bytes, 0),
+            signo: word(bytes, 1) as i32,
+            context: context_from_words(&bytes[8..96]),
+            return_code,
+        }
+    }
+}
+
+const _: () = assert!(<SignalFrame as UserValue>::SIZE == core::mem::size_of::<SignalFrame>());
+const _: () = assert!(<SigContext as UserValue>::SIZE == core::mem::size_of::<SigContext>());
+const _: () = assert!(<SigAction as UserValue>::SIZE == core::mem::size_of::<SigAction>());
+const _: () = assert!(<SignalFrame as UserValue>::SIZE <= MAX_VALUE_SIZE);
 
 /// A pointer to one `T` in user memory; NULL is allowed where the call
 /// allows it ([`UserPtr::is_null`]).
@@ -350,9 +496,17 @@ impl<T: UserValue> UserPtr<T> {
 
     /// Stores `value` (all or nothing; EFAULT when not writable).
     pub fn write(self, space: &mut AddressSpace, value: T) -> Result<(), Errno> {
-        let mut bytes = [0u8; 16];
+        let mut bytes = [0u8; MAX_VALUE_SIZE];
         let bytes = &mut bytes[..T::SIZE];
         value.encode(bytes);
         copy_to_user(space, self.addr, bytes)
+    }
+
+    /// Loads the value (EFAULT when not readable).
+    pub fn read(self, space: &mut AddressSpace) -> Result<T, Errno> {
+        let mut bytes = [0u8; MAX_VALUE_SIZE];
+        let bytes = &mut bytes[..T::SIZE];
+        copy_from_user(space, self.addr, bytes)?;
+        Ok(T::decode(bytes))
     }
 }

@@ -1,12 +1,20 @@
 //! The life of a process: fork, exec, exit, wait, and sleep.
+//!
+//! Signals meet each of them: fork copies the actions and the mask, exec
+//! resets what was caught, exit sends the parent `SIGCHLD` (or is reaped at
+//! once when the parent ignores it), and waiting or sleeping ends early
+//! when a signal must be taken.
 
 use alloc::string::String;
 
 use abi::errno::Errno;
 use abi::wait;
 
+use super::registry::{ChildEvent, WaitTarget};
 use super::{loader, name_of, spawn, try_string, with_registry, Pid, Process, INIT_PID};
 use crate::arch::x86::TrapFrame;
+use abi::time::Timespec;
+
 use crate::mm::{frames, user, UserAddr, UserPtr};
 use crate::sched::{self, block_on, BlockError, WaitQueue};
 use crate::time;
@@ -32,7 +40,8 @@ pub fn fork(parent: &Process, frame: &TrapFrame) -> Result<Pid, Errno> {
     };
     let mut child_frame = *frame;
     child_frame.set_return_value(0); // fork returns 0 in the child
-    let pid = spawn(parent.pid, name, space, &child_frame)?;
+    let signals = parent.signals.lock().for_child();
+    let pid = spawn(parent.pid, name, space, signals, &child_frame)?;
     log::debug!("fork: pid {} created pid {}", parent.pid, pid);
     Ok(pid)
 }
@@ -69,6 +78,8 @@ pub fn exec(
         inner.space.replace(image.space)
     };
     drop(old);
+    process.signals.lock().state.reset_for_exec();
+    with_registry(|r| r.mark_exec(process.pid));
     log::debug!("exec: pid {} now runs {}", process.pid, path);
     Ok(())
 }
@@ -91,7 +102,21 @@ pub fn exit_current(process: &Process, status: i32) {
             sched::retire_current_space(space);
         }
     }
-    let outcome = with_registry(|r| r.exit(process.pid, status));
+    crate::signal::cancel_alarm(process);
+    let outcome = with_registry(|r| {
+        let outcome = r.exit(process.pid, status);
+        if let Some(parent) = &outcome.parent {
+            // A parent that ignores SIGCHLD (or asked for SA_NOCLDWAIT)
+            // leaves no zombies: the child is reaped at once, and its
+            // `wait` ends in ECHILD when no child is left.
+            if process.pid != INIT_PID && crate::signal::reaps_children_at_once(parent) {
+                drop(r.reap(process.pid));
+            } else {
+                crate::signal::post(r, parent, abi::signal::Signal::SIGCHLD);
+            }
+        }
+        outcome
+    });
     log::debug!("exit: pid {} status {:#x}", process.pid, status);
     if process.pid == INIT_PID {
         crate::power::halt_after_init(status, outcome.others_alive);
@@ -105,56 +130,87 @@ pub fn exit_current(process: &Process, status: i32) {
     sched::mark_current_dead();
 }
 
-/// Waits for a child of `process` to end (`target` -1 for any), storing its
+/// Waits for a child of `process` matching `target` to end (or, with
+/// WUNTRACED / WCONTINUED in `options`, to stop or continue), storing its
 /// status at `status` unless NULL. With WNOHANG, returns 0 when none has
-/// ended. A status that cannot be stored is EFAULT and leaves the child
-/// unreaped. EINTR when interrupted.
+/// anything to report. A status that cannot be stored is EFAULT and leaves
+/// the child unreaped. EINTR when a signal must be taken.
 pub fn wait_child(
     process: &Process,
-    target: Pid,
+    target: WaitTarget,
     status: UserPtr<i32>,
     options: u32,
 ) -> Result<Pid, Errno> {
     // The options were checked by the handler (before the pid, as Linux does).
     loop {
-        let found = with_registry(|r| r.find_zombie_child(process.pid, target))?;
-        if let Some((child, code)) = found {
+        let found = with_registry(|r| r.find_child_event(process.pid, target, options))?;
+        if let Some((child, event)) = found {
+            let code = match event {
+                ChildEvent::Exited(code) | ChildEvent::Changed(code) => code,
+            };
             if !status.is_null() {
                 status.write(process.lock().space()?, code)?;
             }
-            let reaped = with_registry(|r| r.reap(child));
-            drop(reaped); // outside the registry's lock
+            match event {
+                ChildEvent::Exited(_) => {
+                    let reaped = with_registry(|r| r.reap(child));
+                    drop(reaped); // outside the registry's lock
+                }
+                ChildEvent::Changed(_) => with_registry(|r| r.clear_change(child)),
+            }
             return Ok(child);
         }
         if options & wait::WNOHANG != 0 {
             return Ok(0);
         }
-        // Wake when a child exits, or when there are no matching children
-        // any more (then the next look says ECHILD).
+        // Wake when a child exits, stops or continues, or when there are no
+        // matching children any more (then the next look says ECHILD).
         block_on(&process.child_exit, || {
-            with_registry(|r| r.find_zombie_child(process.pid, target))
+            with_registry(|r| r.find_child_event(process.pid, target, options))
                 .map_or(true, |z| z.is_some())
         })?;
     }
 }
 
 /// Blocks the caller for at least `seconds`; returns the seconds left (0
-/// when it slept fully, more when it was interrupted).
+/// when it slept fully, more when a signal interrupted it).
 pub fn sleep(process: &Process, seconds: u32) -> Result<u32, Errno> {
     if seconds == 0 {
         return Ok(0);
     }
-    let deadline = time::now_ns() + seconds as u64 * 1_000_000_000;
-    sched::add_timer(deadline, &process.task)?;
+    match sleep_until(process, time::now_ns() + seconds as u64 * 1_000_000_000) {
+        Ok(()) => Ok(0),
+        Err((BlockError::Interrupted, left)) => Ok(left.div_ceil(1_000_000_000) as u32),
+        Err((e, _)) => Err(e.into()),
+    }
+}
+
+/// `nanosleep`: blocks for at least `duration` ns. When a signal interrupts
+/// it, stores the time left at `remaining` (unless NULL) and fails with
+/// EINTR.
+pub fn nanosleep(process: &Process, duration: u64, remaining: UserPtr<Timespec>) -> Result<(), Errno> {
+    if duration == 0 {
+        return Ok(());
+    }
+    match sleep_until(process, time::now_ns() + duration) {
+        Ok(()) => Ok(()),
+        Err((BlockError::Interrupted, left)) => {
+            if !remaining.is_null() {
+                remaining.write(process.lock().space()?, Timespec::from_nanos(left))?;
+            }
+            Err(Errno::EINTR)
+        }
+        Err((e, _)) => Err(e.into()),
+    }
+}
+
+/// Blocks until the clock reaches `deadline` (never early); on failure,
+/// why and how many ns were left.
+fn sleep_until(process: &Process, deadline: u64) -> Result<(), (BlockError, u64)> {
+    sched::add_timer(deadline, &process.task).map_err(|_| (BlockError::NoMemory, 0))?;
     // Only the timer wakes this queue's sleeper; the condition makes "never
     // early" hold whatever else wakes it.
     let timer = WaitQueue::new();
-    match block_on(&timer, || time::now_ns() >= deadline) {
-        Ok(()) => Ok(0),
-        Err(BlockError::Interrupted) => {
-            let left = deadline.saturating_sub(time::now_ns());
-            Ok(left.div_ceil(1_000_000_000) as u32)
-        }
-        Err(e) => Err(e.into()),
-    }
+    block_on(&timer, || time::now_ns() >= deadline)
+        .map_err(|e| (e, deadline.saturating_sub(time::now_ns())))
 }

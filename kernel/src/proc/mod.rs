@@ -29,10 +29,11 @@ use crate::arch::x86::lock::{IrqGuard, IrqMutex};
 use crate::arch::x86::TrapFrame;
 use crate::mm::AddressSpace;
 use crate::sched::{self, Task, WaitQueue};
+use crate::signal::Signals;
 
-pub use fault::{handle_user_page_fault, kill_current};
-pub use lifecycle::{exec, exit_current, fork, sleep, wait_child};
-pub use registry::Registry;
+pub use fault::{handle_user_page_fault, kill_current, user_fault};
+pub use lifecycle::{exec, exit_current, fork, nanosleep, sleep, wait_child};
+pub use registry::{Registry, WaitTarget, MAX_PID};
 pub use sched::Pid;
 
 /// The first program; orphans are re-parented to it.
@@ -41,7 +42,8 @@ pub const INIT_PID: Pid = 1;
 /// The registry of every process (see registry.rs).
 static REGISTRY: IrqMutex<Option<Registry>> = IrqMutex::new(None);
 
-fn with_registry<R>(f: impl FnOnce(&mut Registry) -> R) -> R {
+/// Runs `f` with the registry locked (the first lock in the order above).
+pub fn with_registry<R>(f: impl FnOnce(&mut Registry) -> R) -> R {
     f(REGISTRY
         .lock()
         .as_mut()
@@ -56,6 +58,13 @@ pub struct Process {
     pub task: Arc<Task>,
     /// Where it waits for a child to exit; a child's exit wakes it.
     pub child_exit: WaitQueue,
+    /// Where it waits while stopped; `SIGCONT` wakes it.
+    pub continued: WaitQueue,
+    /// Where `pause` and `sigsuspend` wait: nothing wakes it but a signal.
+    pub paused: WaitQueue,
+    /// Its signal state (signal/), under its own lock, taken after the
+    /// registry's and never together with the process's other lock.
+    pub signals: IrqMutex<Signals>,
     inner: IrqMutex<ProcessInner>,
 }
 
@@ -107,16 +116,25 @@ pub fn current() -> Arc<Process> {
 
 /// Registers a new process around `space`, entering ring 3 through `frame`,
 /// as a child of `parent`, and makes it runnable.
-fn spawn(parent: Pid, name: String, space: AddressSpace, frame: &TrapFrame) -> Result<Pid, Errno> {
+fn spawn(
+    parent: Pid,
+    name: String,
+    space: AddressSpace,
+    signals: Signals,
+    frame: &TrapFrame,
+) -> Result<Pid, Errno> {
     let pid = with_registry(|r| r.reserve_pid())?;
     let created = (|| {
         let task = sched::create_task(pid, space.directory_phys(), frame)?;
         let process = Arc::try_new(Process {
             pid,
             task,
-            // Only the process itself waits for its children: room for
-            // one, so that wait never needs the heap.
+            // Only the process itself waits on these: room for one, so
+            // that waiting never needs the heap.
             child_exit: WaitQueue::with_room_for(1)?,
+            continued: WaitQueue::with_room_for(1)?,
+            paused: WaitQueue::with_room_for(1)?,
+            signals: IrqMutex::new(signals),
             inner: IrqMutex::new(ProcessInner {
                 name,
                 space: Some(space),
@@ -144,7 +162,8 @@ pub fn spawn_init(path: &str, args: &[&str]) -> Result<(), Errno> {
     argv.extend_from_slice(args);
     let image = loader::load(path, &argv, &[] as &[&str])?;
     let frame = TrapFrame::new_user(image.entry, image.stack_pointer);
-    let pid = spawn(0, try_string(name_of(path))?, image.space, &frame)?;
+    let signals = Signals::new(klib::signal::SignalState::new(true));
+    let pid = spawn(0, try_string(name_of(path))?, image.space, signals, &frame)?;
     assert_eq!(pid, INIT_PID, "the first process gets pid 1");
     Ok(())
 }

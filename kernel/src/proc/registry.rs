@@ -5,7 +5,8 @@
 //! allocate, so fork cannot fail halfway because a map node could not be
 //! allocated). Children hang off their parent in an intrusive doubly linked
 //! list of pids, so re-parenting orphans and scanning one's children never
-//! allocate either. Process groups and sessions will join these records.
+//! allocate either. Each record also holds the process's group and session
+//! and the stop or continue its parent has not yet collected with `waitpid`.
 //!
 //! Lunaix links `proc_info`s into parent/children/sibling lists and keeps a
 //! fixed table of them; its zombies stay in the table the same way.
@@ -34,6 +35,35 @@ struct Entry {
     prev_sibling: Pid,
     /// The encoded wait status once it has exited.
     exit_status: Option<i32>,
+    /// Its process group and session (ids of their leaders).
+    pgid: Pid,
+    sid: Pid,
+    /// Set by a successful execve: its parent may no longer move it to
+    /// another group (EACCES).
+    did_exec: bool,
+    /// A stop (`stopped_status`) or continue (`CONTINUED_STATUS`) not yet
+    /// reported to the parent's `waitpid`.
+    change: Option<i32>,
+}
+
+/// Which children a wait is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitTarget {
+    /// Any child.
+    Any,
+    /// The child with this pid.
+    Pid(Pid),
+    /// Any child in this process group.
+    Group(Pid),
+}
+
+/// What a wait found for a child.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChildEvent {
+    /// It has exited (a zombie; reap it).
+    Exited(i32),
+    /// It stopped or continued: the status to report (now reported).
+    Changed(i32),
 }
 
 enum Slot {
@@ -116,6 +146,9 @@ impl Registry {
         let pid = process.pid;
         assert!(matches!(self.slots[pid as usize], Slot::Reserved));
         let first_sibling = self.entry(parent).map_or(NONE, |p| p.first_child);
+        // A child starts in its parent's group and session; init in group
+        // and session 1.
+        let (pgid, sid) = self.entry(parent).map_or((pid, pid), |p| (p.pgid, p.sid));
         let entry = Box::try_new(Entry {
             process,
             parent,
@@ -123,6 +156,10 @@ impl Registry {
             next_sibling: first_sibling,
             prev_sibling: NONE,
             exit_status: None,
+            pgid,
+            sid,
+            did_exec: false,
+            change: None,
         })
         .map_err(|_| Errno::ENOMEM)?;
         self.slots[pid as usize] = Slot::Used(entry);
@@ -192,6 +229,104 @@ impl Registry {
         }
     }
 
+    /// The process group of `pid`, ESRCH when there is no such process.
+    pub fn group_of(&self, pid: Pid) -> Result<Pid, Errno> {
+        self.entry(pid).map(|e| e.pgid).ok_or(Errno::ESRCH)
+    }
+
+    /// The session of `pid`, ESRCH when there is no such process.
+    pub fn session_of(&self, pid: Pid) -> Result<Pid, Errno> {
+        self.entry(pid).map(|e| e.sid).ok_or(Errno::ESRCH)
+    }
+
+    /// `setpgid(pid, pgid)` asked by `caller`, with `pid` and `pgid`
+    /// already resolved (0 means the caller, and the pid itself). POSIX's
+    /// rules: `pid` is the caller or one of its children (ESRCH), a child
+    /// that has not exec'd (EACCES) in the caller's session (EPERM); a
+    /// session leader cannot move (EPERM); the group joined is `pid`'s own
+    /// or an existing one in the same session (EPERM).
+    pub fn set_group(&mut self, caller: Pid, pid: Pid, pgid: Pid) -> Result<(), Errno> {
+        if pgid < 0 {
+            return Err(Errno::EINVAL);
+        }
+        let caller_sid = self.session_of(caller)?;
+        let target = self.entry(pid).ok_or(Errno::ESRCH)?;
+        if pid != caller {
+            if target.parent != caller || target.exit_status.is_some() {
+                return Err(Errno::ESRCH);
+            }
+            if target.sid != caller_sid {
+                return Err(Errno::EPERM);
+            }
+            if target.did_exec {
+                return Err(Errno::EACCES);
+            }
+        }
+        if target.sid == pid {
+            return Err(Errno::EPERM); // a session leader
+        }
+        if pgid != pid
+            && !self
+                .slots
+                .iter()
+                .any(|s| matches!(s, Slot::Used(e) if e.pgid == pgid && e.sid == caller_sid))
+        {
+            return Err(Errno::EPERM);
+        }
+        self.entry_mut(pid).expect("checked above").pgid = pgid;
+        Ok(())
+    }
+
+    /// `setsid` for `pid`: it leads a new session and a new group, unless it
+    /// already leads a group (EPERM, POSIX).
+    pub fn new_session(&mut self, pid: Pid) -> Result<Pid, Errno> {
+        let leads_a_group = self
+            .slots
+            .iter()
+            .any(|s| matches!(s, Slot::Used(e) if e.pgid == pid));
+        if leads_a_group {
+            return Err(Errno::EPERM);
+        }
+        let entry = self.entry_mut(pid).ok_or(Errno::ESRCH)?;
+        entry.pgid = pid;
+        entry.sid = pid;
+        Ok(pid)
+    }
+
+    /// Notes that `pid` ran execve.
+    pub fn mark_exec(&mut self, pid: Pid) {
+        if let Some(e) = self.entry_mut(pid) {
+            e.did_exec = true;
+        }
+    }
+
+    /// True when group `pgid` is orphaned (POSIX): no member has a parent in
+    /// another group of the same session. Init's group is, having no parent.
+    pub fn is_orphaned_group(&self, pgid: Pid) -> bool {
+        !self.slots.iter().any(|s| match s {
+            Slot::Used(e) if e.pgid == pgid && e.exit_status.is_none() => self
+                .entry(e.parent)
+                .is_some_and(|p| p.pgid != pgid && p.sid == e.sid),
+            _ => false,
+        })
+    }
+
+    /// Records that `pid` stopped or continued (`status`), for its parent's
+    /// `waitpid` with WUNTRACED or WCONTINUED; returns the parent.
+    pub fn note_change(&mut self, pid: Pid, status: i32) -> Option<Arc<Process>> {
+        let entry = self.entry_mut(pid)?;
+        entry.change = Some(status);
+        let parent = entry.parent;
+        self.get(parent)
+    }
+
+    /// Forgets `pid`'s stop or continue: its parent has collected it.
+    pub fn clear_change(&mut self, pid: Pid) {
+        if let Some(e) = self.entry_mut(pid) {
+            e.change = None;
+        }
+    }
+
     /// Records `pid`'s exit: it becomes a zombie holding `status`, and its
     /// children become init's.
     pub fn exit(&mut self, pid: Pid, status: i32) -> ExitOutcome {
@@ -208,6 +343,7 @@ impl Registry {
         }
         let entry = self.entry_mut(pid).expect("exiting process is registered");
         entry.exit_status = Some(status);
+        entry.change = None;
         let parent = entry.parent;
         let others_alive = if pid == INIT_PID {
             self.slots
@@ -228,24 +364,51 @@ impl Registry {
         }
     }
 
-    /// One look for a child of `parent` that has exited (`target` -1 for
-    /// any, else that pid): its pid and status, `None` when matching children
-    /// exist but none has exited, ECHILD when none match.
-    pub fn find_zombie_child(&self, parent: Pid, target: Pid) -> Result<Option<(Pid, i32)>, Errno> {
+    /// One look for a child of `parent` matching `target` that has exited
+    /// or, as `options` ask (WUNTRACED, WCONTINUED), stopped or continued:
+    /// its pid and what happened, `None` when matching children exist but
+    /// none has anything to report, ECHILD when none match. Nothing changes:
+    /// the caller reaps the zombie, or clears the stop or continue it has
+    /// reported ([`Registry::clear_change`]).
+    pub fn find_child_event(
+        &self,
+        parent: Pid,
+        target: WaitTarget,
+        options: u32,
+    ) -> Result<Option<(Pid, ChildEvent)>, Errno> {
         let mut any = false;
+        let mut found = None;
         for child in self.children(parent) {
-            if target != -1 && child.process.pid != target {
+            let pid = child.process.pid;
+            let matches = match target {
+                WaitTarget::Any => true,
+                WaitTarget::Pid(p) => pid == p,
+                WaitTarget::Group(g) => child.pgid == g,
+            };
+            if !matches {
                 continue;
             }
             any = true;
             if let Some(status) = child.exit_status {
-                return Ok(Some((child.process.pid, status)));
+                found = Some((pid, ChildEvent::Exited(status)));
+                break;
+            }
+            if let Some(status) = child.change {
+                let wanted = if abi::wait::wifcontinued(status) {
+                    options & abi::wait::WCONTINUED != 0
+                } else {
+                    options & abi::wait::WUNTRACED != 0
+                };
+                if wanted {
+                    found = Some((pid, ChildEvent::Changed(status)));
+                    break;
+                }
             }
         }
-        if any {
-            Ok(None)
-        } else {
-            Err(Errno::ECHILD)
+        match (found, any) {
+            (Some(found), _) => Ok(Some(found)),
+            (None, true) => Ok(None),
+            (None, false) => Err(Errno::ECHILD),
         }
     }
 

@@ -59,12 +59,16 @@ struct RunningNow {
     /// Set when the task marked itself dead, so that the way out of every
     /// trap ([`leave_if_dead`]) checks a flag instead of taking the lock.
     dead: core::sync::atomic::AtomicBool,
+    /// The running task's interrupt request, mirrored so that the way back
+    /// to user mode checks for signals without a lock.
+    interrupted: core::sync::atomic::AtomicBool,
 }
 
 static RUNNING_NOW: [RunningNow; CPUS] = [const {
     RunningNow {
         pid: core::sync::atomic::AtomicI32::new(IDLE_PID),
         dead: core::sync::atomic::AtomicBool::new(false),
+        interrupted: core::sync::atomic::AtomicBool::new(false),
     }
 }; CPUS];
 
@@ -248,6 +252,8 @@ pub fn schedule() {
     now.pid
         .store(next.pid(), core::sync::atomic::Ordering::Relaxed);
     now.dead.store(false, core::sync::atomic::Ordering::Relaxed);
+    now.interrupted
+        .store(next.interrupt_pending(), core::sync::atomic::Ordering::Relaxed);
     cpu.current = next;
     cpu.previous = Some(prev);
     // No task reference may stay in this frame across the switch: a task
@@ -324,14 +330,56 @@ pub fn wake(task: &Arc<Task>) {
     with_sched(|s| s.wake(task));
 }
 
-/// Asks `task` to stop blocking for a reason other than its condition:
-/// its `block_on` returns [`BlockError::Interrupted`], and every caller of
-/// `block_on` turns that into EINTR or a partial result. Nothing sends one
-/// yet: signal delivery is the first user.
-#[allow(dead_code)]
+/// Asks `task` to stop blocking for a reason other than its condition (a
+/// signal it must take): its `block_on` returns
+/// [`BlockError::Interrupted`] (every caller turns that into EINTR or a
+/// partial result), and the request stays until the task clears it
+/// ([`clear_current_interrupt`]) when it takes its signals on the way back to
+/// user mode.
 pub fn interrupt(task: &Arc<Task>) {
-    task.request_interrupt();
-    wake(task);
+    with_sched(|s| {
+        task.request_interrupt();
+        for (cpu, now) in s.cpus.iter().zip(&RUNNING_NOW) {
+            if Arc::ptr_eq(&cpu.current, task) {
+                now.interrupted
+                    .store(true, core::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        s.wake(task);
+    });
+}
+
+/// Raises the current task's own interrupt request (it made a signal
+/// deliverable to itself, by unblocking it for one).
+pub fn interrupt_current() {
+    with_sched(|s| s.cpu().current.request_interrupt());
+    running_now()
+        .interrupted
+        .store(true, core::sync::atomic::Ordering::Relaxed);
+}
+
+/// True when the current task was asked to take its signals. No lock: the
+/// way out of every trap asks.
+pub fn current_interrupted() -> bool {
+    running_now()
+        .interrupted
+        .load(core::sync::atomic::Ordering::Relaxed)
+}
+
+/// Clears the current task's interrupt request (it is taking its signals).
+pub fn clear_current_interrupt() {
+    with_sched(|s| s.cpu().current.clear_interrupt());
+    running_now()
+        .interrupted
+        .store(false, core::sync::atomic::Ordering::Relaxed);
+}
+
+/// True when the current task has ended (it exited, or a signal or fault
+/// killed it) and is on its way out of the trap.
+pub fn current_is_dead() -> bool {
+    running_now()
+        .dead
+        .load(core::sync::atomic::Ordering::Relaxed)
 }
 
 /// Marks the current task dead: it will never run again once it has

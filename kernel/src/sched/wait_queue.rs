@@ -9,9 +9,11 @@
 //! runnable again (Linux's `prepare_to_wait` / `finish_wait`). The condition
 //! is checked again after every wake-up, so spurious wake-ups are harmless.
 //!
-//! Blocking is interruptible: [`super::interrupt`] makes `block_on` return
-//! [`BlockError::Interrupted`] (signals will use it), and every caller turns
-//! that into EINTR or a partial result.
+//! Blocking is interruptible: [`super::interrupt`] (a signal to take) makes
+//! `block_on` return [`BlockError::Interrupted`], and every caller turns that
+//! into EINTR or a partial result. The request is not cleared here: it
+//! stays until the signals are taken on the way back to user mode, so a
+//! second wait in the same system call stops at once too.
 //!
 //! Lunaix blocks by setting `PS_BLOCKED` and calling `schedule()`, with the
 //! waker changing the state back; its `waitq` (used by its TTY and pipes)
@@ -28,7 +30,7 @@ use crate::arch::x86::lock::IrqMutex;
 /// Why [`block_on`] returned without its condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockError {
-    /// Someone interrupted the wait (a signal will).
+    /// A signal is waiting to be taken.
     Interrupted,
     /// No memory to enter the queue.
     NoMemory,
@@ -113,7 +115,6 @@ pub fn block_on(queue: &WaitQueue, mut condition: impl FnMut() -> bool) -> Resul
             return Ok(());
         }
         if me.interrupt_pending() {
-            me.clear_interrupt();
             return Err(BlockError::Interrupted);
         }
         queue.enqueue(&me)?;

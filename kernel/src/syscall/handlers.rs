@@ -4,12 +4,14 @@
 //! into the value in `eax`.
 
 use abi::errno::Errno;
+use abi::signal::{SigAction, SigSet};
 use abi::time::{Timespec, CLOCK_MONOTONIC};
 use abi::wait;
 
 use super::SyscallContext;
 use crate::mm::{In, UserAddr, UserPtr, UserSlice};
-use crate::{console, proc, sched, time};
+use crate::proc::WaitTarget;
+use crate::{console, proc, sched, signal, time};
 
 /// Largest single write; longer writes are partial, as POSIX allows (the
 /// console is written with interrupts off: this bounds the time it takes).
@@ -57,7 +59,7 @@ pub fn sys_exit(ctx: &mut SyscallContext, status: i32) -> Result<usize, Errno> {
 }
 
 pub fn sys_wait(ctx: &mut SyscallContext, status: UserPtr<i32>) -> Result<usize, Errno> {
-    proc::wait_child(ctx.process(), -1, status, 0).map(|pid| pid as usize)
+    proc::wait_child(ctx.process(), WaitTarget::Any, status, 0).map(|pid| pid as usize)
 }
 
 pub fn sys_waitpid(
@@ -71,12 +73,13 @@ pub fn sys_waitpid(
     if options & !wait::VALID_OPTIONS != 0 {
         return Err(Errno::EINVAL);
     }
-    // Every process is in one process group, so "any child in my group"
-    // (0) is any child; other groups (< -1) hold none of our children.
     let target = match pid {
-        0 | -1 => -1,
-        p if p < -1 => return Err(Errno::ECHILD),
-        p => p,
+        -1 => WaitTarget::Any,
+        0 => WaitTarget::Group(proc::with_registry(|r| r.group_of(ctx.pid()))?),
+        // -i32::MIN does not exist: no child is in such a group.
+        i32::MIN => return Err(Errno::ECHILD),
+        p if p < -1 => WaitTarget::Group(-p),
+        p => WaitTarget::Pid(p),
     };
     proc::wait_child(ctx.process(), target, status, options).map(|pid| pid as usize)
 }
@@ -118,4 +121,93 @@ pub fn sys_clock_gettime(
     let now = Timespec::from_nanos(time::now_ns());
     ts.write(ctx.process().lock().space()?, now)?;
     Ok(0)
+}
+
+pub fn sys_sigreturn(ctx: &mut SyscallContext) -> Result<usize, Errno> {
+    let (process, frame) = ctx.process_and_frame();
+    signal::sigreturn(process, frame)
+}
+
+pub fn sys_sigprocmask(
+    ctx: &mut SyscallContext,
+    how: i32,
+    set: UserPtr<SigSet>,
+    oldset: UserPtr<SigSet>,
+) -> Result<usize, Errno> {
+    signal::sigprocmask(ctx.process(), how, set, oldset).map(|()| 0)
+}
+
+pub fn sys_sigaction(
+    ctx: &mut SyscallContext,
+    sig: i32,
+    act: UserPtr<SigAction>,
+    oldact: UserPtr<SigAction>,
+) -> Result<usize, Errno> {
+    signal::sigaction(ctx.process(), sig, act, oldact).map(|()| 0)
+}
+
+pub fn sys_pause(ctx: &mut SyscallContext) -> Result<usize, Errno> {
+    Err(signal::pause(ctx.process()))
+}
+
+pub fn sys_kill(ctx: &mut SyscallContext, pid: i32, sig: i32) -> Result<usize, Errno> {
+    signal::kill(ctx.pid(), pid, sig).map(|()| 0)
+}
+
+pub fn sys_alarm(ctx: &mut SyscallContext, seconds: u32) -> Result<usize, Errno> {
+    signal::alarm(ctx.process(), seconds).map(|left| left as usize)
+}
+
+pub fn sys_sigpending(ctx: &mut SyscallContext, set: UserPtr<SigSet>) -> Result<usize, Errno> {
+    signal::sigpending(ctx.process(), set).map(|()| 0)
+}
+
+pub fn sys_sigsuspend(ctx: &mut SyscallContext, mask: UserPtr<SigSet>) -> Result<usize, Errno> {
+    Err(signal::sigsuspend(ctx.process(), mask))
+}
+
+/// `pid` 0 means the caller.
+fn pid_or_caller(ctx: &SyscallContext, pid: i32) -> Result<i32, Errno> {
+    match pid {
+        0 => Ok(ctx.pid()),
+        p if p < 0 => Err(Errno::ESRCH),
+        p => Ok(p),
+    }
+}
+
+pub fn sys_getpgid(ctx: &mut SyscallContext, pid: i32) -> Result<usize, Errno> {
+    let pid = pid_or_caller(ctx, pid)?;
+    proc::with_registry(|r| r.group_of(pid)).map(|g| g as usize)
+}
+
+pub fn sys_setpgid(ctx: &mut SyscallContext, pid: i32, pgid: i32) -> Result<usize, Errno> {
+    if pgid < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let pid = pid_or_caller(ctx, pid)?;
+    let pgid = if pgid == 0 { pid } else { pgid };
+    let caller = ctx.pid();
+    proc::with_registry(|r| r.set_group(caller, pid, pgid)).map(|()| 0)
+}
+
+pub fn sys_setsid(ctx: &mut SyscallContext) -> Result<usize, Errno> {
+    let pid = ctx.pid();
+    proc::with_registry(|r| r.new_session(pid)).map(|sid| sid as usize)
+}
+
+pub fn sys_getsid(ctx: &mut SyscallContext, pid: i32) -> Result<usize, Errno> {
+    let pid = pid_or_caller(ctx, pid)?;
+    proc::with_registry(|r| r.session_of(pid)).map(|s| s as usize)
+}
+
+pub fn sys_nanosleep(
+    ctx: &mut SyscallContext,
+    req: UserPtr<Timespec>,
+    rem: UserPtr<Timespec>,
+) -> Result<usize, Errno> {
+    let process = ctx.process();
+    let req = req.read(process.lock().space()?)?;
+    let duration = req.to_duration().ok_or(Errno::EINVAL)?;
+    let nanos = u64::try_from(duration.as_nanos()).map_err(|_| Errno::EINVAL)?;
+    proc::nanosleep(process, nanos, rem).map(|()| 0)
 }

@@ -12,13 +12,16 @@ use abi::errno::{encode_result, Errno};
 
 use crate::arch::x86::TrapFrame;
 use crate::mm::{In, UserAddr, UserPtr, UserSlice};
+use crate::signal::Restart;
 
 pub use context::SyscallContext;
 
 include!(concat!(env!("OUT_DIR"), "/syscall_dispatch.rs"));
 
 /// Runs the system call described by `frame` and stores the result in `eax`.
-pub fn handle(frame: &mut TrapFrame) {
+/// Returns how the call may be run again when a signal interrupted it
+/// (EINTR from a call that restarts), for the signal delivery that follows.
+pub fn handle(frame: &mut TrapFrame) -> Option<Restart> {
     crate::crashtest::overflow_if_armed();
     let nr = frame.eax as usize;
     let args = [frame.ebx, frame.ecx, frame.edx, frame.edi, frame.esi].map(|a| a as usize);
@@ -36,4 +39,14 @@ pub fn handle(frame: &mut TrapFrame) {
         );
     }
     ctx.frame.set_return_value(encode_result(result) as u32);
+    if result != Err(Errno::EINTR) {
+        return None;
+    }
+    match nr {
+        abi::nr::WAIT | abi::nr::WAITPID => Some(Restart::UnlessHandlerRefuses(nr as u32)),
+        abi::nr::PAUSE | abi::nr::SIGSUSPEND | abi::nr::NANOSLEEP => {
+            Some(Restart::UnlessHandlerRan(nr as u32))
+        }
+        _ => None,
+    }
 }

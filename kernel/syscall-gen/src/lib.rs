@@ -20,8 +20,8 @@
 //! |----------------------|-------------------------|---------------------------------|
 //! | [`errno_h`]          | `abi::Errno::ALL`       | `sysroot/include/errno.h`       |
 //! | [`errno_messages_h`] | `abi::Errno::ALL`       | the shim's `strerror` table     |
-//! | [`signal_h`]         | `abi::Signal::ALL`, `abi::signal::FAULT_SIGNALS` | `sysroot/include/signal.h` |
-//! | [`sys_wait_h`]       | `abi::wait`             | `sysroot/include/sys/wait.h`    |
+//! | [`signal_h`]         | `abi::signal` (signals, `SA_*`, layouts, faults) | `sysroot/include/signal.h` |
+//! | [`sys_wait_h`]       | `abi::wait` (options, status macros) | `sysroot/include/sys/wait.h` |
 //!
 //! The table format is described in the [`table`] module.
 
@@ -343,13 +343,95 @@ pub fn errno_messages_h() -> String {
     out
 }
 
-/// Generates `signal.h` from [`abi::Signal::ALL`] and the fault table
-/// ([`abi::signal::FAULT_SIGNALS`]): the numbers, and which fault kills with which signal.
+/// The `SA_*` flags of `signal.h`: name, value (from [`abi::signal`]) and what it does.
+pub const SA_FLAGS: [(&str, u32, &str); 8] = [
+    (
+        "SA_NOCLDSTOP",
+        abi::signal::SA_NOCLDSTOP,
+        "SIGCHLD: not when a child stops or continues",
+    ),
+    (
+        "SA_NOCLDWAIT",
+        abi::signal::SA_NOCLDWAIT,
+        "SIGCHLD: children are reaped at once",
+    ),
+    (
+        "SA_SIGINFO",
+        abi::signal::SA_SIGINFO,
+        "accepted; the handler gets the number only",
+    ),
+    (
+        "SA_RESTORER",
+        abi::signal::SA_RESTORER,
+        "sa_restorer is set (the shim always sets it)",
+    ),
+    (
+        "SA_ONSTACK",
+        abi::signal::SA_ONSTACK,
+        "accepted; handlers run on the current stack",
+    ),
+    (
+        "SA_RESTART",
+        abi::signal::SA_RESTART,
+        "restart wait/waitpid instead of EINTR",
+    ),
+    (
+        "SA_NODEFER",
+        abi::signal::SA_NODEFER,
+        "do not block the signal in its handler",
+    ),
+    (
+        "SA_RESETHAND",
+        abi::signal::SA_RESETHAND,
+        "back to SIG_DFL when the handler starts",
+    ),
+];
+
+/// `struct sigaction`'s fields in C, in the order of [`abi::signal::SigAction`]'s:
+/// (C declaration, C field name, Rust field name).
+pub const SIGACTION_FIELDS: [(&str, &str, &str); 4] = [
+    ("sighandler_t sa_handler", "sa_handler", "handler"),
+    ("sigset_t sa_mask", "sa_mask", "mask"),
+    ("unsigned long sa_flags", "sa_flags", "flags"),
+    ("void (*sa_restorer)(void)", "sa_restorer", "restorer"),
+];
+
+/// `struct sigcontext`'s fields, named as in [`abi::signal::SigContext`] (and glibc's i386
+/// `struct sigcontext`), each an `unsigned long`.
+pub const SIGCONTEXT_FIELDS: [&str; 22] = [
+    "gs",
+    "fs",
+    "es",
+    "ds",
+    "edi",
+    "esi",
+    "ebp",
+    "esp",
+    "ebx",
+    "edx",
+    "ecx",
+    "eax",
+    "trapno",
+    "err",
+    "eip",
+    "cs",
+    "eflags",
+    "esp_at_signal",
+    "ss",
+    "fpstate",
+    "oldmask",
+    "cr2",
+];
+
+/// Generates `signal.h` from [`abi::Signal::ALL`], the constants and layouts of
+/// [`abi::signal`] and the fault table ([`abi::signal::FAULT_SIGNALS`]): the numbers, the
+/// `SA_*` flags, `sigset_t`, `struct sigaction`, `struct sigcontext`, the prototypes of the
+/// shim's signal functions, and which fault raises which signal.
 pub fn signal_h() -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "/* signal.h - signal numbers (Linux values), for decoding wait statuses with WTERMSIG()."
+        "/* signal.h - signals (Linux i386 numbers and flags): handlers, masks, sending."
     );
     let _ = writeln!(
         out,
@@ -358,12 +440,30 @@ pub fn signal_h() -> String {
     let _ = writeln!(out, " *");
     let _ = writeln!(
         out,
-        " * There is no signal delivery: the kernel kills a process for a fault it cannot serve,"
+        " * A signal is delivered on the way back to user mode. With a handler installed, the"
     );
     let _ = writeln!(
         out,
-        " * and the parent finds the signal in the wait status. A CPU exception in user mode maps to:"
+        " * kernel saves the interrupted registers in a frame on the user stack (a struct"
     );
+    let _ = writeln!(
+        out,
+        " * sigcontext right after the handler's argument) and calls handler(sig); when it"
+    );
+    let _ = writeln!(
+        out,
+        " * returns, the shim's restorer (sa_restorer, always set) calls sigreturn, which resumes"
+    );
+    let _ = writeln!(
+        out,
+        " * the program. SIGKILL and SIGSTOP cannot be caught, ignored or blocked."
+    );
+    let _ = writeln!(out, " *");
+    let _ = writeln!(
+        out,
+        " * A CPU exception in user mode raises a signal a handler can catch (if it is blocked"
+    );
+    let _ = writeln!(out, " * or ignored, the process is killed by it):");
     let mut signals: Vec<Signal> = Vec::new();
     for f in FAULT_SIGNALS {
         if !signals.contains(&f.signal) {
@@ -407,11 +507,170 @@ pub fn signal_h() -> String {
     let _ = writeln!(out, "#ifndef _SIGNAL_H");
     let _ = writeln!(out, "#define _SIGNAL_H");
     let _ = writeln!(out);
+    let _ = writeln!(out, "#include <sys/types.h>");
+    let _ = writeln!(out);
     for s in Signal::ALL {
         c_define(&mut out, s.name(), &s.as_raw().to_string(), s.description());
     }
     for (alias, s) in Signal::ALIASES {
         c_define(&mut out, alias, s.name(), "");
+    }
+    c_define(
+        &mut out,
+        "NSIG",
+        &abi::signal::NSIG.to_string(),
+        "one more than the highest signal number",
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "/* A set of signals: bit n-1 for signal n (Linux i386's old one-word sigset_t). */"
+    );
+    let _ = writeln!(out, "typedef unsigned long sigset_t;");
+    let _ = writeln!(
+        out,
+        "/* An integer a handler may set and the program read back whole. */"
+    );
+    let _ = writeln!(out, "typedef int sig_atomic_t;");
+    let _ = writeln!(out, "/* A handler: called with the signal number. */");
+    let _ = writeln!(out, "typedef void (*sighandler_t)(int);");
+    let _ = writeln!(out, "typedef sighandler_t __sighandler_t;");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "#define SIG_DFL ((sighandler_t){})  /* the default action */",
+        abi::signal::SIG_DFL
+    );
+    let _ = writeln!(
+        out,
+        "#define SIG_IGN ((sighandler_t){})  /* ignore the signal */",
+        abi::signal::SIG_IGN
+    );
+    let _ = writeln!(
+        out,
+        "#define SIG_ERR ((sighandler_t)-1) /* what signal() returns on error */"
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(out, "/* sigprocmask() how. */");
+    for (name, value, what) in [
+        (
+            "SIG_BLOCK",
+            abi::signal::SIG_BLOCK,
+            "add the set to the mask",
+        ),
+        (
+            "SIG_UNBLOCK",
+            abi::signal::SIG_UNBLOCK,
+            "remove the set from the mask",
+        ),
+        (
+            "SIG_SETMASK",
+            abi::signal::SIG_SETMASK,
+            "the set becomes the mask",
+        ),
+    ] {
+        c_define(&mut out, name, &value.to_string(), what);
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "/* sa_flags. */");
+    for (name, value, what) in SA_FLAGS {
+        let _ = writeln!(out, "#define {name:<12} 0x{value:08x}  /* {what} */");
+    }
+    c_define(&mut out, "SA_ONESHOT", "SA_RESETHAND", "");
+    c_define(&mut out, "SA_NOMASK", "SA_NODEFER", "");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "/* The action for a signal (Linux i386's old struct sigaction, {} bytes). */",
+        core::mem::size_of::<abi::signal::SigAction>()
+    );
+    let _ = writeln!(out, "struct sigaction {{");
+    let comments = [
+        "SIG_DFL, SIG_IGN or a handler",
+        "also blocked while the handler runs",
+        "SA_* flags",
+        "set by sigaction(): the shim's restorer",
+    ];
+    for ((decl, _, _), comment) in SIGACTION_FIELDS.iter().zip(comments) {
+        let decl = format!("{decl};");
+        let _ = writeln!(out, "    {decl:<30} /* {comment} */");
+    }
+    let _ = writeln!(out, "}};");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "/* The interrupted registers, saved right after a handler's argument:"
+    );
+    let _ = writeln!(
+        out,
+        " * struct sigcontext *sc = (struct sigcontext *)(&sig + 1). sigreturn loads them back"
+    );
+    let _ = writeln!(
+        out,
+        " * (a handler may change eip, eax, ...; cs, ss and the privileged eflags bits are"
+    );
+    let _ = writeln!(
+        out,
+        " * checked). Linux i386's struct sigcontext, {} bytes; segment fields hold 16 bits. */",
+        core::mem::size_of::<abi::signal::SigContext>()
+    );
+    let _ = writeln!(out, "struct sigcontext {{");
+    for chunk in SIGCONTEXT_FIELDS.chunks(4) {
+        let _ = writeln!(out, "    unsigned long {};", chunk.join(", "));
+    }
+    let _ = writeln!(out, "}};");
+    let _ = writeln!(out);
+    for (proto, what) in [
+        (
+            "sighandler_t signal(int sig, sighandler_t handler);",
+            "Install handler (SIG_DFL, SIG_IGN or a function) with SA_RESTART, as glibc does.\n \
+             * Returns the previous handler, or SIG_ERR with errno set (EINVAL).",
+        ),
+        (
+            "int sigaction(int sig, const struct sigaction *act, struct sigaction *oldact);",
+            "Set the action for sig unless act is NULL; store the old one unless oldact is\n \
+             * NULL. EINVAL for SIGKILL, SIGSTOP, an unknown signal or unknown flags.",
+        ),
+        (
+            "int sigemptyset(sigset_t *set);",
+            "Signal sets. sigaddset, sigdelset and sigismember fail with EINVAL for a\n \
+             * number that is no signal; sigismember returns 1 or 0.",
+        ),
+        ("int sigfillset(sigset_t *set);", ""),
+        ("int sigaddset(sigset_t *set, int sig);", ""),
+        ("int sigdelset(sigset_t *set, int sig);", ""),
+        ("int sigismember(const sigset_t *set, int sig);", ""),
+        (
+            "int sigprocmask(int how, const sigset_t *set, sigset_t *oldset);",
+            "Change the mask (unless set is NULL) as how says; store the old one unless oldset\n \
+             * is NULL. SIGKILL and SIGSTOP are left out silently.",
+        ),
+        (
+            "int sigpending(sigset_t *set);",
+            "Store the blocked signals waiting for delivery.",
+        ),
+        (
+            "int sigsuspend(const sigset_t *mask);",
+            "Wait for a caught signal with mask as the mask; always -1 with errno EINTR.",
+        ),
+        (
+            "int kill(pid_t pid, int sig);",
+            "Send sig to pid > 0, the caller's group (0), every process but pid 1 and the\n \
+             * caller (-1) or group -pid; sig 0 only checks. ESRCH, EPERM, EINVAL.",
+        ),
+        (
+            "int killpg(pid_t pgrp, int sig);",
+            "Send sig to process group pgrp (0: the caller's).",
+        ),
+        (
+            "int raise(int sig);",
+            "Send sig to the caller; a handler for it has run when raise returns.",
+        ),
+    ] {
+        if !what.is_empty() {
+            let _ = writeln!(out, "/* {what} */");
+        }
+        let _ = writeln!(out, "{proto}");
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "#endif /* _SIGNAL_H */");
@@ -433,6 +692,11 @@ pub fn sys_wait_h() -> String {
         out,
         " *   killed by a signal: the signal number in the low 7 bits (see <signal.h>)"
     );
+    let _ = writeln!(
+        out,
+        " *   stopped by a signal: (sig << 8) | 0x7f (with WUNTRACED)"
+    );
+    let _ = writeln!(out, " *   continued:          0xffff (with WCONTINUED)");
     let _ = writeln!(out, " */");
     let _ = writeln!(out, "#ifndef _SYS_WAIT_H");
     let _ = writeln!(out, "#define _SYS_WAIT_H");
@@ -444,6 +708,16 @@ pub fn sys_wait_h() -> String {
         "/* waitpid() option: return 0 at once instead of blocking when no child has ended. */"
     );
     let _ = writeln!(out, "#define WNOHANG {}", abi::wait::WNOHANG);
+    let _ = writeln!(
+        out,
+        "/* waitpid() option: also report children that stopped. */"
+    );
+    let _ = writeln!(out, "#define WUNTRACED {}", abi::wait::WUNTRACED);
+    let _ = writeln!(
+        out,
+        "/* waitpid() option: also report stopped children that continued. */"
+    );
+    let _ = writeln!(out, "#define WCONTINUED {}", abi::wait::WCONTINUED);
     let _ = writeln!(out);
     let _ = writeln!(out, "#define WEXITSTATUS(status) (((status) >> 8) & 0xff)");
     let _ = writeln!(out, "#define WTERMSIG(status)    ((status) & 0x7f)");
@@ -453,6 +727,16 @@ pub fn sys_wait_h() -> String {
         "#define WIFSIGNALED(status) (WTERMSIG(status) != 0 && WTERMSIG(status) != 0x7f)"
     );
     let _ = writeln!(out, "#define WCOREDUMP(status)   (((status) & 0x80) != 0)");
+    let _ = writeln!(
+        out,
+        "#define WIFSTOPPED(status)  (((status) & 0xff) == 0x7f)"
+    );
+    let _ = writeln!(out, "#define WSTOPSIG(status)    WEXITSTATUS(status)");
+    let _ = writeln!(
+        out,
+        "#define WIFCONTINUED(status) ((status) == {:#x})",
+        abi::wait::CONTINUED_STATUS
+    );
     let _ = writeln!(out);
     let _ = writeln!(
         out,

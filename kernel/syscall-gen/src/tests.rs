@@ -584,11 +584,231 @@ fn signal_h_defines_each_signal_once_and_states_the_fault_mapping() {
 }
 
 #[test]
+fn signal_h_has_the_actions_sets_and_prototypes() {
+    let out = signal_h();
+    assert!(out.contains("#include <sys/types.h>\n"), "pid_t for kill()");
+    for (name, value, _) in SA_FLAGS {
+        let lines = defines(&out, name);
+        assert_eq!(lines.len(), 1, "{name}");
+        assert_eq!(
+            lines[0].split_whitespace().nth(2),
+            Some(format!("0x{value:08x}").as_str()),
+            "{name}"
+        );
+    }
+    // Every flag sigaction accepts is named, and nothing else.
+    assert_eq!(
+        SA_FLAGS.iter().fold(0, |all, (_, v, _)| all | v),
+        abi::signal::SA_VALID
+    );
+    for (name, value) in [
+        ("SIG_BLOCK", abi::signal::SIG_BLOCK),
+        ("SIG_UNBLOCK", abi::signal::SIG_UNBLOCK),
+        ("SIG_SETMASK", abi::signal::SIG_SETMASK),
+    ] {
+        let lines = defines(&out, name);
+        assert_eq!(lines.len(), 1, "{name}");
+        assert_eq!(
+            lines[0].split_whitespace().nth(2),
+            Some(value.to_string().as_str())
+        );
+    }
+    assert_eq!(defines(&out, "NSIG").len(), 1);
+    for name in ["SIG_DFL", "SIG_IGN", "SIG_ERR", "SA_ONESHOT", "SA_NOMASK"] {
+        assert_eq!(defines(&out, name).len(), 1, "{name}");
+    }
+    assert!(out.contains("typedef unsigned long sigset_t;\n"));
+    assert!(out.contains("typedef void (*sighandler_t)(int);\n"));
+    assert!(out.contains("typedef int sig_atomic_t;\n"));
+    assert!(out.contains("struct sigaction {\n    sighandler_t sa_handler; "));
+    assert!(out.contains("struct sigcontext {\n    unsigned long gs, fs, es, ds;\n"));
+    for proto in [
+        "sighandler_t signal(int sig, sighandler_t handler);",
+        "int sigaction(int sig, const struct sigaction *act, struct sigaction *oldact);",
+        "int sigemptyset(sigset_t *set);",
+        "int sigfillset(sigset_t *set);",
+        "int sigaddset(sigset_t *set, int sig);",
+        "int sigdelset(sigset_t *set, int sig);",
+        "int sigismember(const sigset_t *set, int sig);",
+        "int sigprocmask(int how, const sigset_t *set, sigset_t *oldset);",
+        "int sigpending(sigset_t *set);",
+        "int sigsuspend(const sigset_t *mask);",
+        "int kill(pid_t pid, int sig);",
+        "int killpg(pid_t pgrp, int sig);",
+        "int raise(int sig);",
+    ] {
+        assert_eq!(out.matches(&format!("\n{proto}\n")).count(), 1, "{proto}");
+    }
+}
+
+/// The offset of each field of [`abi::signal::SigContext`], by name.
+fn sigcontext_offset(field: &str) -> usize {
+    use abi::signal::SigContext;
+    use core::mem::offset_of;
+    match field {
+        "gs" => offset_of!(SigContext, gs),
+        "fs" => offset_of!(SigContext, fs),
+        "es" => offset_of!(SigContext, es),
+        "ds" => offset_of!(SigContext, ds),
+        "edi" => offset_of!(SigContext, edi),
+        "esi" => offset_of!(SigContext, esi),
+        "ebp" => offset_of!(SigContext, ebp),
+        "esp" => offset_of!(SigContext, esp),
+        "ebx" => offset_of!(SigContext, ebx),
+        "edx" => offset_of!(SigContext, edx),
+        "ecx" => offset_of!(SigContext, ecx),
+        "eax" => offset_of!(SigContext, eax),
+        "trapno" => offset_of!(SigContext, trapno),
+        "err" => offset_of!(SigContext, err),
+        "eip" => offset_of!(SigContext, eip),
+        "cs" => offset_of!(SigContext, cs),
+        "eflags" => offset_of!(SigContext, eflags),
+        "esp_at_signal" => offset_of!(SigContext, esp_at_signal),
+        "ss" => offset_of!(SigContext, ss),
+        "fpstate" => offset_of!(SigContext, fpstate),
+        "oldmask" => offset_of!(SigContext, oldmask),
+        "cr2" => offset_of!(SigContext, cr2),
+        _ => panic!("SigContext has no field {field}"),
+    }
+}
+
+/// The offset of each field of [`abi::signal::SigAction`], by name.
+fn sigaction_offset(field: &str) -> usize {
+    use abi::signal::SigAction;
+    use core::mem::offset_of;
+    match field {
+        "handler" => offset_of!(SigAction, handler),
+        "mask" => offset_of!(SigAction, mask),
+        "flags" => offset_of!(SigAction, flags),
+        "restorer" => offset_of!(SigAction, restorer),
+        _ => panic!("SigAction has no field {field}"),
+    }
+}
+
+/// Compiles `signal.h` and `sys/wait.h` for i386 (`gcc -m32`, the shim's flags) with
+/// static assertions that every `struct sigaction` and `struct sigcontext` field sits where
+/// the abi crate's does, that the sizes agree, and that the wait macros decode the abi's
+/// stop and continue statuses. Compile-only, so no 32-bit C library is needed. Skipped (with
+/// a note) only where gcc is missing.
+#[test]
+fn c_signal_layouts_match_abi_on_i386() {
+    use std::fmt::Write as _;
+    use std::process::Command;
+    let dir = std::env::temp_dir().join(format!("syscall-gen-layout-{}", std::process::id()));
+    for (name, text) in c_shim_files(&real_table()) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let mut c = String::from(
+        "#include <stddef.h>\n#include <signal.h>\n#include <sys/wait.h>\n\
+         #define CHECK(cond) _Static_assert(cond, #cond)\n",
+    );
+    // The rows of abi's struct, in its order, must be all of C's fields.
+    let rust_fields: Vec<&str> = SIGACTION_FIELDS.iter().map(|f| f.2).collect();
+    assert_eq!(rust_fields, ["handler", "mask", "flags", "restorer"]);
+    for (_, c_name, rust_name) in SIGACTION_FIELDS {
+        let _ = writeln!(
+            c,
+            "CHECK(offsetof(struct sigaction, {c_name}) == {});",
+            sigaction_offset(rust_name)
+        );
+    }
+    let _ = writeln!(
+        c,
+        "CHECK(sizeof(struct sigaction) == {});",
+        core::mem::size_of::<abi::signal::SigAction>()
+    );
+    for field in SIGCONTEXT_FIELDS {
+        let _ = writeln!(
+            c,
+            "CHECK(offsetof(struct sigcontext, {field}) == {});",
+            sigcontext_offset(field)
+        );
+    }
+    let _ = writeln!(
+        c,
+        "CHECK(sizeof(struct sigcontext) == {});",
+        core::mem::size_of::<abi::signal::SigContext>()
+    );
+    let _ = writeln!(
+        c,
+        "CHECK(sizeof(sigset_t) == {});",
+        core::mem::size_of::<abi::signal::SigSet>()
+    );
+    let _ = writeln!(c, "CHECK(sizeof(sighandler_t) == 4);");
+    for sig in 1..=31 {
+        use abi::wait::{stopped_status, wifcontinued, wifstopped, CONTINUED_STATUS};
+        let stopped = stopped_status(sig);
+        let _ = writeln!(
+            c,
+            "CHECK(WIFSTOPPED({stopped}) && WSTOPSIG({stopped}) == {sig} && !WIFCONTINUED({stopped}));"
+        );
+        let _ = writeln!(
+            c,
+            "CHECK(!WIFEXITED({stopped}) && !WIFSIGNALED({stopped}));"
+        );
+        assert!(wifstopped(stopped) && !wifcontinued(stopped));
+        let _ = writeln!(
+            c,
+            "CHECK(WIFCONTINUED({CONTINUED_STATUS}) && !WIFSTOPPED({CONTINUED_STATUS}));"
+        );
+    }
+    let source = dir.join("layout.c");
+    std::fs::write(&source, &c).unwrap();
+    let gcc_include = Command::new("gcc").arg("-print-file-name=include").output();
+    let Ok(gcc_include) = gcc_include else {
+        eprintln!("note: gcc not found; c_signal_layouts_match_abi_on_i386 skipped");
+        return;
+    };
+    let gcc_include = String::from_utf8_lossy(&gcc_include.stdout)
+        .trim()
+        .to_string();
+    let gcc = Command::new("gcc")
+        .args([
+            "-m32",
+            "-ffreestanding",
+            "-nostdinc",
+            "-fno-pic",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-c",
+        ])
+        .arg("-isystem")
+        .arg(&gcc_include)
+        .arg("-I")
+        .arg(dir.join("include"))
+        .arg("-I")
+        .arg(manifest_dir().join("../../ulib/c/include"))
+        .arg(&source)
+        .arg("-o")
+        .arg(dir.join("layout.o"))
+        .output()
+        .expect("gcc ran once already");
+    assert!(
+        gcc.status.success(),
+        "the C layouts disagree with abi ({}):\n{}",
+        source.display(),
+        String::from_utf8_lossy(&gcc.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn sys_wait_h_has_abis_options_and_macros() {
     let out = sys_wait_h();
     assert_eq!(
         defines(&out, "WNOHANG"),
         [format!("#define WNOHANG {}", abi::wait::WNOHANG)]
+    );
+    assert_eq!(
+        defines(&out, "WUNTRACED"),
+        [format!("#define WUNTRACED {}", abi::wait::WUNTRACED)]
+    );
+    assert_eq!(
+        defines(&out, "WCONTINUED"),
+        [format!("#define WCONTINUED {}", abi::wait::WCONTINUED)]
     );
     for name in [
         "WEXITSTATUS",
@@ -596,6 +816,9 @@ fn sys_wait_h_has_abis_options_and_macros() {
         "WIFEXITED",
         "WIFSIGNALED",
         "WCOREDUMP",
+        "WIFSTOPPED",
+        "WSTOPSIG",
+        "WIFCONTINUED",
     ] {
         assert!(out.contains(&format!("#define {name}(status)")), "{name}");
     }
@@ -673,6 +896,63 @@ fn generated_c_agrees_with_abi_when_compiled() {
     }
     for (alias, s) in abi::Signal::ALIASES {
         check(&mut c, format!("{alias} == {}", s.as_raw()));
+    }
+    check(&mut c, format!("NSIG == {}", abi::signal::NSIG));
+    for (name, value, _) in SA_FLAGS {
+        check(&mut c, format!("{name} == {value}u"));
+    }
+    check(
+        &mut c,
+        "SA_ONESHOT == SA_RESETHAND && SA_NOMASK == SA_NODEFER".into(),
+    );
+    check(
+        &mut c,
+        format!(
+            "SIG_BLOCK == {} && SIG_UNBLOCK == {} && SIG_SETMASK == {}",
+            abi::signal::SIG_BLOCK,
+            abi::signal::SIG_UNBLOCK,
+            abi::signal::SIG_SETMASK
+        ),
+    );
+    for (name, value) in [
+        ("SIG_DFL", abi::signal::SIG_DFL),
+        ("SIG_IGN", abi::signal::SIG_IGN),
+        ("SIG_ERR", abi::signal::SIG_ERR),
+    ] {
+        check(
+            &mut c,
+            format!("(unsigned)(__UINTPTR_TYPE__){name} == {value}u"),
+        );
+    }
+    check(
+        &mut c,
+        format!(
+            "WUNTRACED == {} && WCONTINUED == {}",
+            abi::wait::WUNTRACED,
+            abi::wait::WCONTINUED
+        ),
+    );
+    let statuses = (0..=255)
+        .map(abi::wait::exited_status)
+        .chain((1..=31).map(abi::wait::signaled_status))
+        .chain((1..=31).map(abi::wait::stopped_status))
+        .chain([abi::wait::CONTINUED_STATUS, 0x8b, 0x7f]);
+    for status in statuses {
+        use abi::wait::{wifcontinued, wifstopped, wstopsig};
+        check(
+            &mut c,
+            format!("WIFSTOPPED({status}) == {}", wifstopped(status) as i32),
+        );
+        if wifstopped(status) {
+            check(
+                &mut c,
+                format!("WSTOPSIG({status}) == {}", wstopsig(status)),
+            );
+        }
+        check(
+            &mut c,
+            format!("WIFCONTINUED({status}) == {}", wifcontinued(status) as i32),
+        );
     }
     let statuses = (0..=255)
         .map(abi::wait::exited_status)

@@ -138,6 +138,7 @@ fn run_one(args: &[&str]) -> i32 {
     match status {
         Some(WaitStatus::Exited(_, code)) => code,
         Some(WaitStatus::Signaled(_, sig)) => 128 + sig as i32,
-        Some(WaitStatus::StillAlive) | None => 127,
+        Some(WaitStatus::StillAlive | WaitStatus::Stopped(..) | WaitStatus::Continued(_))
+        | None => 127,
     }
 }

@@ -1,6 +1,6 @@
 /* assert.h - assert(expr): when expr is false, print
  *   Assertion failed: expr (file:line: function)
- * on stderr and abort() (the parent sees SIGILL). Defining NDEBUG turns assert off.
+ * on stderr and abort() (the parent sees SIGABRT). Defining NDEBUG turns assert off.
  * Like the standard header, it may be included again with NDEBUG changed. */
 #undef assert
 

@@ -14,8 +14,8 @@
 __attribute__((noreturn)) void exit(int status);
 /* End at once, like _exit(). */
 __attribute__((noreturn)) void _Exit(int status);
-/* End abnormally: executes an invalid instruction, so the parent sees
- * WIFSIGNALED with WTERMSIG == SIGILL (there is no kill system call). */
+/* End abnormally with SIGABRT (the parent sees WIFSIGNALED, WTERMSIG == SIGABRT), even
+ * when SIGABRT is blocked or its handler returns (the handler runs first). */
 __attribute__((noreturn)) void abort(void);
 /* Register a function for exit() to call (at most 32). Returns 0, or -1 when full. */
 int atexit(void (*fn)(void));

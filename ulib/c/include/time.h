@@ -1,4 +1,4 @@
-/* time.h - clocks. Only the monotonic clock exists. */
+/* time.h - clocks and sleeping. Only the monotonic clock exists. */
 #ifndef _TIME_H
 #define _TIME_H
 
@@ -16,5 +16,10 @@ struct timespec {
 /* Read `clock` into *ts. Returns 0, or -1 with errno set
  * (EINVAL: unknown clock; EFAULT: bad pointer). */
 int clock_gettime(clockid_t clock, struct timespec *ts);
+
+/* Block for at least *req (on the monotonic clock). Returns 0, or -1 with errno set:
+ * EINTR when a caught signal ends it early (the time left goes to *rem unless rem is
+ * NULL), EINVAL for a negative or non-normalized *req, EFAULT for a bad pointer. */
+int nanosleep(const struct timespec *req, struct timespec *rem);
 
 #endif /* _TIME_H */

@@ -23,6 +23,14 @@ pid_t getppid(void);
 __attribute__((noreturn)) void _exit(int status);
 /* Block for at least `seconds`; returns the seconds left (0 when it slept fully). */
 unsigned int sleep(unsigned int seconds);
+/* Block until a caught signal's handler has run; always -1 with errno EINTR. */
+int pause(void);
+/* SIGALRM after `seconds` (0 cancels); returns the seconds left of the previous alarm
+ * (rounded up; 0 when none was set). */
+unsigned int alarm(unsigned int seconds);
+/* Block for at least `usec` microseconds. Returns 0, or -1 with errno EINTR when a caught
+ * signal ends it early. */
+int usleep(useconds_t usec);
 /* Write up to `count` bytes; fd 1 and 2 are the console. Returns the bytes written. */
 ssize_t write(int fd, const void *buf, size_t count);
 /* Replace the program with the initrd file `path`. Returns only on error. */
@@ -32,5 +40,18 @@ int brk(void *addr);
 /* Move the program break by `increment` bytes. Returns the previous break,
  * or (void *)-1 with errno set (ENOMEM). sbrk(0) reads the break. */
 void *sbrk(__INTPTR_TYPE__ increment);
+
+/* Process groups and sessions (POSIX). pid 0 means the caller. */
+/* The process group of pid. -1 with errno ESRCH when there is no such process. */
+pid_t getpgid(pid_t pid);
+/* The caller's process group. */
+pid_t getpgrp(void);
+/* Move pid into group pgid (0: the group whose id is pid). EINVAL, ESRCH, EPERM, EACCES. */
+int setpgid(pid_t pid, pid_t pgid);
+/* Start a new session and group led by the caller; returns its id. EPERM for a group
+ * leader. */
+pid_t setsid(void);
+/* The session of pid. -1 with errno ESRCH when there is no such process. */
+pid_t getsid(pid_t pid);
 
 #endif /* _UNISTD_H */

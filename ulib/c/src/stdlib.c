@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,19 @@ void _Exit(int status)
 
 void abort(void)
 {
-    /* ud2: the kernel kills the process with SIGILL. */
-    for (;;)
-        __builtin_trap();
+    /* As glibc: SIGABRT overrides blocking, and a handler that returns does not stop the
+     * end; the second round runs the default action. */
+    sigset_t abrt;
+    sigemptyset(&abrt);
+    sigaddset(&abrt, SIGABRT);
+    sigprocmask(SIG_UNBLOCK, &abrt, NULL);
+    raise(SIGABRT);
+    struct sigaction dfl = {.sa_handler = SIG_DFL, .sa_mask = 0, .sa_flags = 0};
+    sigaction(SIGABRT, &dfl, NULL);
+    sigprocmask(SIG_UNBLOCK, &abrt, NULL);
+    raise(SIGABRT);
+    /* Only a kernel without signals gets here. */
+    _exit(127);
 }
 
 /* The value of digit c in bases up to 36, or 36 when c is not a digit. */

@@ -3,6 +3,7 @@
  * when the kernel reports an error. */
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -92,4 +93,94 @@ int execve(const char *path, char *const argv[], char *const envp[])
 int clock_gettime(clockid_t clock, struct timespec *ts)
 {
     return (int)result(__lunaix_syscall2(SYS_clock_gettime, clock, (long)ts));
+}
+
+/* ---------------------------------------------------------------- signals */
+
+#define LX_STR(x) #x
+#define LX_XSTR(x) LX_STR(x)
+
+/* The restorer every action names (SA_RESTORER): a handler returns here with esp at its
+ * argument, the signal number. Pop it, and sigreturn finds the saved context at esp; it
+ * restores every register, so nothing after the trap runs. */
+__asm__(".pushsection .text.__lx_sigreturn, \"ax\", @progbits\n"
+        ".globl __lx_sigreturn\n"
+        ".type __lx_sigreturn, @function\n"
+        "__lx_sigreturn:\n"
+        "    popl %eax\n"
+        "    movl $" LX_XSTR(SYS_sigreturn) ", %eax\n"
+        "    int $0x21\n"
+        ".size __lx_sigreturn, . - __lx_sigreturn\n"
+        ".popsection");
+
+void __lx_sigreturn(void);
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *oldact)
+{
+    struct sigaction with_restorer;
+    if (act) {
+        with_restorer = *act;
+        with_restorer.sa_flags |= SA_RESTORER;
+        with_restorer.sa_restorer = __lx_sigreturn;
+        act = &with_restorer;
+    }
+    return (int)result(__lunaix_syscall3(SYS_sigaction, sig, (long)act, (long)oldact));
+}
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *oldset)
+{
+    return (int)result(__lunaix_syscall3(SYS_sigprocmask, how, (long)set, (long)oldset));
+}
+
+int sigpending(sigset_t *set)
+{
+    return (int)result(__lunaix_syscall1(SYS_sigpending, (long)set));
+}
+
+int sigsuspend(const sigset_t *mask)
+{
+    return (int)result(__lunaix_syscall1(SYS_sigsuspend, (long)mask));
+}
+
+int pause(void)
+{
+    return (int)result(__lunaix_syscall0(SYS_pause));
+}
+
+int kill(pid_t pid, int sig)
+{
+    return (int)result(__lunaix_syscall2(SYS_kill, pid, sig));
+}
+
+unsigned int alarm(unsigned int seconds)
+{
+    long raw = __lunaix_syscall1(SYS_alarm, (long)seconds);
+    return __lunaix_is_error(raw) ? 0 : (unsigned int)raw;
+}
+
+/* ---------------------------------------------------------------- process groups, sessions */
+
+pid_t getpgid(pid_t pid)
+{
+    return (pid_t)result(__lunaix_syscall1(SYS_getpgid, pid));
+}
+
+int setpgid(pid_t pid, pid_t pgid)
+{
+    return (int)result(__lunaix_syscall2(SYS_setpgid, pid, pgid));
+}
+
+pid_t setsid(void)
+{
+    return (pid_t)result(__lunaix_syscall0(SYS_setsid));
+}
+
+pid_t getsid(pid_t pid)
+{
+    return (pid_t)result(__lunaix_syscall1(SYS_getsid, pid));
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    return (int)result(__lunaix_syscall2(SYS_nanosleep, (long)req, (long)rem));
 }

@@ -5,6 +5,7 @@
  * Used by test/host-test.sh; never part of sysroot/lib/libc.a. */
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -23,6 +24,18 @@
 #define LINUX_sched_yield 158
 #define LINUX_nanosleep 162
 #define LINUX_clock_gettime 265
+#define LINUX_alarm 27
+#define LINUX_pause 29
+#define LINUX_kill 37
+#define LINUX_setpgid 57
+#define LINUX_setsid 66
+#define LINUX_sigaction 67
+#define LINUX_sigsuspend 72
+#define LINUX_sigpending 73
+#define LINUX_sigreturn 119
+#define LINUX_sigprocmask 126
+#define LINUX_getpgid 132
+#define LINUX_getsid 147
 
 static long linux3(long nr, long a1, long a2, long a3)
 {
@@ -127,4 +140,87 @@ int execve(const char *path, char *const argv[], char *const envp[])
 int clock_gettime(clockid_t clock, struct timespec *ts)
 {
     return (int)result(linux3(LINUX_clock_gettime, clock, (long)ts, 0));
+}
+
+/* Signals: Linux i386's old calls take the very structures Lunaix's do (one-word sigset_t,
+ * the old struct sigaction, the non-RT frame with a struct sigcontext after the argument),
+ * so only the numbers and the restorer's trap differ. */
+#define LX_STR(x) #x
+#define LX_XSTR(x) LX_STR(x)
+
+__asm__(".pushsection .text.__lx_linux_sigreturn, \"ax\", @progbits\n"
+        "__lx_linux_sigreturn:\n"
+        "    popl %eax\n"
+        "    movl $" LX_XSTR(LINUX_sigreturn) ", %eax\n"
+        "    int $0x80\n"
+        ".popsection");
+
+void __lx_linux_sigreturn(void);
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *oldact)
+{
+    struct sigaction with_restorer;
+    if (act) {
+        with_restorer = *act;
+        with_restorer.sa_flags |= SA_RESTORER;
+        with_restorer.sa_restorer = __lx_linux_sigreturn;
+        act = &with_restorer;
+    }
+    return (int)result(linux3(LINUX_sigaction, sig, (long)act, (long)oldact));
+}
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *oldset)
+{
+    return (int)result(linux3(LINUX_sigprocmask, how, (long)set, (long)oldset));
+}
+
+int sigpending(sigset_t *set)
+{
+    return (int)result(linux3(LINUX_sigpending, (long)set, 0, 0));
+}
+
+int sigsuspend(const sigset_t *mask)
+{
+    /* Linux i386's old sigsuspend takes the mask itself, in the third register. */
+    return (int)result(linux3(LINUX_sigsuspend, 0, 0, (long)*mask));
+}
+
+int pause(void)
+{
+    return (int)result(linux3(LINUX_pause, 0, 0, 0));
+}
+
+int kill(pid_t pid, int sig)
+{
+    return (int)result(linux3(LINUX_kill, pid, sig, 0));
+}
+
+unsigned int alarm(unsigned int seconds)
+{
+    return (unsigned int)linux3(LINUX_alarm, (long)seconds, 0, 0);
+}
+
+pid_t getpgid(pid_t pid)
+{
+    return (pid_t)result(linux3(LINUX_getpgid, pid, 0, 0));
+}
+
+int setpgid(pid_t pid, pid_t pgid)
+{
+    return (int)result(linux3(LINUX_setpgid, pid, pgid, 0));
+}
+
+pid_t setsid(void)
+{
+    return (pid_t)result(linux3(LINUX_setsid, 0, 0, 0));
+}
+
+pid_t getsid(pid_t pid)
+{
+    return (pid_t)result(linux3(LINUX_getsid, pid, 0, 0));
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    return (int)result(linux3(LINUX_nanosleep, (long)req, (long)rem, 0));
 }

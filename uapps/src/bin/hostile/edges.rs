@@ -50,7 +50,8 @@ pub fn wait_edge() -> Verdict {
         },
     )?;
     // Unknown option bits are EINVAL, and do not collect the child.
-    for options in [2u32, 4, 0x8000_0000, 0xFFFF_FFFF, 3, 0x1_0000] {
+    // (WNOHANG 1, WUNTRACED 2 and WCONTINUED 8 are the valid ones.)
+    for options in [4u32, 0x8000_0000, 0xFFFF_FFFF, 5, 0x10, 0x1_0000] {
         let r = waitpid_raw(child.as_raw(), 0, options);
         ensure!(
             r == Err(Errno::EINVAL),
