@@ -18,20 +18,42 @@ const STRADDLING_SET: usize = 0xBFFF_FFFE;
 
 /// Invalid signal numbers in every call that takes one; sa_mask loses SIGKILL and SIGSTOP.
 pub(super) fn bad_signo() -> Verdict {
-    let act = RawSigAction::handler(count as usize, 0);
-    for n in [0, 32, 33, 63, 64, 65, 128, -1, -10, 1000, i32::MAX, i32::MIN] {
+    let act = RawSigAction::handler(fn_addr(count) as usize, 0);
+    for n in [
+        0,
+        32,
+        33,
+        63,
+        64,
+        65,
+        128,
+        -1,
+        -10,
+        1000,
+        i32::MAX,
+        i32::MIN,
+    ] {
         let r = raw::sigaction(n, Some(&act), None);
         ensure!(r == Err(Errno::EINVAL), "sigaction({n}, act) gave {r:?}");
         let r = raw::query_action(n);
-        ensure!(r.err() == Some(Errno::EINVAL), "sigaction({n}, NULL, &old) gave {r:?}");
+        ensure!(
+            r.err() == Some(Errno::EINVAL),
+            "sigaction({n}, NULL, &old) gave {r:?}"
+        );
+        if n == 0 {
+            // Signal 0 is valid for kill: it only checks.
+            continue;
+        }
         let r = raw::kill(getpid().as_raw(), n);
         ensure!(r == Err(Errno::EINVAL), "kill(self, {n}) gave {r:?}");
         let r = raw::kill(0, n);
         ensure!(r == Err(Errno::EINVAL), "kill(0, {n}) gave {r:?}");
     }
+    let r = raw::kill(getpid().as_raw(), 0);
+    ensure!(r == Ok(0), "kill(self, 0) gave {r:?}");
     // sa_mask may name any signal; SIGKILL and SIGSTOP are silently dropped from it.
     let act = RawSigAction {
-        handler: count as usize as u32,
+        handler: fn_addr(count),
         mask: 0xffff_ffff,
         flags: 0,
         restorer: 0,
@@ -57,9 +79,15 @@ pub(super) fn bad_how() -> Verdict {
     let before = bits(&current_mask()?);
     for how in [3, 4, -1, 0x100, 0x10002, i32::MAX, i32::MIN] {
         let r = raw::sigprocmask_how(how, bit(Signal::SIGUSR1));
-        ensure!(r == Err(Errno::EINVAL), "sigprocmask({how}, set) gave {r:?}, expected EINVAL");
+        ensure!(
+            r == Err(Errno::EINVAL),
+            "sigprocmask({how}, set) gave {r:?}, expected EINVAL"
+        );
         let now = bits(&current_mask()?);
-        ensure!(now == before, "sigprocmask({how}) changed the mask to {now:#x}");
+        ensure!(
+            now == before,
+            "sigprocmask({how}) changed the mask to {now:#x}"
+        );
     }
     // The valid ones through the same raw path.
     for (how, expect) in [
@@ -70,7 +98,10 @@ pub(super) fn bad_how() -> Verdict {
         let r = raw::sigprocmask_how(how, bit(Signal::SIGUSR1));
         ensure!(r == Ok(0), "sigprocmask({how}) gave {r:?}");
         let now = bits(&current_mask()?);
-        ensure!(now == expect, "sigprocmask({how}) left {now:#x}, expected {expect:#x}");
+        ensure!(
+            now == expect,
+            "sigprocmask({how}) left {now:#x}, expected {expect:#x}"
+        );
     }
     set_mask(&SigSet::empty())?;
     Ok(())
@@ -95,7 +126,10 @@ pub(super) fn bad_pointers() -> Verdict {
     ] {
         // SAFETY: none of these is writable memory of this process.
         let r = unsafe { raw::sigprocmask_at(2, addr, 0) };
-        ensure!(r == Err(Errno::EFAULT), "sigprocmask(set in {what}) gave {r:?}");
+        ensure!(
+            r == Err(Errno::EFAULT),
+            "sigprocmask(set in {what}) gave {r:?}"
+        );
         let r = raw::sigsuspend_at(addr);
         ensure!(r == Err(Errno::EFAULT), "sigsuspend({what}) gave {r:?}");
         let r = raw::nanosleep_at(addr);
@@ -118,7 +152,10 @@ pub(super) fn bad_pointers() -> Verdict {
         let r = unsafe { raw::sigpending_at(addr) };
         ensure!(r == Err(Errno::EFAULT), "sigpending({what}) gave {r:?}");
     }
-    ensure!(bits(&current_mask()?) == bit(Signal::SIGHUP), "a refused call changed the mask");
+    ensure!(
+        bits(&current_mask()?) == bit(Signal::SIGHUP),
+        "a refused call changed the mask"
+    );
     let before = raw::query_action(Signal::SIGUSR1 as i32).map_err(|e| format!("{e:?}"))?;
     for (what, act, old) in [
         ("act NULL+0x10", 0x10, 0),
@@ -135,7 +172,10 @@ pub(super) fn bad_pointers() -> Verdict {
         ensure!(r == Err(Errno::EFAULT), "sigaction with {what} gave {r:?}");
     }
     let after = raw::query_action(Signal::SIGUSR1 as i32).map_err(|e| format!("{e:?}"))?;
-    ensure!(before == after, "a refused sigaction changed the action: {after:?}");
+    ensure!(
+        before == after,
+        "a refused sigaction changed the action: {after:?}"
+    );
     ensure!(
         READ_ONLY == uapps::raw_calls::READ_ONLY_VALUE,
         "the kernel wrote into read-only data"
@@ -156,7 +196,10 @@ pub(super) fn bad_pointers() -> Verdict {
         let r = raw::sigprocmask_at(2, set as usize, set as usize);
         ensure!(r == Ok(0), "sigprocmask with an unaligned set gave {r:?}");
         let old = set.read_unaligned();
-        ensure!(old == bit(Signal::SIGHUP), "the unaligned old set is {old:#x}");
+        ensure!(
+            old == bit(Signal::SIGHUP),
+            "the unaligned old set is {old:#x}"
+        );
         ensure!(
             bits(&current_mask()?) == bit(Signal::SIGUSR2),
             "the unaligned set gave the mask {:#x}",
@@ -165,23 +208,35 @@ pub(super) fn bad_pointers() -> Verdict {
         raise(Signal::SIGUSR2)?;
         let r = raw::sigpending_at(set as usize);
         ensure!(r == Ok(0), "sigpending to an unaligned set gave {r:?}");
-        ensure!(set.read_unaligned() == bit(Signal::SIGUSR2), "unaligned pending set");
+        ensure!(
+            set.read_unaligned() == bit(Signal::SIGUSR2),
+            "unaligned pending set"
+        );
 
         let act = p.add(act_at - base).cast::<RawSigAction>();
-        act.write_unaligned(RawSigAction::handler(count as usize, raw::SA_RESTART));
+        act.write_unaligned(RawSigAction::handler(
+            fn_addr(count) as usize,
+            raw::SA_RESTART,
+        ));
         let r = raw::sigaction_at(Signal::SIGUSR1 as i32, act as usize, act as usize);
         ensure!(r == Ok(0), "sigaction with an unaligned act gave {r:?}");
-        ensure!(act.read_unaligned() == before, "the unaligned oldact is wrong");
+        ensure!(
+            act.read_unaligned() == before,
+            "the unaligned oldact is wrong"
+        );
         let now = raw::query_action(Signal::SIGUSR1 as i32).map_err(|e| format!("{e:?}"))?;
         ensure!(
-            now.handler == count as usize as u32 && now.flags & raw::SA_RESTART != 0,
+            now.handler == fn_addr(count) && now.flags & raw::SA_RESTART != 0,
             "the unaligned act was read as {now:?}"
         );
     }
     drop(buf);
     signal::alarm(0);
     set_mask(&SigSet::empty())?;
-    ensure!(counted(Signal::SIGALRM) == 0, "the guard alarm fired: something blocked");
+    ensure!(
+        counted(Signal::SIGALRM) == 0,
+        "the guard alarm fired: something blocked"
+    );
     ensure!(
         counted(Signal::SIGUSR2) == 1,
         "SIGUSR2, pending under the unaligned mask, was delivered {} times after it",
@@ -195,12 +250,20 @@ pub(super) fn zombie_kill() -> Verdict {
     let child = spawn(|| 3)?;
     // Let it exit; it stays a zombie until waited for.
     nap(300);
-    for sig in [None, Some(Signal::SIGTERM), Some(Signal::SIGKILL), Some(Signal::SIGSTOP)] {
+    for sig in [
+        None,
+        Some(Signal::SIGTERM),
+        Some(Signal::SIGKILL),
+        Some(Signal::SIGSTOP),
+    ] {
         let r = signal::kill(child, sig);
         ensure!(r == Ok(()), "kill(zombie, {sig:?}) gave {r:?}");
     }
-    let r = signal::kill(Pid::from_raw(-getpgrp().as_raw()), None);
-    ensure!(r == Ok(()), "kill(-own group, 0) with a zombie in it gave {r:?}");
+    let r = signal::kill(Pid::from_raw(-ulib::process::getpgrp().as_raw()), None);
+    ensure!(
+        r == Ok(()),
+        "kill(-own group, 0) with a zombie in it gave {r:?}"
+    );
     expect_exit(child, 3, "the zombie's status after the signals")?;
     let r = signal::kill(child, None);
     ensure!(r == Err(Errno::ESRCH), "kill(reaped child) gave {r:?}");
@@ -243,7 +306,10 @@ pub(super) fn init_ignores() -> Verdict {
         // A handler it installs does run.
         catch(Signal::SIGUSR2)?;
         in_child("init_ignores", move || send(init, Signal::SIGUSR2))?;
-        ensure!(await_count(Signal::SIGUSR2, 1), "pid 1's SIGUSR2 handler did not run");
+        ensure!(
+            await_count(Signal::SIGUSR2, 1),
+            "pid 1's SIGUSR2 handler did not run"
+        );
         println!("init_ignores: pid 1 ignored 10 default-fatal signals and caught SIGUSR2");
     }
     Ok(())
@@ -264,9 +330,15 @@ pub(super) fn kill_flood() -> Verdict {
             signal::kill(me, Some(Signal::SIGUSR1))
                 .map_err(|e| format!("kill {i} to the parent: {}", e.name()))?;
         }
-        ensure!(await_count(Signal::SIGUSR2, 1), "no done signal from the parent");
+        ensure!(
+            await_count(Signal::SIGUSR2, 1),
+            "no done signal from the parent"
+        );
         let got = counted(Signal::SIGUSR1);
-        ensure!((1..=FLOOD).contains(&got), "the child counted {got} SIGUSR1");
+        ensure!(
+            (1..=FLOOD).contains(&got),
+            "the child counted {got} SIGUSR1"
+        );
         println!("kill_flood: child got {got} of {FLOOD} SIGUSR1");
         Ok(())
     })?;
@@ -274,13 +346,19 @@ pub(super) fn kill_flood() -> Verdict {
         signal::kill(child, Some(Signal::SIGUSR1))
             .map_err(|e| format!("kill {i} to the child: {}", e.name()))?;
     }
-    ensure!(await_count(Signal::SIGUSR1, 1), "the parent got none of the child's signals");
+    ensure!(
+        await_count(Signal::SIGUSR1, 1),
+        "the parent got none of the child's signals"
+    );
     // Let the child finish its half before it is told to stop.
     nap(200);
     send(child, Signal::SIGUSR2)?;
     expect_exit(child, 0, "flooding child")?;
     let got = counted(Signal::SIGUSR1);
-    ensure!((1..=FLOOD).contains(&got), "the parent counted {got} SIGUSR1");
+    ensure!(
+        (1..=FLOOD).contains(&got),
+        "the parent counted {got} SIGUSR1"
+    );
     println!("kill_flood: parent got {got} of {FLOOD} SIGUSR1");
 
     // Ping-pong: each side waits for the other's signal before sending the next.
@@ -294,7 +372,10 @@ pub(super) fn kill_flood() -> Verdict {
             signal::kill(me, Some(Signal::SIGUSR1))
                 .map_err(|e| format!("pong {i}: {}", e.name()))?;
         }
-        ensure!(counted(Signal::SIGUSR1) == ROUNDS, "the child got extra signals");
+        ensure!(
+            counted(Signal::SIGUSR1) == ROUNDS,
+            "the child got extra signals"
+        );
         Ok(())
     })?;
     for i in 1..=ROUNDS {
@@ -315,6 +396,9 @@ pub(super) fn kill_flood() -> Verdict {
         counted(Signal::SIGUSR1)
     );
     set_mask(&SigSet::empty())?;
-    println!("kill_flood: {} kills in all, {ROUNDS} round trips without a loss", 2 * FLOOD + 2 * ROUNDS);
+    println!(
+        "kill_flood: {} kills in all, {ROUNDS} round trips without a loss",
+        2 * FLOOD + 2 * ROUNDS
+    );
     Ok(())
 }

@@ -212,12 +212,22 @@ pub(super) fn fault_handler() -> Verdict {
             fault.trigger();
             SURVIVED
         })?;
-        expect_exit(child, 40 + sig as i32, &format!("{} with a {sig} handler", fault.name()))?;
+        expect_exit(
+            child,
+            40 + sig as i32,
+            &format!("{} with a {sig} handler", fault.name()),
+        )?;
     }
     println!("fault_handler: handlers caught SIGSEGV, SIGILL, SIGFPE and SIGTRAP");
     // Blocked: the fault kills anyway (two kill lines from the kernel).
     let child = spawn(|| {
-        if install(Signal::SIGSEGV, exit_with_signo, SaFlags::empty(), SigSet::empty()).is_err()
+        if install(
+            Signal::SIGSEGV,
+            exit_with_signo,
+            SaFlags::empty(),
+            SigSet::empty(),
+        )
+        .is_err()
             || change_mask(SigmaskHow::SIG_BLOCK, &[Signal::SIGSEGV]).is_err()
         {
             return 1;
@@ -243,7 +253,10 @@ fn inherit_setup() -> Verdict {
     set_disposition(Signal::SIGTERM, SigHandler::SigIgn)?;
     change_mask(SigmaskHow::SIG_BLOCK, &[Signal::SIGUSR2, Signal::SIGHUP])?;
     raise(Signal::SIGUSR2)?;
-    ensure!(pending()?.contains(Signal::SIGUSR2), "blocked SIGUSR2 not pending");
+    ensure!(
+        pending_set()?.contains(Signal::SIGUSR2),
+        "blocked SIGUSR2 not pending"
+    );
     Ok(())
 }
 
@@ -255,16 +268,25 @@ pub(super) fn fork_exec_inherit() -> Verdict {
         let blocked = bit(Signal::SIGUSR2) | bit(Signal::SIGHUP);
         // fork
         in_child("fork_exec_inherit", move || {
-            let p = bits(&pending()?);
+            let p = bits(&pending_set()?);
             ensure!(p == 0, "the forked child inherited pending signals {p:#x}");
             let m = bits(&current_mask()?);
-            ensure!(m == blocked, "the forked child's mask is {m:#x}, expected {blocked:#x}");
+            ensure!(
+                m == blocked,
+                "the forked child's mask is {m:#x}, expected {blocked:#x}"
+            );
             raise(Signal::SIGUSR1)?;
-            ensure!(counted(Signal::SIGUSR1) == 1, "the inherited handler did not run");
+            ensure!(
+                counted(Signal::SIGUSR1) == 1,
+                "the inherited handler did not run"
+            );
             raise(Signal::SIGTERM)?;
             Ok(())
         })?;
-        ensure!(pending()?.contains(Signal::SIGUSR2), "the parent lost its pending SIGUSR2");
+        ensure!(
+            pending_set()?.contains(Signal::SIGUSR2),
+            "the parent lost its pending SIGUSR2"
+        );
         // execve
         let prober = spawn(|| {
             let _ = signal::raise(Signal::SIGHUP);
@@ -284,13 +306,24 @@ pub(super) fn fork_exec_inherit() -> Verdict {
 pub(super) fn exec_probe() -> i32 {
     let check = || -> Verdict {
         let usr1 = raw::query_action(Signal::SIGUSR1 as i32).map_err(|e| format!("{e:?}"))?;
-        ensure!(usr1.handler == 0, "SIGUSR1's handler survived execve ({:#x})", usr1.handler);
+        ensure!(
+            usr1.handler == 0,
+            "SIGUSR1's handler survived execve ({:#x})",
+            usr1.handler
+        );
         let term = raw::query_action(Signal::SIGTERM as i32).map_err(|e| format!("{e:?}"))?;
-        ensure!(term.handler == 1, "SIGTERM is no longer ignored ({:#x})", term.handler);
+        ensure!(
+            term.handler == 1,
+            "SIGTERM is no longer ignored ({:#x})",
+            term.handler
+        );
         let m = bits(&current_mask()?);
         let blocked = bit(Signal::SIGUSR2) | bit(Signal::SIGHUP);
-        ensure!(m == blocked, "the mask after execve is {m:#x}, expected {blocked:#x}");
-        let p = bits(&pending()?);
+        ensure!(
+            m == blocked,
+            "the mask after execve is {m:#x}, expected {blocked:#x}"
+        );
+        let p = bits(&pending_set()?);
         ensure!(
             p == bit(Signal::SIGHUP),
             "pending after execve {p:#x}, expected SIGHUP (raised before execve)"
@@ -318,7 +351,12 @@ pub(super) fn exec_probe() -> i32 {
 pub(super) fn frame_forgery() -> Verdict {
     in_child("frame_forgery", || {
         set_mask(&set_of(&[Signal::SIGHUP]))?;
-        install(Signal::SIGUSR1, sigtest_record_frame, SaFlags::empty(), SigSet::empty())?;
+        install(
+            Signal::SIGUSR1,
+            sigtest_record_frame,
+            SaFlags::empty(),
+            SigSet::empty(),
+        )?;
         raise(Signal::SIGUSR1)?;
         let seen: [u32; 7] = core::array::from_fn(|i| SEEN[i].load(Ordering::SeqCst));
         let [signo, eip, cs, eflags, esp, ss, oldmask] = seen;
@@ -327,10 +365,19 @@ pub(super) fn frame_forgery() -> Verdict {
              esp={esp:#x} ss={ss:#x} oldmask={oldmask:#x}"
         );
         ensure!(signo == 10, "signo {signo} at 4(%esp)");
-        ensure!(cs == USER_CS && ss == USER_SS, "saved cs {cs:#x} ss {ss:#x}");
-        ensure!(eflags & 0x200 != 0 && eflags & 0x3000 == 0, "saved eflags {eflags:#x}");
+        ensure!(
+            cs == USER_CS && ss == USER_SS,
+            "saved cs {cs:#x} ss {ss:#x}"
+        );
+        ensure!(
+            eflags & 0x200 != 0 && eflags & 0x3000 == 0,
+            "saved eflags {eflags:#x}"
+        );
         ensure!(eip != 0 && eip < 0xC000_0000, "saved eip {eip:#x}");
-        ensure!(esp >= USER_STACK_LIMIT && esp < 0xC000_0000, "saved esp {esp:#x}");
+        ensure!(
+            esp >= USER_STACK_LIMIT && esp < 0xC000_0000,
+            "saved esp {esp:#x}"
+        );
         ensure!(oldmask == bit(Signal::SIGHUP), "saved oldmask {oldmask:#x}");
         ensure!(
             bits(&current_mask()?) == bit(Signal::SIGHUP),
@@ -354,7 +401,11 @@ pub(super) fn frame_forgery() -> Verdict {
             println!("frame_forgery: the forged frame ({what}) was accepted");
             SURVIVED
         })?;
-        expect_signal(child, Signal::SIGSEGV, &format!("sigreturn of a frame with {what}"))?;
+        expect_signal(
+            child,
+            Signal::SIGSEGV,
+            &format!("sigreturn of a frame with {what}"),
+        )?;
     }
     println!("frame_forgery: 4 forged frames killed with SIGSEGV");
     Ok(())
@@ -371,7 +422,7 @@ pub(super) fn bad_restorer() -> Verdict {
     for (what, restorer) in [("0x10", 0x10u32), ("kernel 0xC0001000", 0xC000_1000)] {
         let child = spawn(move || {
             let act = RawSigAction {
-                handler: announce as usize as u32,
+                handler: fn_addr(announce),
                 mask: 0,
                 flags: SA_RESTORER,
                 restorer,
@@ -438,7 +489,10 @@ pub(super) fn stack_bottom() -> Verdict {
                     options(att_syntax)
                 );
             }
-            println!("stack_bottom: kill with esp={esp:#x} returned {ret}, handler ran {} times", counted(Signal::SIGUSR1));
+            println!(
+                "stack_bottom: kill with esp={esp:#x} returned {ret}, handler ran {} times",
+                counted(Signal::SIGUSR1)
+            );
             SURVIVED
         })?;
         expect_signal(child, Signal::SIGSEGV, &format!("signal with esp={esp:#x}"))?;

@@ -29,6 +29,7 @@ use ulib::prelude::*;
 use ulib::signal::{self, SaFlags, SigAction, SigHandler, SigSet, SigmaskHow};
 
 // The cases, grouped as in the scenario list.
+#[allow(unsafe_code)]
 mod delivery;
 mod groups;
 mod sending;
@@ -204,7 +205,7 @@ fn change_mask(how: SigmaskHow, sigs: &[Signal]) -> Result<(), String> {
 }
 
 /// The pending set.
-fn pending() -> Result<SigSet, String> {
+fn pending_set() -> Result<SigSet, String> {
     signal::sigpending().map_err(|e| format!("sigpending failed: {}", e.name()))
 }
 
@@ -304,4 +305,9 @@ fn await_count(sig: Signal, n: u32) -> bool {
 
 fn is_pid1() -> bool {
     getpid() == Pid::from_raw(1)
+}
+
+/// The address of handler `f`, as `struct sigaction` holds it.
+fn fn_addr(f: extern "C" fn(i32)) -> u32 {
+    f as usize as u32
 }

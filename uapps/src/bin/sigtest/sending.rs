@@ -11,7 +11,11 @@ pub(super) fn kill_errors() -> Verdict {
     let me = getpid();
     let child = spawn_pauser()?;
     for n in [32, 33, 64, -1, 1000, i32::MIN] {
-        for (what, pid) in [("self", me.as_raw()), ("child", child.as_raw()), ("nobody", 99_999)] {
+        for (what, pid) in [
+            ("self", me.as_raw()),
+            ("child", child.as_raw()),
+            ("nobody", 99_999),
+        ] {
             let r = raw::kill(pid, n);
             ensure!(
                 r == Err(Errno::EINVAL),
@@ -22,7 +26,10 @@ pub(super) fn kill_errors() -> Verdict {
     for pid in [99_999, 4_000_000, i32::MAX, -99_999, i32::MIN] {
         for sig in [0, Signal::SIGUSR1 as i32, Signal::SIGKILL as i32] {
             let r = raw::kill(pid, sig);
-            ensure!(r == Err(Errno::ESRCH), "kill({pid}, {sig}) gave {r:?}, expected ESRCH");
+            ensure!(
+                r == Err(Errno::ESRCH),
+                "kill({pid}, {sig}) gave {r:?}, expected ESRCH"
+            );
         }
     }
     let r = signal::kill(me, None);
@@ -32,13 +39,19 @@ pub(super) fn kill_errors() -> Verdict {
     // Signal 0 sent nothing: the paused child is still there.
     nap(100);
     expect_alive(child, "child after kill(child, 0)")?;
-    let r = signal::kill(Pid::from_raw(-getpgrp().as_raw()), None);
+    let r = signal::kill(Pid::from_raw(-ulib::process::getpgrp().as_raw()), None);
     ensure!(r == Ok(()), "kill(-own group, 0) gave {r:?}");
     end(child)?;
     let r = signal::kill(child, None);
-    ensure!(r == Err(Errno::ESRCH), "kill(reaped child, 0) gave {r:?}, expected ESRCH");
+    ensure!(
+        r == Err(Errno::ESRCH),
+        "kill(reaped child, 0) gave {r:?}, expected ESRCH"
+    );
     let r = signal::kill(child, Some(Signal::SIGTERM));
-    ensure!(r == Err(Errno::ESRCH), "kill(reaped child, SIGTERM) gave {r:?}");
+    ensure!(
+        r == Err(Errno::ESRCH),
+        "kill(reaped child, SIGTERM) gave {r:?}"
+    );
     Ok(())
 }
 
@@ -49,7 +62,10 @@ pub(super) fn kill_group() -> Verdict {
     catch(Signal::SIGUSR1)?;
     catch(Signal::SIGUSR2)?;
     let leader = spawn_check("kill_group", || {
-        ensure!(await_count(Signal::SIGUSR2, 1), "the leader got no go signal");
+        ensure!(
+            await_count(Signal::SIGUSR2, 1),
+            "the leader got no go signal"
+        );
         signal::kill(Pid::from_raw(0), Some(Signal::SIGUSR1))
             .map_err(|e| format!("kill(0, SIGUSR1): {}", e.name()))?;
         // The leader is in the group: its own copy came before kill returned.
@@ -73,7 +89,10 @@ pub(super) fn kill_group() -> Verdict {
         members.push(m);
     }
     let outsider = spawn_check("kill_group", || {
-        ensure!(await_count(Signal::SIGUSR2, 1), "the outsider got no done signal");
+        ensure!(
+            await_count(Signal::SIGUSR2, 1),
+            "the outsider got no done signal"
+        );
         // Anything kill(0) sent would have been pending before SIGUSR2 and delivered first.
         ensure!(
             counted(Signal::SIGUSR1) == 0,
@@ -126,7 +145,10 @@ fn into_group(child: Pid, pgid: Pid) -> Verdict {
     ulib::process::setpgid(child, pgid)
         .map_err(|e| format!("setpgid({child}, {pgid}): {}", e.name()))?;
     let got = ulib::process::getpgid(Some(child));
-    ensure!(got == Ok(pgid), "getpgid({child}) gave {got:?}, expected {pgid}");
+    ensure!(
+        got == Ok(pgid),
+        "getpgid({child}) gave {got:?}, expected {pgid}"
+    );
     Ok(())
 }
 
@@ -154,7 +176,11 @@ fn terminating() -> Vec<Signal> {
 /// the default-ignored ones leave it alive.
 pub(super) fn kill_each_signal() -> Verdict {
     let sigs = terminating();
-    ensure!(sigs.len() == 23, "{} terminating signals, expected 23", sigs.len());
+    ensure!(
+        sigs.len() == 23,
+        "{} terminating signals, expected 23",
+        sigs.len()
+    );
     for sig in sigs {
         let child = spawn_pauser()?;
         send(child, sig)?;
@@ -167,7 +193,12 @@ pub(super) fn kill_each_signal() -> Verdict {
         expect_signal(child, sig, "child raising the signal")?;
     }
     let child = spawn_pauser()?;
-    for sig in [Signal::SIGCHLD, Signal::SIGURG, Signal::SIGWINCH, Signal::SIGCONT] {
+    for sig in [
+        Signal::SIGCHLD,
+        Signal::SIGURG,
+        Signal::SIGWINCH,
+        Signal::SIGCONT,
+    ] {
         send(child, sig)?;
     }
     nap(200);
@@ -192,7 +223,11 @@ pub(super) fn killstatus() -> Verdict {
         } else {
             yield_now();
         }
-        let sig = if round % 2 == 0 { Signal::SIGKILL } else { Signal::SIGTERM };
+        let sig = if round % 2 == 0 {
+            Signal::SIGKILL
+        } else {
+            Signal::SIGTERM
+        };
         send(child, sig)?;
         expect_signal(child, sig, &format!("round {round}"))?;
     }
@@ -248,7 +283,12 @@ pub(super) fn nocldwait() -> Verdict {
             if how == "SIG_IGN" {
                 set_disposition(Signal::SIGCHLD, SigHandler::SigIgn)?;
             } else {
-                install(Signal::SIGCHLD, count, SaFlags::SA_NOCLDWAIT, SigSet::empty())?;
+                install(
+                    Signal::SIGCHLD,
+                    count,
+                    SaFlags::SA_NOCLDWAIT,
+                    SigSet::empty(),
+                )?;
             }
             let quick = spawn(|| 3)?;
             let slow = spawn(|| {
@@ -258,7 +298,10 @@ pub(super) fn nocldwait() -> Verdict {
             let start = Instant::now();
             let r = wait();
             let took = start.elapsed();
-            ensure!(r == Err(Errno::ECHILD), "{how}: wait gave {r:?}, expected ECHILD");
+            ensure!(
+                r == Err(Errno::ECHILD),
+                "{how}: wait gave {r:?}, expected ECHILD"
+            );
             ensure!(
                 took >= Duration::from_millis(350),
                 "{how}: wait returned ECHILD after {took:?}, before the slow child ended"
@@ -267,7 +310,10 @@ pub(super) fn nocldwait() -> Verdict {
                 let r = waitpid(Some(c), WaitFlags::WNOHANG);
                 ensure!(r == Err(Errno::ECHILD), "{how}: waitpid({c}) gave {r:?}");
                 let r = signal::kill(c, None);
-                ensure!(r == Err(Errno::ESRCH), "{how}: child {c} still exists: {r:?}");
+                ensure!(
+                    r == Err(Errno::ESRCH),
+                    "{how}: child {c} still exists: {r:?}"
+                );
             }
             Ok(())
         })?;
@@ -280,7 +326,11 @@ pub(super) fn nocldwait() -> Verdict {
 pub(super) fn wait_eintr_restart() -> Verdict {
     let me = getpid();
     for restart in [false, true] {
-        let flags = if restart { SaFlags::SA_RESTART } else { SaFlags::empty() };
+        let flags = if restart {
+            SaFlags::SA_RESTART
+        } else {
+            SaFlags::empty()
+        };
         install(Signal::SIGUSR1, count, flags, SigSet::empty())?;
         let before = counted(Signal::SIGUSR1);
         let slow = spawn(|| {
@@ -303,7 +353,10 @@ pub(super) fn wait_eintr_restart() -> Verdict {
                 r == Ok(WaitStatus::Exited(slow, 5)),
                 "SA_RESTART: waitpid gave {r:?} after {took:?}, expected the child's exit"
             );
-            ensure!(took >= Duration::from_millis(900), "SA_RESTART: waitpid back after {took:?}");
+            ensure!(
+                took >= Duration::from_millis(900),
+                "SA_RESTART: waitpid back after {took:?}"
+            );
         } else {
             ensure!(r == Err(Errno::EINTR), "waitpid gave {r:?}, expected EINTR");
             ensure!(
@@ -358,21 +411,44 @@ pub(super) fn alarm() -> Verdict {
     while counted(Signal::SIGALRM) == 0 {
         let r = signal::pause();
         ensure!(r == Errno::EINTR, "pause gave {r:?}");
-        ensure!(start.elapsed() < Duration::from_secs(3), "no SIGALRM after 3 s");
+        ensure!(
+            start.elapsed() < Duration::from_secs(3),
+            "no SIGALRM after 3 s"
+        );
     }
     let took = start.elapsed();
-    ensure!(took >= Duration::from_secs(1), "alarm(1) fired after {took:?}: early");
-    ensure!(took < Duration::from_millis(1500), "alarm(1) fired after {took:?}: late");
+    ensure!(
+        took >= Duration::from_secs(1),
+        "alarm(1) fired after {took:?}: early"
+    );
+    ensure!(
+        took < Duration::from_millis(1500),
+        "alarm(1) fired after {took:?}: late"
+    );
     expect_exit(child, 0, "child")?;
     nap(300);
-    ensure!(counted(Signal::SIGALRM) == 1, "SIGALRM arrived {} times", counted(Signal::SIGALRM));
+    ensure!(
+        counted(Signal::SIGALRM) == 1,
+        "SIGALRM arrived {} times",
+        counted(Signal::SIGALRM)
+    );
     let r = signal::alarm(0);
     ensure!(r == 0, "alarm(0) after the alarm fired returned {r}");
 
-    expect_signal(doomed, Signal::SIGALRM, "child with alarm(1) and no handler")?;
+    expect_signal(
+        doomed,
+        Signal::SIGALRM,
+        "child with alarm(1) and no handler",
+    )?;
     let took = doomed_start.elapsed();
-    ensure!(took >= Duration::from_millis(900), "the doomed child died after {took:?}");
-    println!("alarm: SIGALRM after {} ms", uapps::Millis::from_duration(took));
+    ensure!(
+        took >= Duration::from_millis(900),
+        "the doomed child died after {took:?}"
+    );
+    println!(
+        "alarm: SIGALRM after {} ms",
+        uapps::Millis::from_duration(took)
+    );
     Ok(())
 }
 
@@ -399,9 +475,15 @@ pub(super) fn stop_cont() -> Verdict {
         "waitpid(WUNTRACED) after SIGSTOP gave {r:?}"
     );
     let r = waitpid(Some(child), WaitFlags::WUNTRACED | WaitFlags::WNOHANG);
-    ensure!(r == Ok(WaitStatus::StillAlive), "a stop was reported twice: {r:?}");
+    ensure!(
+        r == Ok(WaitStatus::StillAlive),
+        "a stop was reported twice: {r:?}"
+    );
     let r = waitpid(Some(child), WaitFlags::WNOHANG);
-    ensure!(r == Ok(WaitStatus::StillAlive), "waitpid without WUNTRACED gave {r:?}");
+    ensure!(
+        r == Ok(WaitStatus::StillAlive),
+        "waitpid without WUNTRACED gave {r:?}"
+    );
     ensure!(
         wait_until(Duration::from_secs(2), || counted(Signal::SIGCHLD) >= 1),
         "no SIGCHLD when the child stopped"
@@ -415,25 +497,36 @@ pub(super) fn stop_cont() -> Verdict {
         "waitpid(WCONTINUED) after the first SIGCONT gave {r:?}"
     );
     let r = waitpid(Some(child), WaitFlags::WCONTINUED | WaitFlags::WNOHANG);
-    ensure!(r == Ok(WaitStatus::StillAlive), "a continue was reported twice: {r:?}");
     ensure!(
-        wait_until(Duration::from_secs(2), || counted(Signal::SIGCHLD) > chld_before),
+        r == Ok(WaitStatus::StillAlive),
+        "a continue was reported twice: {r:?}"
+    );
+    ensure!(
+        wait_until(Duration::from_secs(2), || counted(Signal::SIGCHLD)
+            > chld_before),
         "no SIGCHLD when the child continued"
     );
     // Stopped again, it does not run its handler until continued.
     send(child, Signal::SIGSTOP)?;
     let r = waitpid(Some(child), WaitFlags::WUNTRACED);
-    ensure!(r == Ok(WaitStatus::Stopped(child, Signal::SIGSTOP)), "second stop: {r:?}");
+    ensure!(
+        r == Ok(WaitStatus::Stopped(child, Signal::SIGSTOP)),
+        "second stop: {r:?}"
+    );
     send(child, Signal::SIGUSR1)?;
     nap(200);
     let r = waitpid(Some(child), WaitFlags::WNOHANG);
-    ensure!(r == Ok(WaitStatus::StillAlive), "a stopped child ran and ended: {r:?}");
+    ensure!(
+        r == Ok(WaitStatus::StillAlive),
+        "a stopped child ran and ended: {r:?}"
+    );
     let chld_before = counted(Signal::SIGCHLD);
     send(child, Signal::SIGCONT)?;
     // The pending SIGUSR1 runs once the child goes on: it exits 7.
     expect_exit(child, 7, "continued child")?;
     ensure!(
-        wait_until(Duration::from_secs(2), || counted(Signal::SIGCHLD) > chld_before),
+        wait_until(Duration::from_secs(2), || counted(Signal::SIGCHLD)
+            > chld_before),
         "no SIGCHLD when the child continued and exited"
     );
 
@@ -441,19 +534,33 @@ pub(super) fn stop_cont() -> Verdict {
     let child = spawn_pauser()?;
     send(child, Signal::SIGSTOP)?;
     let r = waitpid(Some(child), WaitFlags::WUNTRACED);
-    ensure!(r == Ok(WaitStatus::Stopped(child, Signal::SIGSTOP)), "stop of a pauser: {r:?}");
+    ensure!(
+        r == Ok(WaitStatus::Stopped(child, Signal::SIGSTOP)),
+        "stop of a pauser: {r:?}"
+    );
     end(child)?;
 
     // SA_NOCLDSTOP: no SIGCHLD for a stop.
-    install(Signal::SIGCHLD, count, SaFlags::SA_NOCLDSTOP, SigSet::empty())?;
+    install(
+        Signal::SIGCHLD,
+        count,
+        SaFlags::SA_NOCLDSTOP,
+        SigSet::empty(),
+    )?;
     let child = spawn_pauser()?;
     nap(50);
     let before = counted(Signal::SIGCHLD);
     send(child, Signal::SIGSTOP)?;
     let r = waitpid(Some(child), WaitFlags::WUNTRACED);
-    ensure!(r == Ok(WaitStatus::Stopped(child, Signal::SIGSTOP)), "third stop: {r:?}");
+    ensure!(
+        r == Ok(WaitStatus::Stopped(child, Signal::SIGSTOP)),
+        "third stop: {r:?}"
+    );
     nap(100);
-    ensure!(counted(Signal::SIGCHLD) == before, "SIGCHLD for a stop despite SA_NOCLDSTOP");
+    ensure!(
+        counted(Signal::SIGCHLD) == before,
+        "SIGCHLD for a stop despite SA_NOCLDSTOP"
+    );
     end(child)?;
     Ok(())
 }
