@@ -102,8 +102,14 @@ mod tests {
 
     #[test]
     fn a_line_counts_once_its_newline_has_arrived() {
-        assert!(!has_complete_line_with(b"boot\nspin: spinning for 2 s", "spinning"));
-        assert!(has_complete_line_with(b"boot\nspin: spinning for 2 s\r\n", "spinning"));
+        assert!(!has_complete_line_with(
+            b"boot\nspin: spinning for 2 s",
+            "spinning"
+        ));
+        assert!(has_complete_line_with(
+            b"boot\nspin: spinning for 2 s\r\n",
+            "spinning"
+        ));
         assert!(has_complete_line_with(b"spinning\nspinning", "spinning"));
         assert!(!has_complete_line_with(b"something else\n", "spinning"));
     }

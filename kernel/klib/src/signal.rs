@@ -299,7 +299,10 @@ mod tests {
             flags: SA_RESTART,
             ..handler(0x1000)
         };
-        assert_eq!(s.set_action(Signal::SIGUSR1, first), Ok(SigAction::default()));
+        assert_eq!(
+            s.set_action(Signal::SIGUSR1, first),
+            Ok(SigAction::default())
+        );
         let stored = s.action(Signal::SIGUSR1);
         assert!(!stored.mask.contains(Signal::SIGKILL) && !stored.mask.contains(Signal::SIGSTOP));
         assert!(stored.mask.contains(Signal::SIGINT));
@@ -330,7 +333,12 @@ mod tests {
     fn standard_signals_merge_and_come_lowest_first_kill_before_all() {
         let mut s = SignalState::new(false);
         s.set_mask(SigSet::ALL);
-        for sig in [Signal::SIGUSR2, Signal::SIGUSR1, Signal::SIGUSR1, Signal::SIGHUP] {
+        for sig in [
+            Signal::SIGUSR2,
+            Signal::SIGUSR1,
+            Signal::SIGUSR1,
+            Signal::SIGHUP,
+        ] {
             assert_eq!(s.post(sig), Posted::Pending { deliverable: false });
         }
         assert!(!s.has_deliverable());
@@ -344,7 +352,10 @@ mod tests {
 
         s.set_mask(SigSet::ALL);
         s.post(Signal::SIGHUP);
-        assert_eq!(s.post(Signal::SIGKILL), Posted::Pending { deliverable: true });
+        assert_eq!(
+            s.post(Signal::SIGKILL),
+            Posted::Pending { deliverable: true }
+        );
         assert_eq!(s.take_deliverable(), Some(Signal::SIGKILL));
         assert_eq!(s.take_deliverable(), None);
     }
@@ -360,11 +371,18 @@ mod tests {
         let before = s.mask();
         assert_eq!(s.change_mask(SIG_UNBLOCK, Some(usr1)), Ok(before));
         assert!(!s.mask().contains(Signal::SIGUSR1));
-        assert_eq!(s.change_mask(SIG_SETMASK, Some(usr1)).map(|_| s.mask()), Ok(usr1));
+        assert_eq!(
+            s.change_mask(SIG_SETMASK, Some(usr1)).map(|_| s.mask()),
+            Ok(usr1)
+        );
         assert_eq!(s.change_mask(SIG_SETMASK, None), Ok(usr1));
         assert_eq!(s.change_mask(3, Some(usr1)), Err(Errno::EINVAL));
         assert_eq!(s.change_mask(-1, Some(SigSet::EMPTY)), Err(Errno::EINVAL));
-        assert_eq!(s.change_mask(-1, None), Ok(usr1), "how is not significant without a set");
+        assert_eq!(
+            s.change_mask(-1, None),
+            Ok(usr1),
+            "how is not significant without a set"
+        );
         assert_eq!(s.mask(), usr1);
     }
 
@@ -389,7 +407,10 @@ mod tests {
         assert_eq!(s.post(Signal::SIGTERM), Posted::Discarded);
         assert_eq!(s.post(Signal::SIGSTOP), Posted::Discarded);
         s.set_action(Signal::SIGTERM, handler(0x1000)).unwrap();
-        assert_eq!(s.post(Signal::SIGTERM), Posted::Pending { deliverable: true });
+        assert_eq!(
+            s.post(Signal::SIGTERM),
+            Posted::Pending { deliverable: true }
+        );
         // Its children are ordinary processes.
         assert_eq!(
             s.for_child().post(Signal::SIGKILL),
