@@ -72,10 +72,14 @@ fn case_with_timeout(name: &str, segv_kills: usize, timeout: Duration) -> Run {
 
 /// The kernel's kill lines (the program's own lines start with `<case>:` or `sigtest:`).
 fn kill_lines<'a>(run: &'a Run, case: &str) -> Vec<&'a str> {
-    let own = format!("{case}:");
+    let own = |l: &str| {
+        std::iter::once(case)
+            .chain(CASES.iter().copied())
+            .chain(["sigtest", "sigctest"])
+            .any(|name| l.starts_with(&format!("{name}:")))
+    };
     run.lines()
-        .filter(|l| expect::is_kill_line(l, "SIG") && !l.starts_with(&own))
-        .filter(|l| !l.starts_with("sigtest:"))
+        .filter(|l| expect::is_kill_line(l, "SIG") && !own(l))
         .collect()
 }
 
