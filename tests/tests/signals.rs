@@ -203,8 +203,8 @@ fn nocldwait() {
 #[test]
 fn wait_eintr_restart() {
     let run = case("wait_eintr_restart", 0);
-    // Two slow children of 1 s each, one waited for in full.
-    took_at_least(&run, 1);
+    // Two slow children of 2 s each, one waited for in full.
+    took_at_least(&run, 2);
 }
 
 #[test]

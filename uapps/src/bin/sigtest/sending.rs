@@ -334,7 +334,7 @@ pub(super) fn wait_eintr_restart() -> Verdict {
         install(Signal::SIGUSR1, count, flags, SigSet::empty())?;
         let before = counted(Signal::SIGUSR1);
         let slow = spawn(|| {
-            nap(1000);
+            nap(2000);
             5
         })?;
         let poker = spawn_check("wait_eintr_restart", move || {
@@ -354,14 +354,14 @@ pub(super) fn wait_eintr_restart() -> Verdict {
                 "SA_RESTART: waitpid gave {r:?} after {took:?}, expected the child's exit"
             );
             ensure!(
-                took >= Duration::from_millis(900),
-                "SA_RESTART: waitpid back after {took:?}"
+                took >= Duration::from_millis(1900),
+                "SA_RESTART: waitpid back after {took:?}, before the child's exit"
             );
         } else {
             ensure!(r == Err(Errno::EINTR), "waitpid gave {r:?}, expected EINTR");
             ensure!(
-                took >= Duration::from_millis(150) && took < Duration::from_millis(900),
-                "EINTR after {took:?}, expected about 200 ms"
+                took >= Duration::from_millis(150) && took < Duration::from_millis(1800),
+                "EINTR after {took:?}, expected about 200 ms (the child ends at 2 s)"
             );
             expect_exit(slow, 5, "slow child after EINTR")?;
         }
