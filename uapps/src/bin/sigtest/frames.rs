@@ -375,7 +375,7 @@ pub(super) fn frame_forgery() -> Verdict {
         );
         ensure!(eip != 0 && eip < 0xC000_0000, "saved eip {eip:#x}");
         ensure!(
-            esp >= USER_STACK_LIMIT && esp < 0xC000_0000,
+            (USER_STACK_LIMIT..0xC000_0000).contains(&esp),
             "saved esp {esp:#x}"
         );
         ensure!(oldmask == bit(Signal::SIGHUP), "saved oldmask {oldmask:#x}");
