@@ -37,8 +37,11 @@ const CASES: &[&str] = &[
     "wait_eintr_restart",
     "alarm",
     "stop_cont",
+    "kill_all",
+    "orphaned_tstp",
     "fault_handler",
     "fork_exec_inherit",
+    "fork_in_handler",
     "frame_forgery",
     "pgid_basics",
     "pgid_errors",
@@ -221,6 +224,16 @@ fn stop_cont() {
 }
 
 #[test]
+fn kill_all() {
+    case("kill_all", 0);
+}
+
+#[test]
+fn orphaned_tstp() {
+    case("orphaned_tstp", 0);
+}
+
+#[test]
 fn fault_handler() {
     // The five caught faults print nothing; blocked and ignored SIGSEGV kill.
     let run = case("fault_handler", 2);
@@ -234,6 +247,12 @@ fn fork_exec_inherit() {
         "fork_exec_inherit: probe: handler reset, SIG_IGN, mask and pending kept",
         1,
     );
+}
+
+#[test]
+fn fork_in_handler() {
+    let run = case("fork_in_handler", 0);
+    run.expect_no_line("fork_in_handler: child:");
 }
 
 #[test]

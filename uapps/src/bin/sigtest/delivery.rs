@@ -1,7 +1,7 @@
 //! Scenarios 1-10: handlers, dispositions, masks, pending signals, `sigsuspend` and `pause`.
 
 use core::hint::black_box;
-use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 
 use super::*;
 
@@ -721,4 +721,58 @@ pub(super) fn pause_eintr() -> Verdict {
     nap(200);
     expect_alive(child, "paused child after ignored signals")?;
     end(child)
+}
+
+/// What `fork_in_handler`'s handler got from `fork`: the child's pid in the parent, -1 in the
+/// child, -2 if it failed.
+static FORKED: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn forking_handler(_: i32) {
+    let v = match fork() {
+        Ok(ForkResult::Child) => -1,
+        Ok(ForkResult::Parent { child }) => child.as_raw(),
+        Err(_) => -2,
+    };
+    FORKED.store(v, Ordering::SeqCst);
+}
+
+/// POSIX fork: a process forked inside a handler returns from it through its own copy of the
+/// frame, to the interrupted code with its locals and the mask from before the signal.
+pub(super) fn fork_in_handler() -> Verdict {
+    let me = getpid();
+    set_mask(&set_of(&[Signal::SIGALRM]))?;
+    install(
+        Signal::SIGUSR1,
+        forking_handler,
+        SaFlags::empty(),
+        set_of(&[Signal::SIGHUP]),
+    )?;
+    let locals = black_box([0x5151_0001u32, 0x5151_0002, 0x5151_0003]);
+    raise(Signal::SIGUSR1)?;
+    // Both processes come back here.
+    let mask = current_mask().map(|m| bits(&m)).unwrap_or(u32::MAX);
+    let intact = black_box(locals) == [0x5151_0001, 0x5151_0002, 0x5151_0003];
+    let forked = FORKED.load(Ordering::SeqCst);
+    if getpid() != me {
+        let ok = forked == -1 && mask == bit(Signal::SIGALRM) && intact;
+        if !ok {
+            println!(
+                "fork_in_handler: child: fork gave {forked}, mask {mask:#x}, locals intact {intact}"
+            );
+        }
+        exit(if ok { 0 } else { 3 });
+    }
+    ensure!(forked > 0, "fork inside the handler gave {forked}");
+    ensure!(intact, "the parent's locals changed");
+    ensure!(
+        mask == bit(Signal::SIGALRM),
+        "the parent's mask after the handler is {mask:#x}"
+    );
+    expect_exit(
+        Pid::from_raw(forked),
+        0,
+        "child forked inside a handler, back from it",
+    )?;
+    set_mask(&SigSet::empty())?;
+    Ok(())
 }

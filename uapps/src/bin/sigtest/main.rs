@@ -69,8 +69,11 @@ const SUITE: Suite<String> = Suite {
         Case::new("wait_eintr_restart", sending::wait_eintr_restart),
         Case::new("alarm", sending::alarm),
         Case::new("stop_cont", sending::stop_cont),
+        Case::new("kill_all", sending::kill_all),
+        Case::new("orphaned_tstp", sending::orphaned_tstp),
         Case::new("fault_handler", frames::fault_handler),
         Case::new("fork_exec_inherit", frames::fork_exec_inherit),
+        Case::new("fork_in_handler", delivery::fork_in_handler),
         Case::new("frame_forgery", frames::frame_forgery),
         // Process groups and sessions (scenarios 23-25).
         Case::new("pgid_basics", groups::pgid_basics),

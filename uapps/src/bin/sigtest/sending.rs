@@ -192,6 +192,22 @@ pub(super) fn kill_each_signal() -> Verdict {
         })?;
         expect_signal(child, sig, "child raising the signal")?;
     }
+    // A default-fatal signal ends a process blocked in a system call at once.
+    for sig in [Signal::SIGTERM, Signal::SIGINT, Signal::SIGKILL] {
+        let child = spawn(|| {
+            sleep(10);
+            100
+        })?;
+        nap(100);
+        let start = Instant::now();
+        send(child, sig)?;
+        expect_signal(child, sig, "child blocked in sleep(10)")?;
+        let took = start.elapsed();
+        ensure!(
+            took < Duration::from_secs(2),
+            "{sig} ended a child sleeping in the kernel only after {took:?}"
+        );
+    }
     let child = spawn_pauser()?;
     for sig in [
         Signal::SIGCHLD,
@@ -530,6 +546,47 @@ pub(super) fn stop_cont() -> Verdict {
         "no SIGCHLD when the child continued and exited"
     );
 
+    // SIGCONT continues a stopped process even when it is ignored or caught (the handler
+    // then runs).
+    for caught in [false, true] {
+        let child = spawn(move || {
+            let r = if caught {
+                catch(Signal::SIGCONT)
+            } else {
+                set_disposition(Signal::SIGCONT, SigHandler::SigIgn)
+            };
+            if r.is_err() {
+                return 1;
+            }
+            while !caught || counted(Signal::SIGCONT) == 0 {
+                signal::pause();
+            }
+            8
+        })?;
+        nap(50);
+        send(child, Signal::SIGSTOP)?;
+        let r = waitpid(Some(child), WaitFlags::WUNTRACED);
+        ensure!(
+            r == Ok(WaitStatus::Stopped(child, Signal::SIGSTOP)),
+            "stop: {r:?}"
+        );
+        send(child, Signal::SIGCONT)?;
+        let r = waitpid(Some(child), WaitFlags::WCONTINUED);
+        ensure!(
+            r == Ok(WaitStatus::Continued(child))
+                || (caught && r == Ok(WaitStatus::Exited(child, 8))),
+            "SIGCONT to a stopped child that {} it gave {r:?}",
+            if caught { "catches" } else { "ignores" }
+        );
+        if caught {
+            if r != Ok(WaitStatus::Exited(child, 8)) {
+                expect_exit(child, 8, "child whose SIGCONT handler ran")?;
+            }
+        } else {
+            end(child)?;
+        }
+    }
+
     // SIGKILL ends a stopped process.
     let child = spawn_pauser()?;
     send(child, Signal::SIGSTOP)?;
@@ -562,5 +619,106 @@ pub(super) fn stop_cont() -> Verdict {
         "SIGCHLD for a stop despite SA_NOCLDSTOP"
     );
     end(child)?;
+    Ok(())
+}
+
+/// POSIX kill: `kill(-1, sig)` reaches every process the caller may signal except pid 1 and
+/// the caller itself.
+pub(super) fn kill_all() -> Verdict {
+    // Inherited by everyone below: SIGUSR1 only counts (and restarts the waits it interrupts,
+    // this process's own included when it is not pid 1).
+    install(Signal::SIGUSR1, count, SaFlags::SA_RESTART, SigSet::empty())?;
+    let sender = spawn_check("kill_all", || {
+        // Children of the sender, and a grandchild, all waiting for their signal.
+        let mut kids = Vec::new();
+        for _ in 0..3 {
+            kids.push(spawn(|| {
+                if await_count(Signal::SIGUSR1, 1) {
+                    0
+                } else {
+                    9
+                }
+            })?);
+        }
+        let nested = spawn_check("kill_all", || {
+            let g = spawn(|| {
+                if await_count(Signal::SIGUSR1, 1) {
+                    0
+                } else {
+                    9
+                }
+            })?;
+            ensure!(
+                await_count(Signal::SIGUSR1, 1),
+                "a middle process got no SIGUSR1"
+            );
+            expect_exit(g, 0, "grandchild of the sender")
+        })?;
+        nap(100);
+        signal::kill(Pid::from_raw(-1), Some(Signal::SIGUSR1))
+            .map_err(|e| format!("kill(-1, SIGUSR1): {}", e.name()))?;
+        nap(100);
+        ensure!(
+            counted(Signal::SIGUSR1) == 0,
+            "kill(-1) reached the caller itself"
+        );
+        for k in kids {
+            expect_exit(k, 0, "child of the sender")?;
+        }
+        expect_exit(nested, 0, "middle process")
+    })?;
+    expect_exit(sender, 0, "the process calling kill(-1)")?;
+    // This process is not pid 1 under `sigtest all`: then it was reached too.
+    let expected = u32::from(!is_pid1());
+    ensure!(
+        counted(Signal::SIGUSR1) == expected,
+        "the sender's parent (pid {}) got SIGUSR1 {} times, expected {expected}",
+        getpid(),
+        counted(Signal::SIGUSR1)
+    );
+    Ok(())
+}
+
+/// POSIX (contract): SIGTSTP, SIGTTIN and SIGTTOU sent to a process in an orphaned process
+/// group are discarded (pid 1's group is orphaned); in a group that is not orphaned they stop
+/// it; SIGSTOP always stops.
+pub(super) fn orphaned_tstp() -> Verdict {
+    let mine = ulib::process::getpgrp();
+    // In pid 1's group (orphaned: no member has a parent in another group of the session).
+    let child = spawn_pauser()?;
+    ensure!(
+        ulib::process::getpgid(Some(child)) == Ok(mine),
+        "the child is not in the parent's group"
+    );
+    if mine == Pid::from_raw(1) {
+        for sig in [Signal::SIGTSTP, Signal::SIGTTIN, Signal::SIGTTOU] {
+            send(child, sig)?;
+        }
+        nap(200);
+        let r = waitpid(Some(child), WaitFlags::WUNTRACED | WaitFlags::WNOHANG);
+        ensure!(
+            r == Ok(WaitStatus::StillAlive),
+            "stop signals to an orphaned group gave {r:?}, expected them discarded"
+        );
+    }
+    send(child, Signal::SIGSTOP)?;
+    let r = waitpid(Some(child), WaitFlags::WUNTRACED);
+    ensure!(
+        r == Ok(WaitStatus::Stopped(child, Signal::SIGSTOP)),
+        "SIGSTOP gave {r:?}"
+    );
+    end(child)?;
+    // In a group of its own whose parent is in another group of the same session: stopped.
+    for sig in [Signal::SIGTSTP, Signal::SIGTTIN, Signal::SIGTTOU] {
+        let child = spawn_pauser()?;
+        into_group(child, child)?;
+        send(child, sig)?;
+        let r = waitpid(Some(child), WaitFlags::WUNTRACED);
+        ensure!(
+            r == Ok(WaitStatus::Stopped(child, sig)),
+            "{sig} to a child in a group that is not orphaned gave {r:?}"
+        );
+        end(child)?;
+    }
     Ok(())
 }
