@@ -36,6 +36,7 @@ const DEMO: &[(&str, &str)] = &[
     ("/bin/orphan", ""),
     ("/bin/sleep", ""),
     ("/bin/faults", ""),
+    ("/bin/signal_demo", ""),
 ];
 
 #[test]
@@ -64,6 +65,7 @@ fn init_demo() {
                     "faults: int3 -> killed by SIGTRAP",
                     "faults: parent still alive",
                 ],
+                "/bin/signal_demo" => vec!["signal_demo: done"],
                 _ => unreachable!(),
             }
             .into_iter()
@@ -550,4 +552,52 @@ fn ctest_passes() {
         "init exited with status 0",
     ]);
     run.expect_all_frames_returned();
+}
+
+#[test]
+fn signal_demo_narrates_every_step() {
+    let run = Boot::new()
+        .init("/bin/signal_demo", &[])
+        .timeout(Duration::from_secs(60))
+        .run();
+    run.expect_init_status(0);
+    run.expect_all_frames_returned();
+    let me = run
+        .scan_one_line("signal_demo: pid {}: handlers installed for SIGALRM, SIGCHLD and SIGUSR1")
+        [0];
+    if me != "1" {
+        run.fail(&[format!("signal_demo ran as pid {me}, expected 1")]);
+    }
+    // The alarm came after a second, never earlier.
+    let ms = run.scan_one_line("signal_demo: SIGALRM arrived after {} ms, pause returned EINTR")[0];
+    match parse_thousandths(ms) {
+        Some(t) if (1_000_000..2_000_000).contains(&t) => {}
+        _ => run.fail(&[format!("alarm(1) fired after {ms} ms")]),
+    }
+    let waiter = run
+        .scan_one_line("signal_demo: child {} exits with 3 after 200 ms; pausing until SIGCHLD")[0];
+    let termed = run.scan_one_line("signal_demo: child {} waits in pause; kill(SIGTERM)")[0];
+    let stopped = run.scan_one_line("signal_demo: child {} stopped by SIGSTOP")[0];
+    let faulter = run.scan_one_line(
+        "signal_demo: child {} writes to address 0 with a SIGSEGV handler installed",
+    )[0];
+    run.expect_lines_in_order(&[
+        "signal_demo: alarm(1), then pause",
+        "signal_demo: raise(SIGUSR1): the handler ran with signal 10",
+        &format!("signal_demo: SIGCHLD arrived; child {waiter} exited with status 3"),
+        &format!("signal_demo: child {termed} killed by SIGTERM"),
+        &format!("signal_demo: child {stopped} stopped by SIGSTOP"),
+        &format!("signal_demo: child {stopped} continued by SIGCONT"),
+        &format!("signal_demo: child {stopped} killed by SIGKILL"),
+        &format!("signal_demo: child {faulter} caught SIGSEGV (signal 11) in its handler"),
+        &format!("signal_demo: child {faulter} exited with status 42"),
+        "signal_demo: done",
+    ]);
+    // The caught fault killed nobody, so the kernel printed no fault line.
+    if let Some(line) = run.lines().find(|l| {
+        integration_tests::expect::is_kill_line(l, "SIG") && !l.starts_with("signal_demo:")
+    }) {
+        run.fail(&[format!("the kernel reported a fault kill: {line:?}")]);
+    }
+    run.expect_no_line("signal_demo: stopped:");
 }

@@ -12,11 +12,14 @@
 //! BENCH name=fork_tree ops=1 ns_per_op=<t> total_ms=<ms.mmm> processes=255
 //! BENCH name=yield_pingpong ops=200000 ns_per_op=<t>
 //! BENCH name=sleep_accuracy ops=5 ns_per_op=<t> mean_overshoot_ms=<ms.mmm> max_overshoot_ms=<ms.mmm>
+//! BENCH name=signal_roundtrip ops=20000 ns_per_op=<t>
 //! bench: <name> failed: <why>                  (instead of a BENCH line; exit status 1)
 //! ```
 //!
 //! `ns_per_op` is the total time divided by `ops`: per call, per fork+exit+wait round, for the
-//! whole tree, per yield (switch), and per `sleep(1)` respectively. Overshoots are how much
+//! whole tree, per yield (switch), per `sleep(1)`, and per signal sent to oneself and handled
+//! (`kill`, the frame built on the user stack, the handler, its return through `sigreturn`)
+//! respectively. Overshoots are how much
 //! longer than 1 s each `sleep(1)` took (negative if it woke early).
 
 #![no_std]
@@ -27,10 +30,12 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use core::hint::black_box;
+use core::sync::atomic::{AtomicU32, Ordering};
 use core::time::Duration;
 
 use uapps::{Millis, TreeLabel};
 use ulib::prelude::*;
+use ulib::signal::{self, SaFlags, SigAction, SigHandler, SigSet};
 
 ulib::entry!(main);
 
@@ -40,6 +45,7 @@ const FORK_ROUNDS: u32 = 2_000;
 const TREE_DEPTH: u32 = 7;
 const YIELDS_EACH: u32 = 100_000;
 const SLEEPS: u32 = 5;
+const SIGNALS: u32 = 20_000;
 
 type Bench = fn() -> Result<(), &'static str>;
 
@@ -49,6 +55,7 @@ const BENCHES: &[(&str, Bench)] = &[
     ("fork_tree", fork_tree),
     ("yield_pingpong", yield_pingpong),
     ("sleep_accuracy", sleep_accuracy),
+    ("signal_roundtrip", signal_roundtrip),
 ];
 
 fn main() -> i32 {
@@ -197,6 +204,47 @@ fn sleep_accuracy() -> Result<(), &'static str> {
         per_op(total, SLEEPS),
         Millis(sum_over / i64::from(SLEEPS)),
         Millis(max_over)
+    );
+    Ok(())
+}
+
+/// How many times [`count_signal`] ran.
+static HANDLED: AtomicU32 = AtomicU32::new(0);
+
+extern "C" fn count_signal(_: i32) {
+    HANDLED.fetch_add(1, Ordering::Relaxed);
+}
+
+/// `kill(self, SIGUSR1)` with a handler that returns: each operation is the system call, the
+/// delivery on the way out (the frame pushed on the user stack, the handler entered), the
+/// handler, and `sigreturn` through the restorer.
+fn signal_roundtrip() -> Result<(), &'static str> {
+    let act = SigAction::new(
+        SigHandler::Handler(count_signal),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    // SAFETY: the handler only increments an atomic, which is safe at any point.
+    #[allow(unsafe_code)]
+    let old =
+        unsafe { signal::sigaction(Signal::SIGUSR1, &act) }.map_err(|_| "sigaction failed")?;
+    let me = getpid();
+    let start = Instant::now();
+    for _ in 0..SIGNALS {
+        if signal::kill(me, Some(Signal::SIGUSR1)).is_err() {
+            return Err("kill failed");
+        }
+    }
+    let total = start.elapsed();
+    // SAFETY: puts back the action found at the start.
+    #[allow(unsafe_code)]
+    unsafe { signal::sigaction(Signal::SIGUSR1, &old) }.map_err(|_| "sigaction failed")?;
+    if HANDLED.load(Ordering::Relaxed) != SIGNALS {
+        return Err("the handler did not run once per kill");
+    }
+    println!(
+        "BENCH name=signal_roundtrip ops={SIGNALS} ns_per_op={}",
+        per_op(total, SIGNALS)
     );
     Ok(())
 }

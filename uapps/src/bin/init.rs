@@ -44,6 +44,7 @@ const DEMO: &[&[&str]] = &[
     &["/bin/orphan"],
     &["/bin/sleep"],
     &["/bin/faults"],
+    &["/bin/signal_demo"],
 ];
 
 fn main() -> i32 {
