@@ -42,14 +42,27 @@ mod tests {
         assert_eq!(EXIT, 8);
         assert_eq!(WAIT, 9);
         assert_eq!(WAITPID, 10);
+        assert_eq!(SIGRETURN, 11);
+        assert_eq!(SIGPROCMASK, 12);
+        assert_eq!(SIGACTION, 13);
+        assert_eq!(PAUSE, 14);
+        assert_eq!(KILL, 15);
+        assert_eq!(ALARM, 16);
+        assert_eq!(SIGPENDING, 17);
+        assert_eq!(SIGSUSPEND, 18);
         assert_eq!(WRITE, 22);
+        assert_eq!(GETPGID, 49);
+        assert_eq!(SETPGID, 50);
         assert_eq!(EXECVE, 54);
         assert_eq!(CLOCK_GETTIME, 128);
+        assert_eq!(SETSID, 129);
+        assert_eq!(GETSID, 130);
+        assert_eq!(NANOSLEEP, 131);
     }
 
     #[test]
     fn syscalls_is_sorted_and_unique() {
-        assert_eq!(SYSCALLS.len(), 13);
+        assert_eq!(SYSCALLS.len(), 26);
         for pair in SYSCALLS.windows(2) {
             assert!(pair[0].nr < pair[1].nr, "{pair:?}");
         }
@@ -61,10 +74,14 @@ mod tests {
         assert_eq!(syscall_name(22), Some("write"));
         assert_eq!(syscall_name(128), Some("clock_gettime"));
         assert_eq!(syscall_name(0), None);
-        assert_eq!(syscall_name(11), None);
+        assert_eq!(syscall_name(11), Some("sigreturn"));
+        assert_eq!(syscall_name(19), None);
         assert_eq!(syscall_info(WRITE).unwrap().args, &["fd", "buf", "len"]);
-        // `@frame` is not a user-visible argument.
         assert_eq!(syscall_info(FORK).unwrap().args, &[] as &[&str]);
+        assert_eq!(
+            syscall_info(SIGACTION).unwrap().args,
+            &["sig", "act", "oldact"]
+        );
         assert_eq!(
             syscall_info(EXECVE).unwrap().args,
             &["path", "argv", "envp"]

@@ -188,7 +188,11 @@ pub fn sleep(process: &Process, seconds: u32) -> Result<u32, Errno> {
 /// `nanosleep`: blocks for at least `duration` ns. When a signal interrupts
 /// it, stores the time left at `remaining` (unless NULL) and fails with
 /// EINTR.
-pub fn nanosleep(process: &Process, duration: u64, remaining: UserPtr<Timespec>) -> Result<(), Errno> {
+pub fn nanosleep(
+    process: &Process,
+    duration: u64,
+    remaining: UserPtr<Timespec>,
+) -> Result<(), Errno> {
     if duration == 0 {
         return Ok(());
     }

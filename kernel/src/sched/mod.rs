@@ -252,8 +252,10 @@ pub fn schedule() {
     now.pid
         .store(next.pid(), core::sync::atomic::Ordering::Relaxed);
     now.dead.store(false, core::sync::atomic::Ordering::Relaxed);
-    now.interrupted
-        .store(next.interrupt_pending(), core::sync::atomic::Ordering::Relaxed);
+    now.interrupted.store(
+        next.interrupt_pending(),
+        core::sync::atomic::Ordering::Relaxed,
+    );
     cpu.current = next;
     cpu.previous = Some(prev);
     // No task reference may stay in this frame across the switch: a task

@@ -95,13 +95,10 @@ impl Signals {
 pub fn post(r: &mut Registry, target: &Arc<Process>, sig: Signal) {
     // A stop signal with its default action is discarded for a process in
     // an orphaned group: nobody could ever continue it (SIGSTOP excepted).
-    if matches!(
-        sig,
-        Signal::SIGTSTP | Signal::SIGTTIN | Signal::SIGTTOU
-    ) && target.signals.lock().state.disposition(sig)
-        == Disposition::Default(abi::signal::DefaultAction::Stop)
-        && r
-            .group_of(target.pid)
+    if matches!(sig, Signal::SIGTSTP | Signal::SIGTTIN | Signal::SIGTTOU)
+        && target.signals.lock().state.disposition(sig)
+            == Disposition::Default(abi::signal::DefaultAction::Stop)
+        && r.group_of(target.pid)
             .is_ok_and(|pgid| r.is_orphaned_group(pgid))
     {
         return;
@@ -359,8 +356,7 @@ fn next_step(process: &Process) -> Step {
 fn stop(process: &Arc<Process>, sig: Signal) {
     let stopped = proc::with_registry(|r| {
         if sig != Signal::SIGSTOP
-            && r
-                .group_of(process.pid)
+            && r.group_of(process.pid)
                 .is_ok_and(|pgid| r.is_orphaned_group(pgid))
         {
             return false; // nobody could continue it
@@ -368,7 +364,8 @@ fn stop(process: &Arc<Process>, sig: Signal) {
         {
             let mut signals = process.signals.lock();
             // A SIGCONT or SIGKILL that came meanwhile wins.
-            if signals.state.is_pending(Signal::SIGCONT) || signals.state.is_pending(Signal::SIGKILL)
+            if signals.state.is_pending(Signal::SIGCONT)
+                || signals.state.is_pending(Signal::SIGKILL)
             {
                 return false;
             }
@@ -403,9 +400,8 @@ fn stop(process: &Arc<Process>, sig: Signal) {
 
 /// The `i386` flags a signal frame may change: CF PF AF ZF SF TF DF OF, AC
 /// and RF (Linux's `FIX_EFLAGS`). IOPL, VM, NT and IF are the kernel's.
-const USER_FLAGS: u32 = 0x0001 | 0x0004 | 0x0010 | 0x0040 | 0x0080 | 0x0100 | 0x0400 | 0x0800
-    | 0x4_0000
-    | 0x1_0000;
+const USER_FLAGS: u32 =
+    0x0001 | 0x0004 | 0x0010 | 0x0040 | 0x0080 | 0x0100 | 0x0400 | 0x0800 | 0x4_0000 | 0x1_0000;
 /// Trap flag and direction flag: cleared for the handler (the i386 ABI
 /// wants DF clear on function entry).
 const TF_DF: u32 = 0x0100 | 0x0400;
@@ -500,7 +496,12 @@ pub fn sigreturn(process: &Process, frame: &mut TrapFrame) -> Result<usize, Errn
     let saved = match saved {
         Ok(saved) if is_safe_context(&saved) => saved,
         Ok(_) => {
-            proc::kill_current(Signal::SIGSEGV, "sigreturn with a forged frame", frame.eip, at);
+            proc::kill_current(
+                Signal::SIGSEGV,
+                "sigreturn with a forged frame",
+                frame.eip,
+                at,
+            );
             return Ok(0);
         }
         Err(_) => {

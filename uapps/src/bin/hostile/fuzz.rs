@@ -9,6 +9,12 @@
 //! grandchild whose end is checked. Every result must be a valid success value or a known
 //! `-errno` the call may return, and unknown numbers exactly `-ENOSYS`.
 //!
+//! The signal and process-group calls are fuzzed only in ways that leave the batch able to
+//! go on: `kill` with signal 0 (an existence check), `alarm(0)`, `sigaction` and
+//! `sigprocmask` that only read, and a zero-length `nanosleep`; `pause`, `sigsuspend` and
+//! `sigreturn` (which block for good or take a frame that is not there) are left to
+//! `sigtest`.
+//!
 //! The batch process never uses its heap, so `brk`/`sbrk` may move the break anywhere.
 //! Pointers the kernel would write through (wait status, timespec) are kept off live data:
 //! they land in scratch buffers or in memory that must be refused. Console writes only
@@ -259,7 +265,15 @@ impl Batch<'_> {
     }
 
     fn pick_nr(&mut self) -> u32 {
-        const KNOWN: [usize; 13] = [
+        const KNOWN: [usize; 21] = [
+            nr::SIGPROCMASK,
+            nr::SIGACTION,
+            nr::KILL,
+            nr::ALARM,
+            nr::SIGPENDING,
+            nr::GETPGID,
+            nr::GETSID,
+            nr::NANOSLEEP,
             nr::FORK,
             nr::YIELD,
             nr::SBRK,
@@ -521,6 +535,78 @@ impl Batch<'_> {
             nr::WRITE => self.write(i, a),
             nr::EXECVE => self.execve(i, a),
             nr::CLOCK_GETTIME => self.clock(i, a),
+            // They would block for good (no signal comes) or restore a frame that is not there.
+            // Or would move the batch's children to other groups, so that `waitpid(0, ..)`
+            // (its own group) no longer finds them: `sigtest` covers these.
+            nr::PAUSE | nr::SIGSUSPEND | nr::SIGRETURN | nr::SETPGID | nr::SETSID => {}
+            nr::KILL => {
+                a[1] = 0;
+                let r = Self::call(n, a);
+                self.count(r);
+                if r != 0 && !is(r, Errno::ESRCH) {
+                    self.fail(i, n, a, r, "kill(pid, 0) must give 0 or ESRCH");
+                }
+            }
+            nr::ALARM => {
+                a[0] = 0;
+                let r = Self::call(n, a);
+                self.count(r);
+                if r != 0 {
+                    self.fail(i, n, a, r, "alarm(0) with no alarm set must return 0");
+                }
+            }
+            nr::SIGACTION | nr::SIGPROCMASK => {
+                // Read only: no action installed, no mask changed.
+                a[1] = 0;
+                let size = if n as usize == nr::SIGACTION { 16 } else { 4 };
+                a[2] = self.sanitize_store(a[2], size);
+                let r = Self::call(n, a);
+                self.count(r);
+                let valid_sig = (1..=31).contains(&(a[0] as i32));
+                let ok = if n as usize == nr::SIGACTION && !valid_sig {
+                    is(r, Errno::EINVAL)
+                } else {
+                    // NULL asks for nothing.
+                    self.stored_or_efault(r, a[2] as usize, size, true)
+                };
+                if !ok {
+                    self.fail(i, n, a, r, "wrong result");
+                }
+            }
+            nr::SIGPENDING => {
+                a[0] = self.sanitize_store(a[0], 4);
+                let r = Self::call(n, a);
+                self.count(r);
+                // The set is not optional: NULL is EFAULT.
+                if !self.stored_or_efault(r, a[0] as usize, 4, false) {
+                    self.fail(i, n, a, r, "wrong result");
+                }
+            }
+            nr::NANOSLEEP => {
+                // A zero request, written into scratch just before: never a long sleep.
+                let req = scratch() + 2 * PAGE + 1024;
+                poke(req, &[0; 8]);
+                a[0] = req as u32;
+                a[1] = self.sanitize_store(a[1], 8);
+                let r = Self::call(n, a);
+                self.count(r);
+                if r != 0 {
+                    self.fail(i, n, a, r, "a zero nanosleep must return 0");
+                }
+            }
+            nr::GETPGID | nr::GETSID => {
+                let r = Self::call(n, a);
+                self.count(r);
+                let ok = match split(r) {
+                    Ok(_) => true,
+                    Err(e) => [Errno::ESRCH, Errno::EPERM, Errno::EINVAL, Errno::EACCES]
+                        .iter()
+                        .any(|&k| e == k as i32),
+                };
+                if !ok {
+                    self.fail(i, n, a, r, "not an id, ESRCH, EPERM, EINVAL or EACCES");
+                }
+            }
             _ => {
                 let r = Self::call(n, a);
                 self.count(r);
@@ -690,7 +776,8 @@ impl Batch<'_> {
             self.access(status, 4, true)
         };
         match split(r) {
-            _ if options & !1 != 0 => {
+            // WNOHANG 1, WUNTRACED 2, WCONTINUED 8 (no child here ever stops).
+            _ if options & !(1 | 2 | 8) != 0 => {
                 if !is(r, Errno::EINVAL) {
                     self.fail(i, n, a, r, "unknown option bits must give EINVAL");
                 }
@@ -854,6 +941,23 @@ impl Batch<'_> {
                 }
             }
             Err(_) => {}
+        }
+    }
+
+    /// A call that stores `size` bytes at `at` and returns 0: right when it did exactly
+    /// what the memory there allows (NULL: nothing asked when `null_ok`, else EFAULT).
+    fn stored_or_efault(&self, r: isize, at: usize, size: usize, null_ok: bool) -> bool {
+        if at == 0 {
+            return if null_ok {
+                r == 0
+            } else {
+                is(r, Errno::EFAULT)
+            };
+        }
+        match self.access(at, size, true) {
+            Access::Ok => r == 0,
+            Access::Fault => is(r, Errno::EFAULT),
+            Access::Maybe => r == 0 || is(r, Errno::EFAULT),
         }
     }
 

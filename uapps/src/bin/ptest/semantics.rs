@@ -41,7 +41,8 @@ pub(super) fn wnohang_poll() -> Verdict {
         r == Ok(WaitStatus::StillAlive),
         "waitpid(-1, WNOHANG) on a sleeping child: {r:?}"
     );
-    for bad in [0x2u32, 0x80, 0x8000_0000, 0x3] {
+    // WNOHANG 1, WUNTRACED 2 and WCONTINUED 8 are the valid bits.
+    for bad in [0x4u32, 0x80, 0x8000_0000, 0x5] {
         let r = raw_calls::waitpid_null_status(child.as_raw(), bad);
         ensure!(
             r == Err(Errno::EINVAL),
