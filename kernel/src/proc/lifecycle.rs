@@ -178,9 +178,15 @@ pub fn sleep(process: &Process, seconds: u32) -> Result<u32, Errno> {
     if seconds == 0 {
         return Ok(0);
     }
-    match sleep_until(process, time::now_ns() + seconds as u64 * 1_000_000_000) {
+    let deadline = resumed_or(process, seconds as u64 * 1_000_000_000);
+    match sleep_until(process, deadline) {
         Ok(()) => Ok(0),
-        Err((BlockError::Interrupted, left)) => Ok(left.div_ceil(1_000_000_000) as u32),
+        Err((BlockError::Interrupted, left)) => {
+            // At least 1: the caller tells an interrupted sleep by a result
+            // above 0, and the restart path by the same.
+            crate::signal::keep_deadline_for_restart(process, deadline);
+            Ok(left.div_ceil(1_000_000_000).max(1) as u32)
+        }
         Err((e, _)) => Err(e.into()),
     }
 }
@@ -196,9 +202,11 @@ pub fn nanosleep(
     if duration == 0 {
         return Ok(());
     }
-    match sleep_until(process, time::now_ns() + duration) {
+    let deadline = resumed_or(process, duration);
+    match sleep_until(process, deadline) {
         Ok(()) => Ok(()),
         Err((BlockError::Interrupted, left)) => {
+            crate::signal::keep_deadline_for_restart(process, deadline);
             if !remaining.is_null() {
                 remaining.write(process.lock().space()?, Timespec::from_nanos(left))?;
             }
@@ -206,6 +214,14 @@ pub fn nanosleep(
         }
         Err((e, _)) => Err(e.into()),
     }
+}
+
+/// The deadline of a sleep: the one an interrupted sleep left when this
+/// call is its restart (a stop and a continue must not make it start over,
+/// nor end it early), else `duration` ns from now.
+fn resumed_or(process: &Process, duration: u64) -> u64 {
+    crate::signal::take_deadline_for_restart(process)
+        .unwrap_or_else(|| time::now_ns().saturating_add(duration))
 }
 
 /// Blocks until the clock reaches `deadline` (never early); on failure,

@@ -58,6 +58,9 @@ pub struct Signals {
     alarm: Option<u64>,
     /// The exception behind a pending fault signal, for its frame.
     fault: Option<FaultInfo>,
+    /// The deadline of a sleep a signal interrupted, for the same sleep
+    /// when it restarts (no handler ran): it goes on to the same end.
+    restart_deadline: Option<u64>,
 }
 
 /// Where a fault happened, for the handler's `sigcontext`.
@@ -78,6 +81,7 @@ impl Signals {
             saved_mask: None,
             alarm: None,
             fault: None,
+            restart_deadline: None,
         }
     }
 
@@ -276,6 +280,9 @@ pub fn on_return_to_user(frame: &mut TrapFrame, restart: Option<Restart>) {
                     return;
                 }
                 handler_ran = true;
+                // The interrupted call ends (EINTR, or seconds left): a
+                // later sleep starts afresh.
+                process.signals.lock().restart_deadline = None;
                 // One handler per return; the rest come at the next one
                 // (sigreturn's, at the latest).
                 break;
@@ -640,9 +647,22 @@ pub fn sigsuspend(process: &Process, mask: UserPtr<SigSet>) -> Errno {
     pause(process)
 }
 
+/// Remembers an interrupted sleep's deadline for its restart.
+pub fn keep_deadline_for_restart(process: &Process, deadline: u64) {
+    process.signals.lock().restart_deadline = Some(deadline);
+}
+
+/// The deadline a restarted sleep goes on to, if this call is one.
+pub fn take_deadline_for_restart(process: &Process) -> Option<u64> {
+    process.signals.lock().restart_deadline.take()
+}
+
 /// `alarm(seconds)`: `SIGALRM` after that many seconds (0 cancels); returns
-/// the seconds left of the previous alarm, rounded up (0 when none).
+/// the seconds left of the previous alarm, rounded up (0 when none). As on
+/// Linux i386, more than `INT_MAX` seconds count as `INT_MAX`, so that what
+/// comes back can never read as an error.
 pub fn alarm(process: &Arc<Process>, seconds: u32) -> Result<u32, Errno> {
+    let seconds = seconds.min(i32::MAX as u32);
     let now = time::now_ns();
     let deadline = now + seconds as u64 * 1_000_000_000;
     if seconds != 0 {

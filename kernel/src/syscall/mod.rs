@@ -39,6 +39,11 @@ pub fn handle(frame: &mut TrapFrame) -> Option<Restart> {
         );
     }
     ctx.frame.set_return_value(encode_result(result) as u32);
+    // An interrupted sleep returns the seconds left (never 0): it goes on
+    // if no handler runs.
+    if nr == abi::nr::SLEEP && matches!(result, Ok(left) if left > 0) {
+        return Some(Restart::UnlessHandlerRan(nr as u32));
+    }
     if result != Err(Errno::EINTR) {
         return None;
     }
