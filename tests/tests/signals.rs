@@ -56,6 +56,7 @@ const CASES: &[&str] = &[
     "zombie_kill",
     "init_ignores",
     "kill_flood",
+    "bad_times",
 ];
 
 /// Boots `sigtest <case>` and applies the checks every case shares, including the exact
@@ -354,6 +355,11 @@ fn kill_flood() {
             _ => run.fail(&[format!("the {who} counted {:?} signals", got[0])]),
         }
     }
+}
+
+#[test]
+fn bad_times() {
+    case("bad_times", 0);
 }
 
 // The whole program

@@ -90,6 +90,7 @@ const SUITE: Suite<String> = Suite {
         Case::new("zombie_kill", bad_input::zombie_kill),
         Case::new("init_ignores", bad_input::init_ignores),
         Case::new("kill_flood", bad_input::kill_flood),
+        Case::new("bad_times", bad_input::bad_times),
     ],
     wording: Wording {
         driver: "test driver",
