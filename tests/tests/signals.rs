@@ -37,6 +37,7 @@ const CASES: &[&str] = &[
     "wait_eintr_restart",
     "alarm",
     "stop_cont",
+    "stop_during_sleep",
     "kill_all",
     "orphaned_tstp",
     "fault_handler",
@@ -223,6 +224,13 @@ fn alarm() {
 #[test]
 fn stop_cont() {
     case("stop_cont", 0);
+}
+
+#[test]
+fn stop_during_sleep() {
+    let run = case("stop_during_sleep", 0);
+    // Each blocking call lasted its full second.
+    took_at_least(&run, 1);
 }
 
 #[test]
