@@ -108,6 +108,32 @@ pub(super) fn pgid_basics() -> Verdict {
     end(plain)?;
     end(second)?;
 
+    // A group outlives its leader while it has members, and disappears with the last.
+    let leader = spawn(|| 0)?;
+    setpgid(leader, leader).map_err(|e| format!("setpgid(leader, leader): {}", e.name()))?;
+    let member = spawn_pauser()?;
+    setpgid(member, leader).map_err(|e| format!("setpgid(member, leader): {}", e.name()))?;
+    expect_exit(leader, 0, "group leader")?;
+    let newcomer = spawn_pauser()?;
+    let r = setpgid(newcomer, leader);
+    ensure!(
+        r == Ok(()),
+        "joining group {leader} after its leader was reaped gave {r:?}"
+    );
+    ensure!(
+        getpgid(Some(newcomer)) == Ok(leader),
+        "the newcomer is not in the old group"
+    );
+    end(member)?;
+    end(newcomer)?;
+    let late = spawn_pauser()?;
+    let r = setpgid(late, leader);
+    ensure!(
+        r == Err(Errno::EPERM),
+        "joining group {leader} after its last member died gave {r:?}, expected EPERM"
+    );
+    end(late)?;
+
     // POSIX waitpid: 0 waits for a child in the caller's group, -pgid for one in that group.
     let other = spawn(|| {
         nap(300);

@@ -275,6 +275,14 @@ pub(super) fn sigchld() -> Verdict {
         }
         expect_exit(child, 0, "child")?;
     }
+    // Also for a child killed by a signal.
+    let n = counted(Signal::SIGCHLD);
+    let child = spawn_pauser()?;
+    send(child, Signal::SIGTERM)?;
+    while counted(Signal::SIGCHLD) == n {
+        signal::sigsuspend(&SigSet::empty());
+    }
+    expect_signal(child, Signal::SIGTERM, "child killed by SIGTERM")?;
     set_mask(&SigSet::empty())?;
     // With the default action the parent survives its children's deaths.
     in_child("sigchld", || {
