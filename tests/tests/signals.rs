@@ -37,6 +37,7 @@ const CASES: &[&str] = &[
     "wait_eintr_restart",
     "alarm",
     "stop_cont",
+    "stop_during_sleep",
     "kill_all",
     "orphaned_tstp",
     "fault_handler",
@@ -56,6 +57,7 @@ const CASES: &[&str] = &[
     "zombie_kill",
     "init_ignores",
     "kill_flood",
+    "bad_times",
 ];
 
 /// Boots `sigtest <case>` and applies the checks every case shares, including the exact
@@ -225,6 +227,13 @@ fn stop_cont() {
 }
 
 #[test]
+fn stop_during_sleep() {
+    let run = case("stop_during_sleep", 0);
+    // Each blocking call lasted its full second.
+    took_at_least(&run, 1);
+}
+
+#[test]
 fn kill_all() {
     case("kill_all", 0);
 }
@@ -354,6 +363,11 @@ fn kill_flood() {
             _ => run.fail(&[format!("the {who} counted {:?} signals", got[0])]),
         }
     }
+}
+
+#[test]
+fn bad_times() {
+    case("bad_times", 0);
 }
 
 // The whole program

@@ -51,6 +51,15 @@ pub(super) fn bad_signo() -> Verdict {
     }
     let r = raw::kill(getpid().as_raw(), 0);
     ensure!(r == Ok(0), "kill(self, 0) gave {r:?}");
+    // Flags the kernel does not know are EINVAL (the ABI's `SA_VALID` lists those it does).
+    for flags in [0x0000_0008u32, 0x0000_0100, 0x0100_0000, 0x2000_0000] {
+        let act = RawSigAction::handler(fn_addr(count) as usize, flags);
+        let r = raw::sigaction(Signal::SIGUSR1 as i32, Some(&act), None);
+        ensure!(
+            r == Err(Errno::EINVAL),
+            "sigaction with flags {flags:#x} gave {r:?}"
+        );
+    }
     // sa_mask may name any signal; SIGKILL and SIGSTOP are silently dropped from it.
     let act = RawSigAction {
         handler: fn_addr(count),
@@ -400,5 +409,74 @@ pub(super) fn kill_flood() -> Verdict {
         "kill_flood: {} kills in all, {ROUNDS} round trips without a loss",
         2 * FLOOD + 2 * ROUNDS
     );
+    Ok(())
+}
+
+/// Issue 8 (time arithmetic): the largest alarm and sleeps, and malformed `timespec`s. Nothing
+/// overflows: `alarm(u32::MAX)` is remembered and cancelled, huge sleeps are interrupted with
+/// the time left, bad values are EINVAL.
+pub(super) fn bad_times() -> Verdict {
+    catch(Signal::SIGALRM)?;
+    catch(Signal::SIGUSR1)?;
+    for (sec, nsec) in [
+        (0, 1_000_000_000),
+        (0, -1),
+        (-1, 0),
+        (i32::MIN, 0),
+        (1, i32::MAX),
+    ] {
+        let ts = [sec, nsec];
+        let r = raw::nanosleep_at(ts.as_ptr() as usize);
+        ensure!(
+            r == Err(Errno::EINVAL),
+            "nanosleep({{{sec}, {nsec}}}) gave {r:?}, expected EINVAL"
+        );
+    }
+    let ts = [0i32, 0];
+    let r = raw::nanosleep_at(ts.as_ptr() as usize);
+    ensure!(r == Ok(0), "nanosleep({{0, 0}}) gave {r:?}");
+    // The longest sleeps, cut short by a child's signal.
+    let me = getpid();
+    let poke = move || {
+        spawn_check("bad_times", move || {
+            nap(200);
+            send(me, Signal::SIGUSR1)
+        })
+    };
+    let child = poke()?;
+    let r = ulib::time::nanosleep(Duration::new(i32::MAX as u64, 999_999_999));
+    match r {
+        Err(rem) if rem > Duration::from_secs(i32::MAX as u64 - 10) => {}
+        other => bail!("nanosleep(i32::MAX s) interrupted gave {other:?}"),
+    }
+    expect_exit(child, 0, "signalling child")?;
+    let child = poke()?;
+    let left = sleep(u32::MAX);
+    ensure!(
+        left >= u32::MAX - 10,
+        "sleep(u32::MAX) interrupted returned {left}, expected about u32::MAX"
+    );
+    expect_exit(child, 0, "signalling child")?;
+    ensure!(
+        counted(Signal::SIGUSR1) == 2,
+        "{} interruptions of 2",
+        counted(Signal::SIGUSR1)
+    );
+    // Linux i386 caps the seconds at INT_MAX; either way the alarm is pending, far away.
+    for secs in [u32::MAX, i32::MAX as u32 + 1, i32::MAX as u32, 100_000_000] {
+        let r = signal::alarm(secs);
+        ensure!(r == 0, "alarm({secs}) with none pending returned {r}");
+        let fired = counted(Signal::SIGALRM);
+        // Raw, to see the very value in eax: one in -4095..-1 would read as an errno.
+        // SAFETY: alarm(0) only cancels this process's alarm.
+        let r = unsafe { ulib::raw::sys_alarm(0) };
+        let cap = secs.min(i32::MAX as u32);
+        ensure!(
+            fired == 0 && r >= cap as isize - 5 && r <= cap as isize,
+            "alarm(0) after alarm({secs}) returned {r} in eax (SIGALRM delivered {fired} \
+             times), expected about {cap}: more than INT_MAX seconds left must be reported as \
+             INT_MAX (as Linux i386 does), or the result reads as an error"
+        );
+    }
     Ok(())
 }

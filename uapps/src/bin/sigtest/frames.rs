@@ -325,7 +325,32 @@ pub(super) fn fork_exec_inherit() -> Verdict {
         })?;
         // The probe ends by raising SIGUSR1, whose handler execve must have dropped.
         expect_signal(prober, Signal::SIGUSR1, "the exec probe (see its lines)")
-    })
+    })?;
+    // POSIX execve: the time left on an alarm is kept. `spin` spins forever, so only the
+    // alarm can end it.
+    let start = Instant::now();
+    let spinner = spawn(|| {
+        signal::alarm(1);
+        let _ = execve("/bin/spin", &["spin"]);
+        127
+    })?;
+    loop {
+        match waitpid(Some(spinner), WaitFlags::WNOHANG) {
+            Ok(WaitStatus::StillAlive) if start.elapsed() < Duration::from_secs(3) => nap(20),
+            Ok(WaitStatus::StillAlive) => {
+                end(spinner)?;
+                bail!("an alarm set before execve did not fire within 3 s");
+            }
+            Ok(WaitStatus::Signaled(pid, Signal::SIGALRM)) if pid == spinner => break,
+            other => bail!("the program executed after alarm(1): {other:?}"),
+        }
+    }
+    let took = start.elapsed();
+    ensure!(
+        took >= Duration::from_millis(950),
+        "the alarm kept across execve fired after {took:?}"
+    );
+    Ok(())
 }
 
 /// `sigtest --exec-probe`: checks what survived `execve` in `fork_exec_inherit`.

@@ -107,6 +107,58 @@ pub(super) fn pgid_basics() -> Verdict {
     );
     end(plain)?;
     end(second)?;
+
+    // A group outlives its leader while it has members, and disappears with the last.
+    let leader = spawn(|| 0)?;
+    setpgid(leader, leader).map_err(|e| format!("setpgid(leader, leader): {}", e.name()))?;
+    let member = spawn_pauser()?;
+    setpgid(member, leader).map_err(|e| format!("setpgid(member, leader): {}", e.name()))?;
+    expect_exit(leader, 0, "group leader")?;
+    let newcomer = spawn_pauser()?;
+    let r = setpgid(newcomer, leader);
+    ensure!(
+        r == Ok(()),
+        "joining group {leader} after its leader was reaped gave {r:?}"
+    );
+    ensure!(
+        getpgid(Some(newcomer)) == Ok(leader),
+        "the newcomer is not in the old group"
+    );
+    end(member)?;
+    end(newcomer)?;
+    let late = spawn_pauser()?;
+    let r = setpgid(late, leader);
+    ensure!(
+        r == Err(Errno::EPERM),
+        "joining group {leader} after its last member died gave {r:?}, expected EPERM"
+    );
+    end(late)?;
+
+    // POSIX waitpid: 0 waits for a child in the caller's group, -pgid for one in that group.
+    let other = spawn(|| {
+        nap(300);
+        11
+    })?;
+    setpgid(other, other).map_err(|e| format!("setpgid(other, other): {}", e.name()))?;
+    let same = spawn(|| {
+        nap(100);
+        12
+    })?;
+    let r = waitpid(Some(raw0()), WaitFlags::empty());
+    ensure!(
+        r == Ok(WaitStatus::Exited(same, 12)),
+        "waitpid(0) gave {r:?}, expected the child in the caller's group ({same})"
+    );
+    let r = waitpid(Some(raw0()), WaitFlags::WNOHANG);
+    ensure!(
+        r == Err(Errno::ECHILD),
+        "waitpid(0, WNOHANG) with no child left in the group gave {r:?}, expected ECHILD"
+    );
+    let r = waitpid(Some(Pid::from_raw(-other.as_raw())), WaitFlags::empty());
+    ensure!(
+        r == Ok(WaitStatus::Exited(other, 11)),
+        "waitpid(-{other}) gave {r:?}"
+    );
     Ok(())
 }
 
@@ -207,6 +259,19 @@ pub(super) fn pgid_errors() -> Verdict {
     );
     end(other)?;
     end(child)?;
+    // A child that has called execve can no longer be moved: EACCES.
+    let execd = spawn(|| {
+        let _ = execve("/bin/spin", &["spin"]);
+        127
+    })?;
+    ensure!(
+        wait_until(Duration::from_secs(3), || {
+            setpgid(execd, execd) == Err(Errno::EACCES)
+        }),
+        "setpgid on a child after its execve never gave EACCES (last: {:?})",
+        setpgid(execd, execd)
+    );
+    end(execd)?;
     // A session leader cannot change its group.
     in_child("pgid_errors", || {
         let sid = ulib::process::setsid().map_err(|e| format!("setsid: {}", e.name()))?;

@@ -69,6 +69,7 @@ const SUITE: Suite<String> = Suite {
         Case::new("wait_eintr_restart", sending::wait_eintr_restart),
         Case::new("alarm", sending::alarm),
         Case::new("stop_cont", sending::stop_cont),
+        Case::new("stop_during_sleep", sending::stop_during_sleep),
         Case::new("kill_all", sending::kill_all),
         Case::new("orphaned_tstp", sending::orphaned_tstp),
         Case::new("fault_handler", frames::fault_handler),
@@ -90,6 +91,7 @@ const SUITE: Suite<String> = Suite {
         Case::new("zombie_kill", bad_input::zombie_kill),
         Case::new("init_ignores", bad_input::init_ignores),
         Case::new("kill_flood", bad_input::kill_flood),
+        Case::new("bad_times", bad_input::bad_times),
     ],
     wording: Wording {
         driver: "test driver",

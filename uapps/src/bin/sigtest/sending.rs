@@ -275,6 +275,14 @@ pub(super) fn sigchld() -> Verdict {
         }
         expect_exit(child, 0, "child")?;
     }
+    // Also for a child killed by a signal.
+    let n = counted(Signal::SIGCHLD);
+    let child = spawn_pauser()?;
+    send(child, Signal::SIGTERM)?;
+    while counted(Signal::SIGCHLD) == n {
+        signal::sigsuspend(&SigSet::empty());
+    }
+    expect_signal(child, Signal::SIGTERM, "child killed by SIGTERM")?;
     set_mask(&SigSet::empty())?;
     // With the default action the parent survives its children's deaths.
     in_child("sigchld", || {
@@ -720,5 +728,79 @@ pub(super) fn orphaned_tstp() -> Verdict {
         );
         end(child)?;
     }
+    Ok(())
+}
+
+/// POSIX sleep, nanosleep, waitpid: only a caught signal interrupts a blocking call; a process
+/// stopped and continued (no handler run) goes on blocking until the call's own end.
+pub(super) fn stop_during_sleep() -> Verdict {
+    let sleeper = spawn(|| {
+        let start = Instant::now();
+        let left = sleep(1);
+        let took = start.elapsed();
+        if left == 0 && took >= Duration::from_secs(1) {
+            return 0;
+        }
+        println!("stop_during_sleep: sleep(1) returned {left} after {took:?}");
+        1
+    })?;
+    let nanosleeper = spawn(|| {
+        let start = Instant::now();
+        let r = ulib::time::nanosleep(Duration::from_secs(1));
+        let took = start.elapsed();
+        if r.is_ok() && took >= Duration::from_secs(1) {
+            return 0;
+        }
+        println!("stop_during_sleep: nanosleep(1 s) gave {r:?} after {took:?}");
+        1
+    })?;
+    let waiter = spawn(|| {
+        let g = match spawn(|| {
+            nap(1000);
+            5
+        }) {
+            Ok(g) => g,
+            Err(_) => return 2,
+        };
+        let r = waitpid(Some(g), WaitFlags::empty());
+        if r == Ok(WaitStatus::Exited(g, 5)) {
+            return 0;
+        }
+        println!("stop_during_sleep: waitpid for a 1 s child gave {r:?}");
+        let _ = waitpid(Some(g), WaitFlags::empty());
+        1
+    })?;
+    nap(200);
+    for child in [sleeper, nanosleeper, waiter] {
+        send(child, Signal::SIGSTOP)?;
+        let r = waitpid(Some(child), WaitFlags::WUNTRACED);
+        ensure!(
+            r == Ok(WaitStatus::Stopped(child, Signal::SIGSTOP)),
+            "stop of {child}: {r:?}"
+        );
+    }
+    nap(200);
+    for child in [sleeper, nanosleeper, waiter] {
+        send(child, Signal::SIGCONT)?;
+    }
+    // All three are reaped before the verdict, so each one's line is there.
+    let results = [
+        ("sleep(1)", expect_exit(sleeper, 0, "sleep(1)")),
+        (
+            "nanosleep(1 s)",
+            expect_exit(nanosleeper, 0, "nanosleep(1 s)"),
+        ),
+        ("waitpid", expect_exit(waiter, 0, "waitpid")),
+    ];
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|(_, r)| r.is_err())
+        .map(|(what, _)| *what)
+        .collect();
+    ensure!(
+        failed.is_empty(),
+        "a stop and a continue ended {} early (see the lines above)",
+        failed.join(", ")
+    );
     Ok(())
 }
