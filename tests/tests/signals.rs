@@ -52,6 +52,7 @@ const CASES: &[&str] = &[
     "bad_restorer",
     "kernel_handler",
     "stack_bottom",
+    "stray_sigreturn",
     "zombie_kill",
     "init_ignores",
     "kill_flood",
@@ -235,8 +236,9 @@ fn orphaned_tstp() {
 
 #[test]
 fn fault_handler() {
-    // The five caught faults print nothing; blocked and ignored SIGSEGV kill.
-    let run = case("fault_handler", 2);
+    // The five caught faults print nothing; a fault inside the SIGSEGV handler, and SIGSEGV
+    // blocked or ignored, kill.
+    let run = case("fault_handler", 3);
     run.expect_exact_line("fault_handler: handlers caught SIGSEGV, SIGILL, SIGFPE and SIGTRAP");
 }
 
@@ -314,9 +316,18 @@ fn kernel_handler() {
 
 #[test]
 fn stack_bottom() {
-    // esp at the stack limit + 16, at the limit, at 0x40 and at 0: no room for the frame.
-    let run = case("stack_bottom", 4);
+    // Handlers nested until the stack is full; esp at the stack limit + 16, at the limit, at
+    // 0x40 and at 0: no room for the frame.
+    let run = case("stack_bottom", 5);
     run.expect_no_line("stack_bottom: kill with esp=");
+}
+
+#[test]
+fn stray_sigreturn() {
+    // From plain code, with esp at a zeroed context and in the kernel; the valid context
+    // kills nobody.
+    let run = case("stray_sigreturn", 3);
+    run.expect_no_line("stray_sigreturn: sigreturn at");
 }
 
 #[test]
@@ -377,8 +388,8 @@ fn all_cases_in_one_boot() {
     for name in CASES {
         run.expect_exact_line_count(&format!("PASS {name}"), 1);
     }
-    // 2 + 4 + 2 + 3 + 4 kills by the kernel, as in the single-case tests.
-    expect_kills(&run, "all", 15);
+    // 3 + 4 + 2 + 3 + 5 + 3 kills by the kernel, as in the single-case tests.
+    expect_kills(&run, "all", 20);
 }
 
 // The C shim

@@ -45,6 +45,31 @@ pub(super) fn handler_runs() -> Verdict {
         "SIGUSR2: ran {} times with number {signo}",
         counted(Signal::SIGUSR2)
     );
+    // A process spinning without system calls gets its handler on the return from the timer
+    // interrupt.
+    let child = spawn(|| {
+        if catch(Signal::SIGUSR1).is_err() {
+            return 1;
+        }
+        while counted(Signal::SIGUSR1) == 0 {
+            core::hint::spin_loop();
+        }
+        0
+    })?;
+    nap(100);
+    send(child, Signal::SIGUSR1)?;
+    let start = Instant::now();
+    loop {
+        match waitpid(Some(child), WaitFlags::WNOHANG) {
+            Ok(WaitStatus::StillAlive) if start.elapsed() < Duration::from_secs(3) => nap(10),
+            Ok(WaitStatus::StillAlive) => {
+                end(child)?;
+                bail!("a child spinning in user mode did not run its handler within 3 s");
+            }
+            Ok(WaitStatus::Exited(pid, 0)) if pid == child => break,
+            other => bail!("the spinning child: {other:?}"),
+        }
+    }
     // Every register the interrupted code had comes back, even when the handler trashes them.
     frames::registers_survive_handler()?;
     println!("handler_runs: handler ran with 10 and 12, registers and locals intact");

@@ -194,6 +194,12 @@ extern "C" fn exit_with_signo(signo: i32) {
     exit(40 + signo);
 }
 
+/// A SIGSEGV handler that faults again.
+extern "C" fn fault_again(_: i32) {
+    Fault::NullLoad.trigger();
+    exit(SURVIVED);
+}
+
 /// POSIX: a SIGSEGV handler catches a null write and can `_exit` with its own code (the same
 /// for SIGILL, SIGFPE, SIGTRAP); with SIGSEGV blocked or ignored the fault still kills.
 pub(super) fn fault_handler() -> Verdict {
@@ -219,7 +225,27 @@ pub(super) fn fault_handler() -> Verdict {
         )?;
     }
     println!("fault_handler: handlers caught SIGSEGV, SIGILL, SIGFPE and SIGTRAP");
-    // Blocked: the fault kills anyway (two kill lines from the kernel).
+    // A fault inside the SIGSEGV handler (SIGSEGV blocked there) kills, no endless loop.
+    let child = spawn(|| {
+        if install(
+            Signal::SIGSEGV,
+            fault_again,
+            SaFlags::empty(),
+            SigSet::empty(),
+        )
+        .is_err()
+        {
+            return 1;
+        }
+        Fault::NullStore.trigger();
+        SURVIVED
+    })?;
+    expect_signal(
+        child,
+        Signal::SIGSEGV,
+        "a null store inside the SIGSEGV handler",
+    )?;
+    // Blocked: the fault kills anyway (two more kill lines from the kernel).
     let child = spawn(|| {
         if install(
             Signal::SIGSEGV,
@@ -465,6 +491,27 @@ pub(super) fn kernel_handler() -> Verdict {
 /// Issue 8: a signal arrives while the stack pointer is at the bottom of the stack (or
 /// nowhere): no room for the frame, so SIGSEGV, no hang.
 pub(super) fn stack_bottom() -> Verdict {
+    // Handlers nesting without end (SA_NODEFER, each raising its signal again) fill the stack
+    // until no frame fits.
+    let child = spawn(|| {
+        if install(
+            Signal::SIGUSR2,
+            recurse,
+            SaFlags::SA_NODEFER,
+            SigSet::empty(),
+        )
+        .is_err()
+        {
+            return 1;
+        }
+        let _ = signal::raise(Signal::SIGUSR2);
+        SURVIVED
+    })?;
+    expect_signal(
+        child,
+        Signal::SIGSEGV,
+        "handlers nested until the stack was full",
+    )?;
     for esp in [USER_STACK_LIMIT + 16, USER_STACK_LIMIT, 0x40, 0] {
         let child = spawn(move || {
             if catch(Signal::SIGUSR1).is_err() {
@@ -498,4 +545,91 @@ pub(super) fn stack_bottom() -> Verdict {
         expect_signal(child, Signal::SIGSEGV, &format!("signal with esp={esp:#x}"))?;
     }
     Ok(())
+}
+
+/// How deep [`recurse`] got.
+static DEPTH_REACHED: AtomicU32 = AtomicU32::new(0);
+
+/// With SA_NODEFER: raises its own signal again, so handlers nest until the stack is full.
+extern "C" fn recurse(signo: i32) {
+    DEPTH_REACHED.fetch_add(1, Ordering::SeqCst);
+    if let Ok(sig) = Signal::try_from(signo) {
+        let _ = signal::raise(sig);
+    }
+}
+
+/// Where [`stray_sigreturn`]'s valid context resumes.
+extern "C" fn landed(_: i32) {
+    exit(77);
+}
+
+/// Issue 8 (and the contract's "a bad frame kills with SIGSEGV"): `sigreturn` called outside
+/// a handler, with the stack pointer at garbage, at a zeroed context or in the kernel, kills
+/// with SIGSEGV; a well-formed context is simply loaded (Linux allows it), resuming at its
+/// eip on its stack.
+pub(super) fn stray_sigreturn() -> Verdict {
+    // Straight from Rust code: the "context" is whatever lies on the stack.
+    let child = spawn(|| {
+        // SAFETY: the kernel either kills this process or loads a context; nothing returns
+        // into Rust code that relies on the registers (the child exits at once if it does).
+        let _ = unsafe { ulib::raw::sys_sigreturn() };
+        SURVIVED
+    })?;
+    expect_signal(child, Signal::SIGSEGV, "sigreturn from plain code")?;
+    let zeroed = alloc::vec![0u32; 64];
+    let zeroed_at = zeroed.as_ptr() as u32;
+    for (what, esp) in [
+        ("a zeroed context", zeroed_at),
+        ("the kernel", 0xC000_0000u32),
+    ] {
+        let child = spawn(move || {
+            sigreturn_at(esp);
+            SURVIVED
+        })?;
+        expect_signal(
+            child,
+            Signal::SIGSEGV,
+            &format!("sigreturn with esp at {what}"),
+        )?;
+    }
+    drop(zeroed);
+    // A valid context: user selectors, IF, eip at `landed`, a stack of its own.
+    let child = spawn(|| {
+        let stack = alloc::vec![0u32; 1024];
+        let top = (stack.as_ptr() as u32 + 4 * 1000) & !15;
+        let (cs, ds) = (USER_CS, USER_SS);
+        let mut context = [0u32; 22];
+        // gs, fs, es, ds
+        context[2] = ds;
+        context[3] = ds;
+        context[14] = fn_addr(landed); // eip
+        context[15] = cs;
+        context[16] = 0x202; // eflags: IF
+        context[17] = top; // esp_at_signal
+        context[18] = ds; // ss
+        sigreturn_at(context.as_ptr() as u32);
+        core::hint::black_box((&stack, &context));
+        SURVIVED
+    })?;
+    expect_exit(child, 77, "sigreturn of a well-formed context")
+}
+
+/// `sigreturn` with `esp` at `at`; comes back only if the kernel returns to the caller.
+fn sigreturn_at(at: u32) {
+    let ret: u32;
+    // SAFETY: edi keeps the real stack pointer; if the kernel returns here instead of killing
+    // the process or loading the context, esp is put back before anything uses the stack.
+    unsafe {
+        asm!(
+            "movl %esp, %edi",
+            "movl %edx, %esp",
+            "int $0x21",
+            "movl %edi, %esp",
+            inout("eax") nr::SIGRETURN as u32 => ret,
+            in("edx") at,
+            out("edi") _,
+            options(att_syntax)
+        );
+    }
+    println!("stray_sigreturn: sigreturn at {at:#x} returned {ret:#x}");
 }

@@ -86,6 +86,7 @@ const SUITE: Suite<String> = Suite {
         Case::new("bad_restorer", frames::bad_restorer),
         Case::new("kernel_handler", frames::kernel_handler),
         Case::new("stack_bottom", frames::stack_bottom),
+        Case::new("stray_sigreturn", frames::stray_sigreturn),
         Case::new("zombie_kill", bad_input::zombie_kill),
         Case::new("init_ignores", bad_input::init_ignores),
         Case::new("kill_flood", bad_input::kill_flood),
