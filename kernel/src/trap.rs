@@ -29,8 +29,10 @@ pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
         0..=31 => exception(frame),
         SYSCALL_VECTOR => {
             let restart = syscall::handle(frame);
-            crate::signal::on_return_to_user(frame, restart);
-            sched::leave_if_dead();
+            if sched::current_needs_attention() {
+                crate::signal::on_return_to_user(frame, restart);
+                sched::leave_if_dead();
+            }
             return;
         }
         v if (IRQ_BASE..IRQ_BASE + 16).contains(&v) => {
@@ -38,10 +40,12 @@ pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
         }
         v => panic!("trap on unexpected vector {v}"),
     }
-    if frame.is_from_user() {
-        crate::signal::on_return_to_user(frame, None);
+    if sched::current_needs_attention() {
+        if frame.is_from_user() {
+            crate::signal::on_return_to_user(frame, None);
+        }
+        sched::leave_if_dead();
     }
-    sched::leave_if_dead();
 }
 
 /// A non-maskable interrupt is the hardware's (or the host's: QEMU's `nmi`

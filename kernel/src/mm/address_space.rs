@@ -139,9 +139,12 @@ impl AddressSpace {
         let new_break = new_break as u32;
         let old_top = super::page_up(self.brk);
         let new_top = super::page_up(new_break);
-        // One frame per page plus one page table per 4 MiB.
+        // One frame per page, plus the page tables the range lacks (a heap
+        // that shrank keeps its tables: counting them again would refuse
+        // growing back to where it was).
         let new_pages = (new_top.saturating_sub(old_top) / PAGE_SIZE) as usize;
-        if new_pages > 0 && new_pages + new_pages / 1024 + 1 > frames::free_count() {
+        if new_pages > 0 && new_pages + self.missing_tables(old_top, new_top) > frames::free_count()
+        {
             return Err(Errno::ENOMEM);
         }
         let mut page = old_top;
@@ -163,6 +166,17 @@ impl AddressSpace {
         }
         self.brk = new_break;
         Ok(())
+    }
+
+    /// Page tables that mapping `[start, end)` would have to allocate.
+    fn missing_tables(&self, start: u32, end: u32) -> usize {
+        if start >= end {
+            return 0;
+        }
+        let directory = self.directory();
+        (directory_index(start)..=directory_index(end - 1))
+            .filter(|&slot| !directory[slot].is_present())
+            .count()
     }
 
     fn is_active(&self) -> bool {

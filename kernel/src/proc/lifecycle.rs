@@ -16,7 +16,7 @@ use crate::arch::x86::TrapFrame;
 use abi::time::Timespec;
 
 use crate::mm::{frames, user, UserAddr, UserPtr};
-use crate::sched::{self, block_on, BlockError, WaitQueue};
+use crate::sched::{self, block_on, BlockError};
 use crate::time;
 
 /// Frames fork leaves free beyond what the new pair may need (for page
@@ -212,9 +212,8 @@ pub fn nanosleep(
 /// why and how many ns were left.
 fn sleep_until(process: &Process, deadline: u64) -> Result<(), (BlockError, u64)> {
     sched::add_timer(deadline, &process.task).map_err(|_| (BlockError::NoMemory, 0))?;
-    // Only the timer wakes this queue's sleeper; the condition makes "never
-    // early" hold whatever else wakes it.
-    let timer = WaitQueue::new();
-    block_on(&timer, || time::now_ns() >= deadline)
+    // The timer wakes the task itself; the condition makes "never early"
+    // hold whatever else wakes it.
+    block_on(&process.paused, || time::now_ns() >= deadline)
         .map_err(|e| (e, deadline.saturating_sub(time::now_ns())))
 }

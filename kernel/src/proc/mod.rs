@@ -58,9 +58,11 @@ pub struct Process {
     pub task: Arc<Task>,
     /// Where it waits for a child to exit; a child's exit wakes it.
     pub child_exit: WaitQueue,
-    /// Where it waits while stopped; `SIGCONT` wakes it.
-    pub continued: WaitQueue,
-    /// Where `pause` and `sigsuspend` wait: nothing wakes it but a signal.
+    /// Where it waits while stopped (`SIGCONT` wakes this queue) and in
+    /// `pause`, `sigsuspend`, `sleep` and `nanosleep` (the timer wakes a
+    /// sleeper's task directly, and a signal interrupts it); every waiter
+    /// re-checks its own condition, so one queue serves all, and waiting
+    /// needs no memory of its own.
     pub paused: WaitQueue,
     /// Its signal state (signal/), under its own lock, taken after the
     /// registry's and never together with the process's other lock.
@@ -132,7 +134,6 @@ fn spawn(
             // Only the process itself waits on these: room for one, so
             // that waiting never needs the heap.
             child_exit: WaitQueue::with_room_for(1)?,
-            continued: WaitQueue::with_room_for(1)?,
             paused: WaitQueue::with_room_for(1)?,
             signals: IrqMutex::new(signals),
             inner: IrqMutex::new(ProcessInner {

@@ -376,6 +376,15 @@ pub fn clear_current_interrupt() {
         .store(false, core::sync::atomic::Ordering::Relaxed);
 }
 
+/// True when the way out of a trap has something to do for the current
+/// task: signals to take, or a switch away for good. One load on the path
+/// every system call takes.
+pub fn current_needs_attention() -> bool {
+    let now = running_now();
+    now.interrupted.load(core::sync::atomic::Ordering::Relaxed)
+        | now.dead.load(core::sync::atomic::Ordering::Relaxed)
+}
+
 /// True when the current task has ended (it exited, or a signal or fault
 /// killed it) and is on its way out of the trap.
 pub fn current_is_dead() -> bool {

@@ -118,7 +118,7 @@ pub fn post(r: &mut Registry, target: &Arc<Process>, sig: Signal) {
         resumed
     };
     if resumed {
-        target.continued.wake_all();
+        target.paused.wake_all();
         if let Some(parent) = r.note_change(target.pid, wait::CONTINUED_STATUS) {
             notify_parent_of_change(r, &parent);
         }
@@ -384,7 +384,7 @@ fn stop(process: &Arc<Process>, sig: Signal) {
             let signals = process.signals.lock();
             signals.stopped.is_none() || signals.state.is_pending(Signal::SIGKILL)
         };
-        if block_on(&process.continued, resumed).is_ok() || resumed() {
+        if block_on(&process.paused, resumed).is_ok() || resumed() {
             break;
         }
         // Interrupted by something that does not end a stop (it stays
