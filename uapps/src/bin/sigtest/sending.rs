@@ -704,10 +704,11 @@ pub(super) fn orphaned_tstp() -> Verdict {
         }
         nap(200);
         let r = waitpid(Some(child), WaitFlags::WUNTRACED | WaitFlags::WNOHANG);
-        ensure!(
-            r == Ok(WaitStatus::StillAlive),
-            "stop signals to an orphaned group gave {r:?}, expected them discarded"
-        );
+        if r != Ok(WaitStatus::StillAlive) {
+            // A stopped child would keep the final reaping waiting forever.
+            let _ = signal::kill(child, Some(Signal::SIGKILL));
+            bail!("stop signals to an orphaned group gave {r:?}, expected them discarded");
+        }
     }
     send(child, Signal::SIGSTOP)?;
     let r = waitpid(Some(child), WaitFlags::WUNTRACED);
