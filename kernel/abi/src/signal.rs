@@ -333,8 +333,8 @@ pub struct SignalFrame {
     pub return_code: [u8; 8],
 }
 
-/// Machine code of the built-in restorer: `popl %eax; movl $11, %eax; int $0x21; nop`
-/// (11 is `sigreturn`).
+/// Machine code of the built-in restorer: `popl %eax; movl $11, %eax; int $0x21` (11 is
+/// `sigreturn`; exactly 8 bytes).
 pub const SIGRETURN_CODE: [u8; 8] = [0x58, 0xb8, 11, 0, 0, 0, 0xcd, 0x21];
 
 /// Where the context starts in a [`SignalFrame`] (what `sigreturn` expects at `esp`).

@@ -97,7 +97,10 @@ impl SignalState {
             SIG_IGN => Disposition::Ignore,
             SIG_DFL if self.is_init => Disposition::Ignore,
             SIG_DFL => match sig.default_action() {
-                DefaultAction::Ignore => Disposition::Ignore,
+                // SIGCONT's default (continuing a stopped process) is done
+                // by the kernel when it is sent; delivered, it does nothing,
+                // so it interrupts no blocking call either.
+                DefaultAction::Ignore | DefaultAction::Continue => Disposition::Ignore,
                 default => Disposition::Default(default),
             },
             _ => Disposition::Catch(action),
@@ -168,6 +171,16 @@ impl SignalState {
     /// True when a pending signal is not blocked.
     pub fn has_deliverable(&self) -> bool {
         !self.pending.minus(self.mask).is_empty()
+    }
+
+    /// Takes `sig` if it is pending and not blocked (a fault's signal, which
+    /// goes before the others); false when it is not deliverable.
+    pub fn take(&mut self, sig: Signal) -> bool {
+        let deliverable = self.pending.minus(self.mask).contains(sig);
+        if deliverable {
+            self.pending = self.pending.without(sig);
+        }
+        deliverable
     }
 
     /// Takes the next signal to deliver: the lowest-numbered pending one
@@ -269,10 +282,7 @@ mod tests {
             s.disposition(Signal::SIGTSTP),
             Disposition::Default(DefaultAction::Stop)
         );
-        assert_eq!(
-            s.disposition(Signal::SIGCONT),
-            Disposition::Default(DefaultAction::Continue)
-        );
+        assert_eq!(s.disposition(Signal::SIGCONT), Disposition::Ignore);
         assert!(s.mask().is_empty() && s.pending().is_empty());
     }
 

@@ -80,6 +80,12 @@ impl<T> TimerQueue<T> {
         }
     }
 
+    /// Keeps only the items for which `keep` is true (O(n)): how a timer
+    /// that is no longer wanted leaves the queue before its deadline.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        self.heap.retain(|Reverse(timer)| keep(&timer.item));
+    }
+
     /// The earliest deadline, if any.
     pub fn next_deadline(&self) -> Option<u64> {
         self.heap.peek().map(|Reverse(timer)| timer.deadline)
@@ -93,6 +99,26 @@ impl<T> TimerQueue<T> {
     /// True when the queue is empty.
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod retain_tests {
+    use super::*;
+
+    #[test]
+    fn retain_drops_items_and_keeps_the_order_of_the_rest() {
+        let mut q = TimerQueue::new();
+        for (deadline, item) in [(30, 'c'), (10, 'a'), (20, 'x'), (20, 'b')] {
+            q.insert(deadline, item).unwrap();
+        }
+        q.retain(|&item| item != 'x');
+        assert_eq!(q.len(), 3);
+        let mut order = Vec::new();
+        while let Some(item) = q.pop_expired(u64::MAX) {
+            order.push(item);
+        }
+        assert_eq!(order, ['a', 'b', 'c']);
     }
 }
 

@@ -111,9 +111,12 @@ pub fn exit_current(process: &Process, status: i32) {
             // `wait` ends in ECHILD when no child is left.
             if process.pid != INIT_PID && crate::signal::reaps_children_at_once(parent) {
                 drop(r.reap(process.pid));
-            } else {
-                crate::signal::post(r, parent, abi::signal::Signal::SIGCHLD);
             }
+            // Discarded when ignored; a SA_NOCLDWAIT handler still runs (as on Linux).
+            crate::signal::post(r, parent, abi::signal::Signal::SIGCHLD);
+        }
+        if let Some(init) = &outcome.init_inherited_zombie {
+            crate::signal::post(r, init, abi::signal::Signal::SIGCHLD);
         }
         outcome
     });
@@ -230,6 +233,8 @@ fn sleep_until(process: &Process, deadline: u64) -> Result<(), (BlockError, u64)
     sched::add_timer(deadline, &process.task).map_err(|_| (BlockError::NoMemory, 0))?;
     // The timer wakes the task itself; the condition makes "never early"
     // hold whatever else wakes it.
-    block_on(&process.paused, || time::now_ns() >= deadline)
-        .map_err(|e| (e, deadline.saturating_sub(time::now_ns())))
+    block_on(&process.paused, || time::now_ns() >= deadline).map_err(|e| {
+        sched::cancel_timers(&process.task);
+        (e, deadline.saturating_sub(time::now_ns()))
+    })
 }

@@ -301,7 +301,10 @@ impl Registry {
     }
 
     /// True when group `pgid` is orphaned (POSIX): no member has a parent in
-    /// another group of the same session. Init's group is, having no parent.
+    /// another group of the same session. Init's group is, init having no
+    /// parent. (Linux also discounts parents that are init; POSIX, which
+    /// the contract follows, does not: a child of init in a group of its
+    /// own can still be stopped by SIGTSTP.)
     pub fn is_orphaned_group(&self, pgid: Pid) -> bool {
         !self.slots.iter().any(|s| match s {
             Slot::Used(e) if e.pgid == pgid && e.exit_status.is_none() => self

@@ -421,6 +421,15 @@ pub fn add_timer(deadline: u64, task: &Arc<Task>) -> Result<(), Errno> {
     with_sched(|s| s.timers.insert(deadline, Arc::downgrade(task))).map_err(|_| Errno::ENOMEM)
 }
 
+/// Takes `task`'s timers out of the queue (its sleep ended early: a
+/// signal), so that interrupted sleeps cannot pile entries up.
+pub fn cancel_timers(task: &Arc<Task>) {
+    with_sched(|s| {
+        s.timers
+            .retain(|t| !core::ptr::eq(t.as_ptr(), Arc::as_ptr(task)))
+    });
+}
+
 /// The idle task: halts until an interrupt makes some task ready.
 pub fn idle_loop() -> ! {
     loop {

@@ -61,6 +61,9 @@ pub struct Signals {
     /// The deadline of a sleep a signal interrupted, for the same sleep
     /// when it restarts (no handler ran): it goes on to the same end.
     restart_deadline: Option<u64>,
+    /// `SIGCONT`s sent so far: a stop signal taken before a `SIGCONT` was
+    /// sent does not stop the process after it.
+    continues: u32,
 }
 
 /// Where a fault happened, for the handler's `sigcontext`.
@@ -82,6 +85,7 @@ impl Signals {
             alarm: None,
             fault: None,
             restart_deadline: None,
+            continues: 0,
         }
     }
 
@@ -111,6 +115,9 @@ pub fn post(r: &mut Registry, target: &Arc<Process>, sig: Signal) {
         let mut signals = target.signals.lock();
         // SIGCONT acts when sent, even when it is blocked or ignored.
         let resumed = sig == Signal::SIGCONT && signals.stopped.take().is_some();
+        if sig == Signal::SIGCONT {
+            signals.continues = signals.continues.wrapping_add(1);
+        }
         let posted = signals.state.post(sig);
         // A stopped process takes nothing but SIGKILL (and SIGCONT, which
         // has just resumed it).
@@ -259,7 +266,7 @@ pub fn on_return_to_user(frame: &mut TrapFrame, restart: Option<Restart>) {
                 proc::exit_current(&process, wait::signaled_status(sig.as_raw()));
                 return;
             }
-            Step::Stop(sig) => stop(&process, sig),
+            Step::Stop(sig, continues) => stop(&process, sig, continues),
             Step::Handle {
                 sig,
                 action,
@@ -306,7 +313,8 @@ pub fn on_return_to_user(frame: &mut TrapFrame, restart: Option<Restart>) {
 enum Step {
     Done,
     Terminate(Signal),
-    Stop(Signal),
+    /// Stop, unless a `SIGCONT` comes after this count of them.
+    Stop(Signal, u32),
     Handle {
         sig: Signal,
         action: SigAction,
@@ -321,7 +329,14 @@ fn next_step(process: &Process) -> Step {
     let mut signals = process.signals.lock();
     sched::clear_current_interrupt();
     let step = loop {
-        let Some(sig) = signals.state.take_deliverable() else {
+        // A fault's signal comes first (after SIGKILL), so that its frame
+        // describes the faulting instruction.
+        let fault_first = signals
+            .fault
+            .map(|f| f.signal)
+            .filter(|_| !signals.state.is_pending(Signal::SIGKILL))
+            .filter(|&sig| signals.state.take(sig));
+        let Some(sig) = fault_first.or_else(|| signals.state.take_deliverable()) else {
             break Step::Done;
         };
         let fault = if signals.fault.is_some_and(|f| f.signal == sig) {
@@ -330,10 +345,13 @@ fn next_step(process: &Process) -> Step {
             None
         };
         match signals.state.disposition(sig) {
+            // SIGCONT's default action happened when it was sent.
             Disposition::Ignore
             | Disposition::Default(abi::signal::DefaultAction::Continue)
             | Disposition::Default(abi::signal::DefaultAction::Ignore) => continue,
-            Disposition::Default(abi::signal::DefaultAction::Stop) => break Step::Stop(sig),
+            Disposition::Default(abi::signal::DefaultAction::Stop) => {
+                break Step::Stop(sig, signals.continues)
+            }
             Disposition::Default(
                 abi::signal::DefaultAction::Terminate | abi::signal::DefaultAction::Core,
             ) => break Step::Terminate(sig),
@@ -360,7 +378,7 @@ fn next_step(process: &Process) -> Step {
 
 /// Stops the current process (a stop signal's default action) until
 /// `SIGCONT` or `SIGKILL`; its parent hears of both.
-fn stop(process: &Arc<Process>, sig: Signal) {
+fn stop(process: &Arc<Process>, sig: Signal, continues: u32) {
     let stopped = proc::with_registry(|r| {
         if sig != Signal::SIGSTOP
             && r.group_of(process.pid)
@@ -371,9 +389,7 @@ fn stop(process: &Arc<Process>, sig: Signal) {
         {
             let mut signals = process.signals.lock();
             // A SIGCONT or SIGKILL that came meanwhile wins.
-            if signals.state.is_pending(Signal::SIGCONT)
-                || signals.state.is_pending(Signal::SIGKILL)
-            {
+            if signals.continues != continues || signals.state.is_pending(Signal::SIGKILL) {
                 return false;
             }
             signals.stopped = Some(sig);
@@ -665,13 +681,19 @@ pub fn alarm(process: &Arc<Process>, seconds: u32) -> Result<u32, Errno> {
     let seconds = seconds.min(i32::MAX as u32);
     let now = time::now_ns();
     let deadline = now + seconds as u64 * 1_000_000_000;
-    if seconds != 0 {
-        // Queued before the state changes, so that running out of memory
-        // leaves the old alarm alone.
-        ALARMS
-            .lock()
-            .insert(deadline, (deadline, Arc::downgrade(process)))
-            .map_err(|_| Errno::ENOMEM)?;
+    {
+        // One entry per process at most: the old one goes (so that a loop
+        // of alarms cannot fill the kernel heap). The new one is queued
+        // before the state changes: running out of memory leaves the old
+        // alarm in place.
+        let mut alarms = ALARMS.lock();
+        if seconds != 0 {
+            alarms
+                .insert(deadline, (deadline, Arc::downgrade(process)))
+                .map_err(|_| Errno::ENOMEM)?;
+        }
+        let me = Arc::as_ptr(process);
+        alarms.retain(|(due, owner)| !(core::ptr::eq(owner.as_ptr(), me) && *due != deadline));
     }
     let mut signals = process.signals.lock();
     let left = signals

@@ -307,10 +307,12 @@ pub(super) fn nocldwait() -> Verdict {
             if how == "SIG_IGN" {
                 set_disposition(Signal::SIGCHLD, SigHandler::SigIgn)?;
             } else {
+                // The handler still runs for each child (as on Linux); SA_RESTART
+                // keeps it from cutting the wait short.
                 install(
                     Signal::SIGCHLD,
                     count,
-                    SaFlags::SA_NOCLDWAIT,
+                    SaFlags::SA_NOCLDWAIT | SaFlags::SA_RESTART,
                     SigSet::empty(),
                 )?;
             }
@@ -330,6 +332,13 @@ pub(super) fn nocldwait() -> Verdict {
                 took >= Duration::from_millis(350),
                 "{how}: wait returned ECHILD after {took:?}, before the slow child ended"
             );
+            if how == "SA_NOCLDWAIT" {
+                ensure!(
+                    counted(Signal::SIGCHLD) == 2,
+                    "{how}: the SIGCHLD handler ran {} times for 2 children",
+                    counted(Signal::SIGCHLD)
+                );
+            }
             for c in [quick, slow] {
                 let r = waitpid(Some(c), WaitFlags::WNOHANG);
                 ensure!(r == Err(Errno::ECHILD), "{how}: waitpid({c}) gave {r:?}");
