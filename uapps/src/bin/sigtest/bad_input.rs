@@ -480,3 +480,48 @@ pub(super) fn bad_times() -> Verdict {
     }
     Ok(())
 }
+
+/// A storm of timers: 20 000 `alarm` calls, each replacing the last, and 300 sleeps each cut
+/// short by a signal. Every replaced alarm and every interrupted sleep must leave the kernel's
+/// timer queues (the test boots with a small kernel heap, `kheap=`, where leftovers would run
+/// it out), so that afterwards `fork` and `alarm` still work and one SIGALRM arrives.
+pub(super) fn timer_storm() -> Verdict {
+    catch(Signal::SIGALRM)?;
+    catch(Signal::SIGUSR1)?;
+    for i in 0..20_000u32 {
+        let left = signal::alarm(1_000_000 - i);
+        let expected = if i == 0 { 0 } else { 1_000_000 - i + 1 };
+        ensure!(
+            left == expected || left + 1 == expected,
+            "alarm #{i} returned {left}, expected about {expected}"
+        );
+    }
+    ensure!(signal::alarm(0) > 900_000, "the last alarm was lost");
+    let me = getpid();
+    let pinger = spawn_check("timer_storm", move || {
+        for _ in 0..300 {
+            nap(2);
+            send(me, Signal::SIGUSR1)?;
+        }
+        Ok(())
+    })?;
+    let mut interrupted = 0;
+    while interrupted < 300 {
+        if sleep(1000) > 0 {
+            interrupted += 1;
+        }
+    }
+    expect_exit(pinger, 0, "signalling child")?;
+    let child = spawn(|| 9)?;
+    expect_exit(child, 9, "a child forked after the storm")?;
+    signal::alarm(1);
+    let start = Instant::now();
+    while counted(Signal::SIGALRM) == 0 {
+        ensure!(
+            start.elapsed() < Duration::from_secs(5),
+            "the alarm after the storm never fired"
+        );
+        signal::pause();
+    }
+    Ok(())
+}

@@ -92,6 +92,7 @@ const SUITE: Suite<String> = Suite {
         Case::new("init_ignores", bad_input::init_ignores),
         Case::new("kill_flood", bad_input::kill_flood),
         Case::new("bad_times", bad_input::bad_times),
+        Case::new("timer_storm", bad_input::timer_storm),
     ],
     wording: Wording {
         driver: "test driver",
