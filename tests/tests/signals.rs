@@ -47,6 +47,7 @@ const CASES: &[&str] = &[
     "pgid_basics",
     "pgid_errors",
     "setsid",
+    "orphaned_on_exit",
     "bad_signo",
     "bad_how",
     "bad_pointers",
@@ -369,6 +370,11 @@ fn kill_flood() {
 #[test]
 fn bad_times() {
     case("bad_times", 0);
+}
+
+#[test]
+fn orphaned_on_exit() {
+    case("orphaned_on_exit", 0);
 }
 
 /// 20 000 replaced alarms and 300 interrupted sleeps on a 256 KiB kernel heap: nothing piles

@@ -104,7 +104,31 @@ pub fn exit_current(process: &Process, status: i32) {
     }
     crate::signal::cancel_alarm(process);
     let outcome = with_registry(|r| {
+        // Job control: only while some process is stopped can an exit leave
+        // a group with stopped members orphaned (the check scans the table).
+        let at_stake = (crate::signal::any_stopped() && process.pid != INIT_PID)
+            .then(|| r.groups_at_stake::<8>(process.pid));
         let outcome = r.exit(process.pid, status);
+        match at_stake {
+            None => {}
+            Some(Some(groups)) => {
+                for (pgid, was_orphaned) in groups.into_iter().filter(|&(g, _)| g != 0) {
+                    crate::signal::hang_up_if_newly_orphaned(r, pgid, was_orphaned);
+                }
+            }
+            // Too many groups to track: check every group that has a
+            // stopped member (was it orphaned before? assume not).
+            Some(None) => {
+                for pid in 1..=super::MAX_PID {
+                    let Some(p) = r.get(pid) else { continue };
+                    if crate::signal::is_stopped(&p) {
+                        if let Ok(pgid) = r.group_of(pid) {
+                            crate::signal::hang_up_if_newly_orphaned(r, pgid, false);
+                        }
+                    }
+                }
+            }
+        }
         if let Some(parent) = &outcome.parent {
             // A parent that ignores SIGCHLD (or asked for SA_NOCLDWAIT)
             // leaves no zombies: the child is reaped at once, and its

@@ -314,6 +314,26 @@ impl Registry {
         })
     }
 
+    /// The groups an exit of `pid` may leave orphaned: its own and those of
+    /// its children (at most `N` distinct ones; `None` when there are more),
+    /// each with whether it is orphaned already.
+    pub fn groups_at_stake<const N: usize>(&self, pid: Pid) -> Option<[(Pid, bool); N]> {
+        let mut groups = [(NONE, false); N];
+        let mut count = 0;
+        let own = self.entry(pid).map(|e| e.pgid);
+        for pgid in own.into_iter().chain(self.children(pid).map(|c| c.pgid)) {
+            if groups[..count].iter().any(|&(g, _)| g == pgid) {
+                continue;
+            }
+            if count == N {
+                return None;
+            }
+            groups[count] = (pgid, self.is_orphaned_group(pgid));
+            count += 1;
+        }
+        Some(groups)
+    }
+
     /// Records that `pid` stopped or continued (`status`), for its parent's
     /// `waitpid` with WUNTRACED or WCONTINUED; returns the parent.
     pub fn note_change(&mut self, pid: Pid, status: i32) -> Option<Arc<Process>> {

@@ -115,6 +115,9 @@ pub fn post(r: &mut Registry, target: &Arc<Process>, sig: Signal) {
         let mut signals = target.signals.lock();
         // SIGCONT acts when sent, even when it is blocked or ignored.
         let resumed = sig == Signal::SIGCONT && signals.stopped.take().is_some();
+        if resumed {
+            STOPPED.fetch_sub(1, core::sync::atomic::Ordering::Relaxed);
+        }
         if sig == Signal::SIGCONT {
             signals.continues = signals.continues.wrapping_add(1);
         }
@@ -151,6 +154,30 @@ fn notify_parent_of_change(r: &mut Registry, parent: &Arc<Process>) {
 pub fn reaps_children_at_once(parent: &Process) -> bool {
     let action = parent.signals.lock().state.action(Signal::SIGCHLD);
     action.handler == SIG_IGN || action.flags & SA_NOCLDWAIT != 0
+}
+
+/// POSIX: when an exit leaves a process group orphaned and some member is
+/// stopped, every member gets `SIGHUP` and then `SIGCONT` (nobody is left to
+/// continue them otherwise). `r` has the exit recorded; `was_orphaned` says
+/// whether the group already was before it.
+pub fn hang_up_if_newly_orphaned(r: &mut Registry, pgid: Pid, was_orphaned: bool) {
+    if was_orphaned || !r.is_orphaned_group(pgid) {
+        return;
+    }
+    let mut stopped_member = false;
+    for_each(r, |r, p| {
+        stopped_member |= r.group_of(p.pid) == Ok(pgid) && is_stopped(p);
+    });
+    if !stopped_member {
+        return;
+    }
+    for sig in [Signal::SIGHUP, Signal::SIGCONT] {
+        for_each(r, |r, p| {
+            if r.group_of(p.pid) == Ok(pgid) {
+                post(r, p, sig);
+            }
+        });
+    }
 }
 
 /// `kill(pid, sig)` from `caller`: one process (`pid` > 0), the caller's
@@ -393,6 +420,7 @@ fn stop(process: &Arc<Process>, sig: Signal, continues: u32) {
                 return false;
             }
             signals.stopped = Some(sig);
+            STOPPED.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
         }
         if let Some(parent) = r.note_change(process.pid, wait::stopped_status(sig.as_raw())) {
             notify_parent_of_change(r, &parent);
@@ -415,10 +443,27 @@ fn stop(process: &Arc<Process>, sig: Signal, continues: u32) {
         sched::clear_current_interrupt();
     }
     // SIGKILL ends a stopped process; the caller's loop takes it.
-    let signals = process.signals.lock();
+    let mut signals = process.signals.lock();
+    if signals.stopped.take().is_some() {
+        STOPPED.fetch_sub(1, core::sync::atomic::Ordering::Relaxed);
+    }
     if signals.state.has_deliverable() {
         sched::interrupt_current();
     }
+}
+
+/// Processes stopped right now: the exit path looks for newly orphaned
+/// groups with stopped members only while there are some.
+static STOPPED: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+
+/// True when `process` is stopped.
+pub fn is_stopped(process: &Process) -> bool {
+    process.signals.lock().stopped.is_some()
+}
+
+/// True when some process is stopped (a cheap test for the exit path).
+pub fn any_stopped() -> bool {
+    STOPPED.load(core::sync::atomic::Ordering::Relaxed) > 0
 }
 
 /// The `i386` flags a signal frame may change: CF PF AF ZF SF TF DF OF, AC

@@ -345,3 +345,60 @@ pub(super) fn setsid() -> Verdict {
     );
     Ok(())
 }
+
+/// POSIX (`_exit`): when an exit leaves a process group orphaned and a member of it is
+/// stopped, every member gets SIGHUP then SIGCONT. A "shell" leads its own session, puts a
+/// "job" in a group of its own, stops it and exits: the job's group loses its last parent in
+/// the session, so the job is continued and dies of SIGHUP. Pid 1 inherits and reaps it.
+pub(super) fn orphaned_on_exit() -> Verdict {
+    if !is_pid1() {
+        // Only pid 1 inherits the job and can see how it ends (`sigtest all` runs each case
+        // in a child; tests/tests/signals.rs boots this case alone, as pid 1).
+        println!("orphaned_on_exit: checked only as pid 1");
+        return Ok(());
+    }
+    let shell = spawn(|| {
+        if ulib::process::setsid().is_err() {
+            return 10;
+        }
+        // The job: its own group, then it waits to be signalled.
+        let job = match spawn(|| {
+            loop {
+                let _ = signal::pause();
+            }
+        }) {
+            Ok(job) => job,
+            Err(_) => return 11,
+        };
+        if setpgid(job, job).is_err() {
+            return 12;
+        }
+        if signal::kill(job, Some(Signal::SIGSTOP)).is_err() {
+            return 13;
+        }
+        match waitpid(Some(job), WaitFlags::WUNTRACED) {
+            Ok(WaitStatus::Stopped(_, Signal::SIGSTOP)) => 0,
+            _ => 14,
+        }
+    })?;
+    expect_exit(shell, 0, "the shell process")?;
+    // The job is pid 1's child now (and its only one); it must end of SIGHUP instead of
+    // staying stopped.
+    let start = Instant::now();
+    loop {
+        match waitpid(None, WaitFlags::WNOHANG) {
+            Ok(WaitStatus::Signaled(_, Signal::SIGHUP)) => return Ok(()),
+            Ok(WaitStatus::StillAlive) if start.elapsed() < Duration::from_secs(5) => nap(20),
+            other => {
+                // A job left stopped would keep pid 1 from ever reaping it.
+                let _ = signal::kill(Pid::from_raw(-1), Some(Signal::SIGKILL));
+                let _ = waitpid(None, WaitFlags::empty());
+                bail!(
+                    "the stopped job of an exited shell: {other:?} after {:?}, expected it \
+                     killed by SIGHUP",
+                    start.elapsed()
+                );
+            }
+        }
+    }
+}

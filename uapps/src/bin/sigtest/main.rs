@@ -80,6 +80,7 @@ const SUITE: Suite<String> = Suite {
         Case::new("pgid_basics", groups::pgid_basics),
         Case::new("pgid_errors", groups::pgid_errors),
         Case::new("setsid", groups::setsid),
+        Case::new("orphaned_on_exit", groups::orphaned_on_exit),
         // Bad input (issue 8).
         Case::new("bad_signo", bad_input::bad_signo),
         Case::new("bad_how", bad_input::bad_how),
