@@ -28,8 +28,10 @@ pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
         MACHINE_CHECK => machine_check(frame),
         0..=31 => exception(frame),
         SYSCALL_VECTOR => {
-            let restart = syscall::handle(frame);
+            let nr = frame.eax;
+            syscall::handle(frame);
             if sched::current_needs_attention() {
+                let restart = syscall::restart_of(nr, frame.eax);
                 crate::signal::on_return_to_user(frame, restart);
                 sched::leave_if_dead();
             }

@@ -19,9 +19,7 @@ pub use context::SyscallContext;
 include!(concat!(env!("OUT_DIR"), "/syscall_dispatch.rs"));
 
 /// Runs the system call described by `frame` and stores the result in `eax`.
-/// Returns how the call may be run again when a signal interrupted it
-/// (EINTR from a call that restarts), for the signal delivery that follows.
-pub fn handle(frame: &mut TrapFrame) -> Option<Restart> {
+pub fn handle(frame: &mut TrapFrame) {
     crate::crashtest::overflow_if_armed();
     let nr = frame.eax as usize;
     let args = [frame.ebx, frame.ecx, frame.edx, frame.edi, frame.esi].map(|a| a as usize);
@@ -39,18 +37,26 @@ pub fn handle(frame: &mut TrapFrame) -> Option<Restart> {
         );
     }
     ctx.frame.set_return_value(encode_result(result) as u32);
+}
+
+/// How system call `nr`, which left `eax` as its result, may be run again
+/// now that a signal is to be taken: only a call a signal cut short
+/// (`EINTR`, or a sleep with seconds left) restarts. Asked only on the way
+/// out of a call whose process has signals to take, never on the fast path.
+pub fn restart_of(nr: u32, eax: u32) -> Option<Restart> {
+    let nr_usize = nr as usize;
     // An interrupted sleep returns the seconds left (never 0): it goes on
     // if no handler runs.
-    if nr == abi::nr::SLEEP && matches!(result, Ok(left) if left > 0) {
-        return Some(Restart::UnlessHandlerRan(nr as u32));
+    if nr_usize == abi::nr::SLEEP && eax != 0 {
+        return Some(Restart::UnlessHandlerRan(nr));
     }
-    if result != Err(Errno::EINTR) {
+    if eax != encode_result(Err(Errno::EINTR)) as u32 {
         return None;
     }
-    match nr {
-        abi::nr::WAIT | abi::nr::WAITPID => Some(Restart::UnlessHandlerRefuses(nr as u32)),
+    match nr_usize {
+        abi::nr::WAIT | abi::nr::WAITPID => Some(Restart::UnlessHandlerRefuses(nr)),
         abi::nr::PAUSE | abi::nr::SIGSUSPEND | abi::nr::NANOSLEEP => {
-            Some(Restart::UnlessHandlerRan(nr as u32))
+            Some(Restart::UnlessHandlerRan(nr))
         }
         _ => None,
     }
