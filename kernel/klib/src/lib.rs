@@ -6,6 +6,7 @@
 extern crate alloc;
 
 pub mod cmdline;
+pub mod fdtable;
 pub mod frames;
 pub mod pid;
 pub mod signal;
