@@ -194,7 +194,7 @@ impl<T> FdTable<T> {
         if fd < len {
             return Ok(());
         }
-        let target = (fd + 1).max(len * 2).max(MIN_SLOTS).min(MAX_FDS);
+        let target = (fd + 1).max(len * 2).clamp(MIN_SLOTS, MAX_FDS);
         self.slots
             .try_reserve_exact(target - len)
             .map_err(|_| Errno::ENOMEM)?;
