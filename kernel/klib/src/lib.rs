@@ -9,5 +9,6 @@ pub mod cmdline;
 pub mod fdtable;
 pub mod frames;
 pub mod pid;
+pub mod pipe;
 pub mod signal;
 pub mod timerq;
