@@ -151,7 +151,7 @@ impl PipeBuffer {
     /// (it fails), or there is room for all of it (at most [`PIPE_BUF`]) or
     /// for some of it (larger). The write wait queue's condition.
     pub fn writable(&self, len: usize) -> bool {
-        self.readers == 0 || len == 0 || self.free() >= len.min(PIPE_BUF).max(1)
+        self.readers == 0 || len == 0 || self.free() >= len.clamp(1, PIPE_BUF)
     }
 
     /// One write attempt of `data`; see [`WriteOutcome`].
