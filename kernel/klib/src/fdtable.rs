@@ -44,11 +44,12 @@ use alloc::vec::Vec;
 
 /// Most descriptors a process can have open (numbers `0..MAX_FDS`).
 ///
-/// The contract asks for at least 64. 256 is the classic Unix soft limit
-/// (`OPEN_MAX` on several BSDs, macOS's default `ulimit -n`): room for a
-/// shell with pipelines and redirections and for test programs that open
-/// many files, while a scan for the lowest free number stays short. Because
-/// slots are allocated lazily, the limit costs nothing until it is used.
+/// The contract asks for at least 64. 256 is the default soft limit
+/// (`ulimit -n`) of macOS and of Solaris: room for a shell with pipelines
+/// and redirections and for test programs that open many files, while a
+/// scan for the lowest free number stays short. Slots are allocated
+/// lazily, so the limit costs nothing until it is used; a full table is
+/// 2 KiB on i686 (8 bytes a slot with an `Arc` handle).
 pub const MAX_FDS: usize = 256;
 
 /// The descriptor flag `F_GETFD` reports and `F_SETFD` sets (Linux value).
