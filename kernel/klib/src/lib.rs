@@ -1,12 +1,15 @@
 //! Pure kernel logic with no hardware access, so it can be unit-tested on the
 //! host with plain `cargo test`: frame bookkeeping, pid allocation, the sleep
-//! timer queue and the kernel command-line parser.
+//! timer queue, the kernel command-line parser, a process's signal state, its
+//! descriptor table and a pipe's buffer.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
 
 pub mod cmdline;
+pub mod fdtable;
 pub mod frames;
 pub mod pid;
+pub mod pipe;
 pub mod signal;
 pub mod timerq;
