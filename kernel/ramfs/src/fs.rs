@@ -288,7 +288,13 @@ impl<S: PageStore> RamFs<S> {
     }
 
     fn is_dir(&self, ino: Ino) -> bool {
-        matches!(self.inodes.get(&ino), Some(Inode { body: Body::Dir(_), .. }))
+        matches!(
+            self.inodes.get(&ino),
+            Some(Inode {
+                body: Body::Dir(_),
+                ..
+            })
+        )
     }
 
     /// One step of a walk from the directory `dir`.
@@ -697,7 +703,9 @@ impl<S: PageStore> RamFs<S> {
         if offset >= size {
             return Ok(0);
         }
-        let len = buf.len().min(usize::try_from(size - offset).unwrap_or(usize::MAX));
+        let len = buf
+            .len()
+            .min(usize::try_from(size - offset).unwrap_or(usize::MAX));
         let mut done = 0;
         while done < len {
             let pos = offset + done as u64;
