@@ -541,13 +541,10 @@ impl<S: PageStore> RamFs<S> {
         let parent = self.parent_of(path, cwd)?;
         let ino = match self.last_ino(&parent)? {
             Some(_) if opts.create && opts.exclusive => return Err(Errno::EEXIST),
+            // As Linux: O_CREAT with a trailing slash is EISDIR, whatever the name is.
+            _ if opts.create && parent.trailing_slash => return Err(Errno::EISDIR),
             Some(ino) => ino,
-            None if opts.create => {
-                if parent.trailing_slash {
-                    return Err(Errno::EISDIR);
-                }
-                self.create(path, cwd, opts.mode)?
-            }
+            None if opts.create => self.create(path, cwd, opts.mode)?,
             None => return Err(Errno::ENOENT),
         };
         let is_dir = self.is_dir(ino);

@@ -249,6 +249,7 @@ fn open_applies_creation_and_truncation_rules() {
     assert_eq!(fs.open("f/", R, OpenOptions::default()), Err(ENOTDIR));
     assert_eq!(fs.open("missing", R, write_opts()), Err(ENOENT));
     assert_eq!(fs.open("missing/", R, create), Err(EISDIR));
+    assert_eq!(fs.open("f/", R, create), Err(EISDIR));
     // Every successful open took a reference: the unlinked file lives until all are released.
     fs.unlink("f", R).unwrap();
     for _ in 0..3 {
@@ -1033,4 +1034,67 @@ fn errors_compare_as_errno() {
     let fs = fs(0);
     let e: Errno = fs.lookup("nope", R).unwrap_err();
     assert_eq!(e as i32, 2);
+}
+
+#[test]
+fn fill_from_an_archive_written_by_gnu_cpio() {
+    use std::os::unix::fs::PermissionsExt;
+    const GNU_CPIO: &str = "/usr/bin/cpio";
+    if !std::path::Path::new(GNU_CPIO).exists() {
+        println!("notice: {GNU_CPIO} is missing; skipping the GNU cpio check");
+        return;
+    }
+    let tmp = std::env::temp_dir().join(format!("ramfs-gnu-cpio-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let root = tmp.join("root");
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::create_dir_all(root.join("etc/empty")).unwrap();
+    let program = pattern(10_000);
+    std::fs::write(root.join("bin/prog"), &program).unwrap();
+    std::fs::set_permissions(
+        root.join("bin/prog"),
+        std::fs::Permissions::from_mode(0o751),
+    )
+    .unwrap();
+    std::fs::hard_link(root.join("bin/prog"), root.join("bin/link")).unwrap();
+    std::fs::hard_link(root.join("bin/prog"), root.join("third")).unwrap();
+    std::fs::write(root.join("etc/motd"), b"hi\n").unwrap();
+    std::os::unix::fs::symlink("prog", root.join("bin/sym")).unwrap();
+    let out = tmp.join("image.cpio");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "find . | LC_ALL=C sort | {GNU_CPIO} --quiet -o -H newc > '{}'",
+            out.display()
+        ))
+        .current_dir(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let image = std::fs::read(&out).unwrap();
+    std::fs::remove_dir_all(&tmp).unwrap();
+
+    let (fs, report) = filled(&image, 16);
+    let prog = fs.lookup("/bin/prog", R).unwrap();
+    assert_eq!(fs.lookup("/bin/link", R), Ok(prog));
+    assert_eq!(fs.lookup("/third", R), Ok(prog));
+    let st = fs.stat(prog).unwrap();
+    assert_eq!((st.mode, st.nlink, st.size), (S_IFREG | 0o751, 3, 10_000));
+    assert_eq!(read_all(&fs, prog), program);
+    assert_eq!(read_all(&fs, fs.lookup("etc/motd", R).unwrap()), b"hi\n");
+    assert!(fs
+        .stat(fs.lookup("etc/empty", R).unwrap())
+        .unwrap()
+        .is_dir());
+    assert_eq!(report.files, 2);
+    assert_eq!(report.links, 2);
+    assert_eq!(
+        report.skipped,
+        [Skipped {
+            path: "bin/sym".into(),
+            mode: S_IFLNK | 0o777,
+            reason: SkipReason::Unsupported(FileType::Symlink)
+        }]
+    );
+    assert_eq!(fs.store().in_use(), 4, "3 pages of the program, 1 of motd");
 }
