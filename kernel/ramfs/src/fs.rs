@@ -898,6 +898,63 @@ impl<S: PageStore> RamFs<S> {
     }
 }
 
+#[cfg(test)]
+impl<S: PageStore> RamFs<S> {
+    /// Checks every invariant of the arena and returns the number of pages files hold.
+    pub(crate) fn check_invariants(&self) -> usize {
+        let mut names: BTreeMap<Ino, u32> = BTreeMap::new();
+        let mut pages_total = 0;
+        for (&ino, inode) in &self.inodes {
+            assert!(
+                inode.nlink > 0 || inode.open > 0,
+                "inode {ino} has neither a name nor a reference"
+            );
+            match &inode.body {
+                Body::File { size, pages } => {
+                    assert_eq!(inode.mode & S_IFMT, S_IFREG);
+                    pages_total += pages.len();
+                    if let Some((&last, _)) = pages.last_key_value() {
+                        assert!(last < size.div_ceil(PAGE_SIZE as u64), "page past the end");
+                    }
+                }
+                Body::Dir(dir) => {
+                    assert_eq!(inode.mode & S_IFMT, S_IFDIR);
+                    assert_eq!(dir.names.len(), dir.order.len());
+                    for (seq, name) in &dir.order {
+                        assert_eq!(dir.names[name].1, *seq);
+                        assert!(*seq < dir.next_seq);
+                    }
+                    if inode.nlink == 0 {
+                        assert!(dir.names.is_empty(), "a removed directory with entries");
+                        continue;
+                    }
+                    let mut subdirs = 0;
+                    for &(child, _) in dir.names.values() {
+                        let c = &self.inodes[&child];
+                        assert!(c.nlink > 0, "a name for an unlinked inode");
+                        if let Body::Dir(cd) = &c.body {
+                            subdirs += 1;
+                            assert_eq!(cd.parent, ino, "a directory's .. is wrong");
+                        }
+                        *names.entry(child).or_default() += 1;
+                    }
+                    assert_eq!(inode.nlink, 2 + subdirs, "link count of directory {ino}");
+                }
+                Body::Special { .. } => {}
+            }
+        }
+        for (&ino, inode) in &self.inodes {
+            let named = names.get(&ino).copied().unwrap_or(0);
+            match inode.body {
+                Body::Dir(_) if ino == ROOT_INO => assert_eq!(named, 0),
+                Body::Dir(_) => assert_eq!(named, u32::from(inode.nlink > 0)),
+                _ => assert_eq!(named, inode.nlink, "link count of {ino}"),
+            }
+        }
+        pages_total
+    }
+}
+
 impl<S: PageStore> Drop for RamFs<S> {
     /// Gives every page back to the store.
     fn drop(&mut self) {

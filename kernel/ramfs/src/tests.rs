@@ -1098,3 +1098,103 @@ fn fill_from_an_archive_written_by_gnu_cpio() {
     );
     assert_eq!(fs.store().in_use(), 4, "3 pages of the program, 1 of motd");
 }
+
+/// A small xorshift generator, so the random test is the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[(self.next() % from.len() as u64) as usize]
+    }
+}
+
+/// Removes everything below the directory `dir` (`""` for the root).
+fn remove_tree(fs: &mut RamFs<VecStore>, dir: &str) {
+    let ino = fs
+        .lookup(if dir.is_empty() { "/" } else { dir }, R)
+        .unwrap();
+    for (name, _, kind) in fs.list(ino).unwrap() {
+        let path = format!("{dir}/{name}");
+        if kind == FileType::Dir {
+            remove_tree(fs, &path);
+            fs.rmdir(&path, R).unwrap();
+        } else {
+            fs.unlink(&path, R).unwrap();
+        }
+    }
+}
+
+#[test]
+fn random_operations_keep_every_invariant_and_leak_nothing() {
+    const PATHS: &[&str] = &[
+        "a", "b", "c", "a/x", "a/y", "b/x", "a/x/z", "b/x/z", "c/", "a/x/..", "b/../a/y", "/",
+    ];
+    let mut fs = fs(6);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut held: Vec<Ino> = vec![];
+    let mut errors = std::collections::HashMap::<Errno, usize>::new();
+    let mut successes = [0usize; 11];
+    for step in 0..20_000 {
+        let p = rng.pick(PATHS);
+        let q = rng.pick(PATHS);
+        let op = (rng.next() % 11) as usize;
+        let result: Result<(), Errno> = match op {
+            0 => fs.mkdir(p, R, 0o755).map(drop),
+            1 => fs.create(p, R, 0o644).map(drop),
+            2 => fs.rmdir(p, R),
+            3 => fs.unlink(p, R),
+            4 => fs.rename(p, q, R),
+            5 => fs.link(p, q, R),
+            6 => fs.lookup(p, R).and_then(|ino| {
+                let offset = rng.next() % (3 * PAGE_SIZE as u64);
+                let len = (rng.next() % 6000) as usize;
+                fs.write_at(ino, offset, &pattern(len)).map(drop)
+            }),
+            7 => fs
+                .lookup(p, R)
+                .and_then(|ino| fs.truncate(ino, rng.next() % (2 * PAGE_SIZE as u64))),
+            8 => fs.lookup(p, R).and_then(|ino| {
+                fs.retain(ino)?;
+                held.push(ino);
+                Ok(())
+            }),
+            9 if !held.is_empty() => {
+                let ino = held.swap_remove((rng.next() % held.len() as u64) as usize);
+                fs.release(ino)
+            }
+            _ => fs.lookup(p, R).and_then(|ino| {
+                let mut buf = [0; 100];
+                fs.read_at(ino, rng.next() % 9000, &mut buf).map(drop)
+            }),
+        };
+        match result {
+            Ok(()) => successes[op] += 1,
+            Err(e) => *errors.entry(e).or_default() += 1,
+        }
+        let pages = fs.check_invariants();
+        assert_eq!(pages, fs.store().in_use(), "step {step}");
+    }
+    // The run went through every operation and the interesting errors.
+    assert!(successes.iter().all(|&n| n > 0), "{successes:?}");
+    for e in [
+        ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, EINVAL, EBUSY, ENOSPC,
+    ] {
+        assert!(errors.contains_key(&e), "no {e:?} in {errors:?}");
+    }
+    // Let go of everything and remove the tree: the store and arena are as they started.
+    for ino in held.drain(..) {
+        fs.release(ino).unwrap();
+    }
+    remove_tree(&mut fs, "");
+    assert_eq!(fs.list(R).unwrap(), vec![]);
+    assert_eq!(fs.inode_count(), 1);
+    assert_eq!(fs.store().in_use(), 0);
+    fs.check_invariants();
+}
