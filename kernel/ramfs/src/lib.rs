@@ -37,6 +37,25 @@
 //!   omits them), regular files with their modes and data, and hard links as names of one inode;
 //!   symbolic links and device nodes are skipped and listed for the caller to log.
 //!
+//! # Use
+//!
+//! ```
+//! use abi::errno::Errno;
+//! use ramfs::{OpenOptions, RamFs, VecStore, ROOT_INO};
+//!
+//! let mut fs = RamFs::new(VecStore::new(16)); // at most 16 pages of file data
+//! fs.mkdir("/tmp", ROOT_INO, 0o755).unwrap();
+//! let create = OpenOptions { create: true, write: true, mode: 0o644, ..Default::default() };
+//! let file = fs.open("/tmp/log", ROOT_INO, create).unwrap(); // takes a reference
+//! fs.write_at(file, 0, b"hello").unwrap();
+//! fs.unlink("/tmp/log", ROOT_INO).unwrap();
+//! assert_eq!(fs.lookup("/tmp/log", ROOT_INO), Err(Errno::ENOENT));
+//! let mut buf = [0; 5];
+//! assert_eq!(fs.read_at(file, 0, &mut buf), Ok(5)); // still open: still readable
+//! fs.release(file).unwrap(); // the last close frees the inode and its page
+//! assert_eq!(fs.store().in_use(), 0);
+//! ```
+//!
 //! # Lunaix's counterpart
 //!
 //! Lunaix splits the same job between its VFS (`kernel/fs/vfs.c`: `v_inode` with a
