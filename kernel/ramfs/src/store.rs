@@ -65,14 +65,6 @@ impl VecStore {
     pub fn free_count(&self) -> usize {
         self.limit - self.in_use
     }
-
-    /// Fills every allocated page with `byte`, so tests can check that the file system clears
-    /// the pages it gets rather than trusting them to be zero.
-    pub fn scribble(&mut self, byte: u8) {
-        for page in self.slots.iter_mut().flatten() {
-            page.fill(byte);
-        }
-    }
 }
 
 impl PageStore for VecStore {
@@ -80,7 +72,8 @@ impl PageStore for VecStore {
         if self.in_use >= self.limit {
             return None;
         }
-        // Recycled pages keep their old contents on purpose (the kernel's frames do too).
+        // Not zero, like a recycled frame: a test notices if the file system shows a byte it
+        // never cleared or wrote.
         let page = Box::new([0xa5; PAGE_SIZE]);
         let slot = match self.vacant.pop() {
             Some(slot) => {

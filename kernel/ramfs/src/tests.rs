@@ -1198,3 +1198,31 @@ fn random_operations_keep_every_invariant_and_leak_nothing() {
     assert_eq!(fs.store().in_use(), 0);
     fs.check_invariants();
 }
+
+#[test]
+fn the_test_store_counts_and_limits_pages() {
+    let mut store = VecStore::new(2);
+    let a = store.allocate().unwrap();
+    let b = store.allocate().unwrap();
+    assert_ne!(a, b);
+    assert_eq!(store.allocate(), None);
+    assert_eq!((store.in_use(), store.free_count()), (2, 0));
+    assert!(
+        store.page(a).iter().all(|&x| x == 0xa5),
+        "fresh pages are not zeroed"
+    );
+    store.page_mut(b)[0] = 1;
+    assert_eq!(store.page(b)[0], 1);
+    store.free(a);
+    assert_eq!(store.free_count(), 1);
+    assert_eq!(store.allocate(), Some(a), "a freed slot is reused");
+}
+
+#[test]
+#[should_panic(expected = "not allocated")]
+fn the_test_store_catches_a_double_free() {
+    let mut store = VecStore::new(1);
+    let a = store.allocate().unwrap();
+    store.free(a);
+    store.free(a);
+}
