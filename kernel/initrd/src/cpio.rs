@@ -298,6 +298,12 @@ impl<'a> Archive<'a> {
     /// The entries in archive order, without the trailer. A hard link stored without data
     /// carries the data of the link that has it (see "Hard links" above).
     pub fn entries(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
+        self.entries_with_links().map(|(entry, _)| entry)
+    }
+
+    /// Like [`Archive::entries`] (links resolved), with each entry's link identity, so a reader
+    /// can give every link of a file one inode.
+    pub fn entries_with_links(&self) -> impl Iterator<Item = (Entry<'a>, Link)> + '_ {
         let archive = *self;
         raw_entries(self.image).map(move |(mut entry, link)| {
             if entry.is_file() && entry.data.is_empty() && link.nlink > 1 {
@@ -305,7 +311,7 @@ impl<'a> Archive<'a> {
                     entry.data = data;
                 }
             }
-            entry
+            (entry, link)
         })
     }
 
@@ -355,18 +361,25 @@ fn raw_entries(image: &[u8]) -> impl Iterator<Item = (Entry<'_>, Link)> {
     })
 }
 
-/// What identifies a file across its hard links, and how many links it has.
-#[derive(Debug, Clone, Copy)]
-struct Link {
-    ino: u32,
-    dev_major: u32,
-    dev_minor: u32,
-    nlink: u32,
+/// What identifies a file across its hard links, and how many links it has (the header's `ino`,
+/// `devmajor`, `devminor` and `nlink` fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    /// The inode number on the machine that wrote the archive.
+    pub ino: u32,
+    /// The device the file was on (major number).
+    pub dev_major: u32,
+    /// The device the file was on (minor number).
+    pub dev_minor: u32,
+    /// The number of links the file had; above 1, other entries may name the same file.
+    pub nlink: u32,
 }
 
 impl Link {
-    /// Whether both entries are links to the same file.
-    fn same_file(&self, other: &Link) -> bool {
+    /// Whether both entries are links to the same file: same inode and device, and both with
+    /// more than one link (writers that do not track links give every entry inode 0 and
+    /// nlink 1).
+    pub fn same_file(&self, other: &Link) -> bool {
         self.nlink > 1
             && other.nlink > 1
             && (self.ino, self.dev_major, self.dev_minor)

@@ -804,6 +804,36 @@ fn hard_links_stored_gnu_style_all_get_the_data() {
 }
 
 #[test]
+fn entries_with_links_tell_which_entries_are_one_file() {
+    let image = raw_archive(&[
+        raw_link("a", 7, 2, (8, 1), b""),
+        raw_link("b", 9, 1, (8, 1), b"other"),
+        raw_link("c", 7, 2, (8, 1), b"data"),
+    ]);
+    let archive = Archive::parse(&image).unwrap();
+    let all: Vec<(Entry, Link)> = archive.entries_with_links().collect();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].0.data, b"data", "links are resolved as by entries()");
+    assert_eq!(
+        all[0].1,
+        Link {
+            ino: 7,
+            dev_major: 8,
+            dev_minor: 1,
+            nlink: 2
+        }
+    );
+    assert!(all[0].1.same_file(&all[2].1));
+    assert!(!all[0].1.same_file(&all[1].1));
+    assert!(
+        !all[1].1.same_file(&all[1].1),
+        "a single link is no hard link"
+    );
+    let plain: Vec<Entry> = archive.entries().collect();
+    assert_eq!(plain, all.iter().map(|(e, _)| *e).collect::<Vec<_>>());
+}
+
+#[test]
 fn hard_links_stored_with_the_first_link_all_get_the_data() {
     let image = raw_archive(&[
         raw_link("first", 3, 2, (0, 0), b"data"),

@@ -1,0 +1,78 @@
+//! Splitting a path into what the walk needs: where it starts, the directories it goes
+//! through, and what its last component is.
+
+use abi::errno::Errno;
+
+/// The longest name of one directory entry, in bytes (Linux's `NAME_MAX`).
+pub const NAME_MAX: usize = 255;
+
+/// The size of the longest path, counting its terminating NUL as Linux's `PATH_MAX` does: a path
+/// of 4095 bytes is accepted, one of 4096 is `ENAMETOOLONG`.
+pub const PATH_MAX: usize = 4096;
+
+/// The last component of a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Last<'p> {
+    /// An ordinary name.
+    Name(&'p str),
+    /// `.`: the directory itself.
+    Dot,
+    /// `..`: the directory's parent.
+    DotDot,
+    /// Nothing: the path is `/` (or only slashes).
+    Root,
+}
+
+/// A checked path, split into its directory part and its last component.
+#[derive(Clone, Debug)]
+pub(crate) struct Split<'p> {
+    /// Whether the walk starts at the root (else at the working directory).
+    pub absolute: bool,
+    /// Every component but the last (may hold `.` and `..`), without empty components.
+    pub dirs: alloc::vec::Vec<&'p str>,
+    /// The last component.
+    pub last: Last<'p>,
+    /// Whether the path ends with `/`, which requires the last component to be a directory.
+    pub trailing_slash: bool,
+}
+
+/// Checks `path` (not empty, no NUL, within [`PATH_MAX`], names within [`NAME_MAX`]) and splits
+/// it.
+pub(crate) fn split(path: &str) -> Result<Split<'_>, Errno> {
+    if path.is_empty() {
+        return Err(Errno::ENOENT);
+    }
+    if path.len() >= PATH_MAX {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    if path.contains('\0') {
+        return Err(Errno::EINVAL);
+    }
+    let mut names: alloc::vec::Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
+    if names.iter().any(|c| c.len() > NAME_MAX) {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    let last = match names.pop() {
+        None => Last::Root,
+        Some(".") => Last::Dot,
+        Some("..") => Last::DotDot,
+        Some(name) => Last::Name(name),
+    };
+    Ok(Split {
+        absolute: path.starts_with('/'),
+        dirs: names,
+        last,
+        trailing_slash: path.ends_with('/') && last != Last::Root,
+    })
+}
+
+/// Checks a single entry name (no `/`, no NUL, not empty, `.` or `..`, within [`NAME_MAX`]).
+pub(crate) fn check_name(name: &str) -> Result<(), Errno> {
+    if name.len() > NAME_MAX {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\0']) {
+        return Err(Errno::EINVAL);
+    }
+    Ok(())
+}
