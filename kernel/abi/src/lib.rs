@@ -8,6 +8,7 @@
 //! - [`signal`]: signal numbers and the signal each user fault is killed with,
 //! - [`wait`]: wait-status encoding,
 //! - [`time`]: clocks and `struct timespec`,
+//! - [`fs`]: open flags, `fcntl` commands, `pipe2`'s descriptor pair,
 //! - [`limits`]: sizes the kernel enforces,
 //! - [`halt`]: how the end of pid 1 is reported through QEMU's exit device,
 //! - [`layout`]: the virtual address-space layout.
@@ -17,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod errno;
+pub mod fs;
 pub mod halt;
 pub mod layout;
 pub mod limits;

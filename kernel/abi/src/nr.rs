@@ -58,11 +58,12 @@ mod tests {
         assert_eq!(SETSID, 129);
         assert_eq!(GETSID, 130);
         assert_eq!(NANOSLEEP, 131);
+        assert_eq!((CLOSE, READ, DUP, DUP2, PIPE2, FCNTL), (20, 21, 34, 35, 132, 133));
     }
 
     #[test]
     fn syscalls_is_sorted_and_unique() {
-        assert_eq!(SYSCALLS.len(), 26);
+        assert_eq!(SYSCALLS.len(), 32);
         for pair in SYSCALLS.windows(2) {
             assert!(pair[0].nr < pair[1].nr, "{pair:?}");
         }
@@ -76,6 +77,7 @@ mod tests {
         assert_eq!(syscall_name(0), None);
         assert_eq!(syscall_name(11), Some("sigreturn"));
         assert_eq!(syscall_name(19), None);
+        assert_eq!(syscall_name(21), Some("read"));
         assert_eq!(syscall_info(WRITE).unwrap().args, &["fd", "buf", "len"]);
         assert_eq!(syscall_info(FORK).unwrap().args, &[] as &[&str]);
         assert_eq!(

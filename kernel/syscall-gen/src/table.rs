@@ -13,7 +13,7 @@
 //! five of them. `uptr` is a raw user-space address (NULL-terminated arrays, strings);
 //! `ubuf_in<len>` a user byte buffer the kernel reads and `ubuf_out<len>` one it fills, whose
 //! length is the `usize` argument `len` (the handler receives one `UserSlice<In>` or
-//! `UserSlice<Out>` for both); `uptr<T>` a pointer to one `T` (`i32`, `u32`, `timespec`, `sigset` or `sigaction`; the
+//! `UserSlice<Out>` for both); `uptr<T>` a pointer to one `T` (`i32`, `u32`, `timespec`, `sigset`, `sigaction` or `fdpair`; the
 //! handler receives a `UserPtr<T>`). Every handler receives the caller's `SyscallContext`
 //! (its process and trap frame) before its arguments. The summary (everything after the first ` -- `) must
 //! not be empty. Names and argument names are lowercase identifiers. Duplicate names,
@@ -119,6 +119,8 @@ pub enum Pointee {
     SigSet,
     /// `sigaction`: `struct sigaction`, Linux i386's old 16-byte layout.
     SigAction,
+    /// `fdpair`: `int[2]`, what `pipe2` stores.
+    FdPair,
 }
 
 impl Pointee {
@@ -129,6 +131,7 @@ impl Pointee {
             "timespec" => Some(Pointee::Timespec),
             "sigset" => Some(Pointee::SigSet),
             "sigaction" => Some(Pointee::SigAction),
+            "fdpair" => Some(Pointee::FdPair),
             _ => None,
         }
     }
@@ -140,6 +143,7 @@ impl Pointee {
             Pointee::Timespec => "timespec",
             Pointee::SigSet => "sigset",
             Pointee::SigAction => "sigaction",
+            Pointee::FdPair => "fdpair",
         }
     }
 
@@ -150,6 +154,7 @@ impl Pointee {
             Pointee::Timespec => "abi::time::Timespec",
             Pointee::SigSet => "abi::signal::SigSet",
             Pointee::SigAction => "abi::signal::SigAction",
+            Pointee::FdPair => "abi::fs::FdPair",
         }
     }
 
@@ -160,6 +165,7 @@ impl Pointee {
             Pointee::Timespec => "struct timespec *",
             Pointee::SigSet => "sigset_t *",
             Pointee::SigAction => "struct sigaction *",
+            Pointee::FdPair => "int *",
         }
     }
 }
@@ -317,7 +323,7 @@ impl fmt::Display for ParseError {
             ParseErrorKind::UnknownType(ty) => write!(
                 f,
                 "unknown argument type `{ty}` (expected one of i32, u32, usize, isize, uptr, \
-                 ubuf_in<len>, ubuf_out<len>, uptr<i32>, uptr<u32>, uptr<timespec>, uptr<sigset>, uptr<sigaction>)"
+                 ubuf_in<len>, ubuf_out<len>, uptr<i32>, uptr<u32>, uptr<timespec>, uptr<sigset>, uptr<sigaction>, uptr<fdpair>)"
             ),
             ParseErrorKind::BadBufferLength(name) => write!(
                 f,
