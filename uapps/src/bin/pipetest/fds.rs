@@ -5,7 +5,7 @@ use super::*;
 /// Numbers that are never open descriptors here.
 const BAD_FDS: [i32; 6] = [-1, i32::MIN, 200, MAX_FDS, 1000, i32::MAX];
 
-/// 32. The wrong end, a closed descriptor, out-of-range and negative ones: EBADF.
+/// Scenario 32: The wrong end, a closed descriptor, out-of-range and negative ones: EBADF.
 pub fn pipe_badf() -> Verdict {
     let (r, w) = make_pipe(0)?;
     let mut b = [0u8; 8];
@@ -49,7 +49,7 @@ pub fn pipe_badf() -> Verdict {
     Ok(())
 }
 
-/// 33. dup2 onto an open descriptor closes it first; dup2(fd, fd) returns fd; duplicates
+/// Scenario 33: dup2 onto an open descriptor closes it first; dup2(fd, fd) returns fd; duplicates
 /// share the open file (its status flags) but not the descriptor flags; bad descriptors.
 pub fn dup2_case() -> Verdict {
     let (r1, w1) = make_pipe(0)?;
@@ -126,7 +126,7 @@ pub fn dup2_case() -> Verdict {
     Ok(())
 }
 
-/// 34. O_CLOEXEC descriptors are closed by execve, the others stay open.
+/// Scenario 34: O_CLOEXEC descriptors are closed by execve, the others stay open.
 pub fn cloexec() -> Verdict {
     let (a, b) = make_pipe(O_CLOEXEC)?;
     let (c, d) = make_pipe(0)?;

@@ -2,7 +2,7 @@
 
 use super::*;
 
-/// 26. Bytes written into a pipe made before fork arrive identical, whatever the sizes of
+/// Scenario 26: Bytes written into a pipe made before fork arrive identical, whatever the sizes of
 /// the writes and reads.
 pub fn pipe_roundtrip() -> Verdict {
     const TOTAL: usize = 100_000;
@@ -35,7 +35,7 @@ pub fn pipe_roundtrip() -> Verdict {
     Ok(())
 }
 
-/// 27. After the last writer closes, the reader gets the rest, then 0: five writes of 1033
+/// Scenario 27: After the last writer closes, the reader gets the rest, then 0: five writes of 1033
 /// bytes in sequence, read with chunk sizes 1, 2, 4, ... up to 8192.
 pub fn pipe_eof() -> Verdict {
     const N: usize = 5;
@@ -88,7 +88,7 @@ pub fn pipe_eof() -> Verdict {
     Ok(())
 }
 
-/// 28. Writing with no reader left: SIGPIPE kills by default; ignored or caught, the write
+/// Scenario 28: Writing with no reader left: SIGPIPE kills by default; ignored or caught, the write
 /// fails with EPIPE (and the handler runs once).
 pub fn pipe_sigpipe() -> Verdict {
     let default = spawn_check("pipe_sigpipe", || {
@@ -143,7 +143,7 @@ pub fn pipe_sigpipe() -> Verdict {
     Ok(())
 }
 
-/// 29. Every blocked reader wakes (with 0) when the last writer closes, and not before.
+/// Scenario 29: Every blocked reader wakes (with 0) when the last writer closes, and not before.
 pub fn pipe_readers_wake() -> Verdict {
     const READERS: usize = 3;
     let (r, w) = make_pipe(0)?;
@@ -178,7 +178,7 @@ pub fn pipe_readers_wake() -> Verdict {
     Ok(())
 }
 
-/// 30. Several writers and readers moving PIPE_BUF-sized records: every record arrives once,
+/// Scenario 30: Several writers and readers moving PIPE_BUF-sized records: every record arrives once,
 /// whole.
 pub fn pipe_many() -> Verdict {
     const WRITERS: usize = 3;
@@ -253,7 +253,7 @@ pub fn pipe_many() -> Verdict {
     Ok(())
 }
 
-/// 31. A writer blocked on a full pipe can be killed; the pipe then holds exactly its
+/// Scenario 31: A writer blocked on a full pipe can be killed; the pipe then holds exactly its
 /// capacity, and reads 0 after it.
 pub fn pipe_kill_blocked() -> Verdict {
     let (r, w) = make_pipe(0)?;
@@ -439,7 +439,7 @@ pub fn read_eintr() -> Verdict {
     shut(r)?;
     shut(ready_w)?;
     let mut step = [0u8; 1];
-    for round in [b'1', b'2', b'3'] {
+    for round in *b"123" {
         let got = read(ready_r, &mut step);
         ensure!(
             got == Ok(1) && step[0] == round,
