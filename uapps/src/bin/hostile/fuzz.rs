@@ -15,6 +15,12 @@
 //! `sigreturn` (which block for good or take a frame that is not there) are left to
 //! `sigtest`.
 //!
+//! The descriptor calls are fuzzed on descriptors the batch makes itself: each such step
+//! opens a non-blocking pipe (which must get 3 and 4: nothing leaked), makes the call on one
+//! of its ends, on the console's 0 (never to close it, replace it or change its flags), or on
+//! a bad number, and closes whatever is left. Descriptors 1 and 2 are never closed or
+//! replaced, so the batch can still print; `read` of the console gives 0 (no input yet).
+//!
 //! The batch process never uses its heap, so `brk`/`sbrk` may move the break anywhere.
 //! Pointers the kernel would write through (wait status, timespec) are kept off live data:
 //! they land in scratch buffers or in memory that must be refused. Console writes only
@@ -37,6 +43,21 @@ const HEAP_SCRATCH: usize = 64 * 1024;
 const BIG_GROWTH: usize = 16 << 20;
 /// Lines of detail printed per batch for mismatches.
 const MAX_REPORTS: u32 = 3;
+/// `pipe2` flags and `fcntl` commands (Linux's values).
+const O_NONBLOCK: u32 = 0o4000;
+const O_CLOEXEC: u32 = 0o2000000;
+const F_DUPFD: u32 = 0;
+const F_GETFD: u32 = 1;
+const F_SETFD: u32 = 2;
+const F_GETFL: u32 = 3;
+const F_SETFL: u32 = 4;
+const F_DUPFD_CLOEXEC: u32 = 1030;
+/// Descriptors per process.
+const MAX_FDS: i32 = 256;
+/// Where the batch's own `pipe2` stores its pair.
+fn pair_slot() -> usize {
+    scratch() + 2 * PAGE + 64
+}
 
 static CANARY: AtomicU32 = AtomicU32::new(0);
 const CANARY_VALUE: u32 = 0xCA4A_12E5;
@@ -265,7 +286,13 @@ impl Batch<'_> {
     }
 
     fn pick_nr(&mut self) -> u32 {
-        const KNOWN: [usize; 21] = [
+        const KNOWN: [usize; 27] = [
+            nr::CLOSE,
+            nr::READ,
+            nr::DUP,
+            nr::DUP2,
+            nr::PIPE2,
+            nr::FCNTL,
             nr::SIGPROCMASK,
             nr::SIGACTION,
             nr::KILL,
@@ -533,6 +560,8 @@ impl Batch<'_> {
             nr::EXIT => self.exit_in_grandchild(i, a),
             nr::WAIT | nr::WAITPID => self.wait(i, n, a),
             nr::WRITE => self.write(i, a),
+            nr::PIPE2 => self.pipe2(i, a),
+            nr::CLOSE | nr::READ | nr::DUP | nr::DUP2 | nr::FCNTL => self.descriptor(i, n, a),
             nr::EXECVE => self.execve(i, a),
             nr::CLOCK_GETTIME => self.clock(i, a),
             // They would block for good (no signal comes) or restore a frame that is not there.
@@ -809,7 +838,8 @@ impl Batch<'_> {
 
     fn write(&mut self, i: u32, mut a: [u32; 5]) {
         let fd = a[0] as i32;
-        if fd == 1 || fd == 2 {
+        let console = (0..=2).contains(&fd);
+        if console {
             // Print only the fixed line: never this program's memory.
             let first_readable =
                 a[2] != 0 && !matches!(self.page(page_down(a[1] as usize)), Page::Unmapped);
@@ -821,7 +851,7 @@ impl Batch<'_> {
         let (buf, len) = (a[1] as usize, a[2] as usize);
         let r = Self::call(nr::WRITE as u32, a);
         self.count(r);
-        let ok = if fd != 1 && fd != 2 {
+        let ok = if !console {
             is(r, Errno::EBADF)
         } else if len == 0 {
             r == 0
@@ -833,6 +863,203 @@ impl Batch<'_> {
         };
         if !ok {
             self.fail(i, nr::WRITE as u32, a, r, "wrong result for write");
+        }
+    }
+
+    /// `pipe2` storing anywhere (kept off live data), with valid or random flags; a pipe made
+    /// is closed at once.
+    fn pipe2(&mut self, i: u32, mut a: [u32; 5]) {
+        if self.chance(2) {
+            a[1] = [0, O_CLOEXEC, O_NONBLOCK, O_CLOEXEC | O_NONBLOCK][self.below(4)];
+        }
+        a[0] = self.sanitize_store(a[0], 8);
+        let at = a[0] as usize;
+        let r = Self::call(nr::PIPE2 as u32, a);
+        self.count(r);
+        let flags_ok = a[1] & !(O_CLOEXEC | O_NONBLOCK) == 0;
+        let access = self.access(at, 8, true);
+        let ok = match split(r) {
+            Ok(0) => flags_ok && access != Access::Fault,
+            Err(e) if e == Errno::EINVAL as i32 => !flags_ok,
+            Err(e) if e == Errno::EFAULT as i32 => flags_ok && access != Access::Ok,
+            _ => false,
+        };
+        if !ok {
+            return self.fail(i, nr::PIPE2 as u32, a, r, "wrong result for pipe2");
+        }
+        if r == 0 {
+            let pair = (peek_u32(at) as i32, peek_u32(at + 4) as i32);
+            if pair != (3, 4) {
+                self.fail(i, nr::PIPE2 as u32, a, r, "the pair is not (3, 4)");
+            }
+            self.close_own(i, &[3, 4]);
+        }
+    }
+
+    /// Opens the batch's own non-blocking pipe: true if it got 3 and 4.
+    fn open_own(&mut self, i: u32) -> bool {
+        let a = [pair_slot() as u32, O_NONBLOCK, 0, 0, 0];
+        let r = Self::call(nr::PIPE2 as u32, a);
+        let pair = (
+            peek_u32(pair_slot()) as i32,
+            peek_u32(pair_slot() + 4) as i32,
+        );
+        if r != 0 || pair != (3, 4) {
+            self.fail(
+                i,
+                nr::PIPE2 as u32,
+                a,
+                r,
+                "the batch's own pipe is not (3, 4)",
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Closes descriptors the batch made itself (never 0, 1 or 2); each must close.
+    fn close_own(&mut self, i: u32, fds: &[i32]) {
+        for &fd in fds {
+            let a = [fd as u32, 0, 0, 0, 0];
+            if (0..=2).contains(&fd) {
+                self.fail(
+                    i,
+                    nr::CLOSE as u32,
+                    a,
+                    0,
+                    "about to close a console descriptor",
+                );
+                continue;
+            }
+            let r = Self::call(nr::CLOSE as u32, a);
+            if r != 0 {
+                self.fail(
+                    i,
+                    nr::CLOSE as u32,
+                    a,
+                    r,
+                    "closing the batch's own descriptor",
+                );
+            }
+        }
+    }
+
+    /// `close`, `read`, `dup`, `dup2` or `fcntl` on the batch's own pipe (3 and 4), the
+    /// console's 0, or a bad number. Open around the call: 0, 1, 2, 3 (read end), 4 (write end).
+    fn descriptor(&mut self, i: u32, n: u32, mut a: [u32; 5]) {
+        if !self.open_own(i) {
+            return;
+        }
+        const FDS: [i32; 8] = [3, 4, 0, 5, 255, MAX_FDS, -1, i32::MIN];
+        if self.chance(2) {
+            a[0] = FDS[self.below(FDS.len())] as u32;
+        }
+        let mut fd = a[0] as i32;
+        let valid = |fd: i32| (0..=4).contains(&fd);
+        // Only the batch's own descriptors are closed, replaced or have their flags changed;
+        // reads from 1 and 2 go to 0 (all three are the console).
+        let changes = match n as usize {
+            nr::CLOSE => true,
+            nr::FCNTL => matches!(a[1], F_SETFD | F_SETFL),
+            _ => false,
+        };
+        if (0..=2).contains(&fd) && (changes || (n as usize == nr::READ && fd != 0)) {
+            fd = if changes { 3 } else { 0 };
+            a[0] = fd as u32;
+        }
+        let mut left: [i32; 3] = [3, 4, -1];
+        let r;
+        let ok = match n as usize {
+            nr::CLOSE => {
+                r = Self::call(n, a);
+                if fd == 3 || fd == 4 {
+                    left = [7 - fd, -1, -1];
+                    r == 0
+                } else {
+                    is(r, Errno::EBADF)
+                }
+            }
+            nr::READ => {
+                let len = a[2] as usize;
+                a[1] = self.sanitize_store(a[1], len);
+                let access = self.access(a[1] as usize, len, true);
+                r = Self::call(n, a);
+                match fd {
+                    _ if !valid(fd) || fd == 4 => is(r, Errno::EBADF),
+                    _ if len == 0 => r == 0,
+                    // The console has no input, the pipe is empty: nothing is stored.
+                    0 => r == 0 || (access != Access::Ok && is(r, Errno::EFAULT)),
+                    _ => is(r, Errno::EAGAIN) || (access != Access::Ok && is(r, Errno::EFAULT)),
+                }
+            }
+            nr::DUP => {
+                r = Self::call(n, a);
+                if valid(fd) {
+                    left[2] = 5;
+                    r == 5
+                } else {
+                    is(r, Errno::EBADF)
+                }
+            }
+            nr::DUP2 => {
+                const NEW: [i32; 7] = [3, 4, 5, 9, 255, MAX_FDS, -1];
+                if self.chance(2) || (0..=2).contains(&(a[1] as i32)) {
+                    a[1] = NEW[self.below(NEW.len())] as u32;
+                }
+                let new = a[1] as i32;
+                r = Self::call(n, a);
+                if valid(fd) && (0..MAX_FDS).contains(&new) {
+                    if new > 4 {
+                        left[2] = new;
+                    }
+                    r == new as isize
+                } else {
+                    is(r, Errno::EBADF)
+                }
+            }
+            _ => {
+                const CMDS: [u32; 6] =
+                    [F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD_CLOEXEC];
+                if self.chance(2) {
+                    a[1] = CMDS[self.below(CMDS.len())];
+                    if matches!(a[1], F_SETFD | F_SETFL) && (0..=2).contains(&fd) {
+                        fd = 3;
+                        a[0] = 3;
+                    }
+                }
+                let arg = a[2] as i32;
+                r = Self::call(n, a);
+                match a[1] {
+                    _ if !valid(fd) => is(r, Errno::EBADF),
+                    F_DUPFD | F_DUPFD_CLOEXEC if !(0..MAX_FDS).contains(&arg) => {
+                        is(r, Errno::EINVAL)
+                    }
+                    F_DUPFD | F_DUPFD_CLOEXEC => {
+                        let want = arg.max(5);
+                        left[2] = want;
+                        r == want as isize
+                    }
+                    F_GETFD => r == 0,
+                    F_SETFD | F_SETFL => r == 0,
+                    F_GETFL if fd == 3 => r == O_NONBLOCK as isize,
+                    F_GETFL if fd == 4 => r == (O_NONBLOCK | 1) as isize,
+                    F_GETFL => split(r).is_ok(),
+                    _ => is(r, Errno::EINVAL),
+                }
+            }
+        };
+        self.count(r);
+        if !ok {
+            self.fail(i, n, a, r, "wrong result for a descriptor call");
+        }
+        if left[2] >= 0 && split(r).is_err() {
+            left[2] = -1;
+        }
+        let mine: [i32; 3] = left;
+        for fd in mine {
+            if fd >= 3 {
+                self.close_own(i, &[fd]);
+            }
         }
     }
 
