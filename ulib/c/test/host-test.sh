@@ -130,6 +130,7 @@ grep -qx 'PASS ctest' "$WORK/ctest.out" || fail "ctest did not print PASS ctest"
 grep -q 'FAIL' "$WORK/ctest.out" && fail "ctest reported failures"
 grep -q 'execve ok' "$WORK/ctest.out" || fail "ctest skipped the execve round trip"
 grep -qx 'ctest: signals ok' "$WORK/ctest.out" || fail "ctest's signal checks failed"
+grep -qx 'ctest: pipes ok' "$WORK/ctest.out" || fail "ctest's pipe checks failed"
 grep -q 'invalid pointer' "$WORK/ctest.err" || fail "double free was not reported on stderr"
 grep -q '^Assertion failed: two + two == 5 (.*ctest.c:[0-9]*: child_assert)$' "$WORK/ctest.err" ||
     fail "the failed assert() was not reported on stderr"
