@@ -75,16 +75,20 @@ pub fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno> {
     decode_result(unsafe { raw::sys_write(fd, buf.as_ptr() as usize, buf.len()) })
 }
 
-/// Writes all of `buf` to `fd`, calling [`write()`] again after a short write.
+/// Writes all of `buf` to `fd`, calling [`write()`] again after a short write or an
+/// `EINTR` (a signal handler ran before anything was written), as std's `write_all` does.
 ///
 /// # Errors
 ///
-/// The first error [`write()`] returns; `EIO` if the kernel accepts no bytes at all.
+/// The first error other than `EINTR` that [`write()`] returns (`EPIPE`, `EAGAIN`, ...; the
+/// bytes before it were written); `EIO` if the kernel accepts no bytes at all.
 pub fn write_all(fd: i32, mut buf: &[u8]) -> Result<(), Errno> {
     while !buf.is_empty() {
-        match write(fd, buf)? {
-            0 => return Err(Errno::EIO),
-            n => buf = &buf[n.min(buf.len())..],
+        match write(fd, buf) {
+            Ok(0) => return Err(Errno::EIO),
+            Ok(n) => buf = &buf[n.min(buf.len())..],
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(())
