@@ -14,6 +14,7 @@ extern crate alloc;
 mod arch;
 mod console;
 mod crashtest;
+mod fs;
 #[allow(unsafe_code)]
 mod mm;
 mod panic;

@@ -377,8 +377,8 @@ fn orphaned_on_exit() {
     case("orphaned_on_exit", 0);
 }
 
-/// 20 000 replaced alarms and 300 interrupted sleeps on a 256 KiB kernel heap: nothing piles
-/// up in the timer queues.
+/// 20 000 replaced alarms and a storm of interrupted sleeps on a 256 KiB kernel heap: nothing
+/// piles up in the timer queues.
 #[test]
 fn timer_storm() {
     let run = Boot::new()

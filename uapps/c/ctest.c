@@ -8,6 +8,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -931,6 +932,43 @@ static void test_signals(void)
     section_done("signals", before);
 }
 
+/* ---------------------------------------------------------------- pipes */
+
+static void test_pipes(void)
+{
+    int before = failures;
+    int fds[2] = {-1, -1};
+    char buf[32];
+
+    /* A round trip: what goes in the write end comes out of the read end, then EOF. */
+    CHECK(pipe(fds) == 0 && fds[0] >= 0 && fds[1] > fds[0]);
+    CHECK(write(fds[1], "through a pipe", 14) == 14);
+    memset(buf, 0, sizeof buf);
+    CHECK(read(fds[0], buf, sizeof buf) == 14 && memcmp(buf, "through a pipe", 14) == 0);
+    CHECK(close(fds[1]) == 0);
+    CHECK(read(fds[0], buf, sizeof buf) == 0);
+    CHECK(close(fds[0]) == 0);
+    CHECK_ERR(close(fds[0]), EBADF);
+    CHECK_ERR(read(fds[0], buf, 1), EBADF);
+
+    /* dup takes the lowest free number; dup2 names it. */
+    CHECK(pipe(fds) == 0);
+    CHECK(close(fds[0]) == 0);
+    CHECK(dup(fds[1]) == fds[0]);
+    CHECK(dup2(fds[1], fds[0]) == fds[0]);
+    CHECK_ERR(dup(-1), EBADF);
+    CHECK(close(fds[0]) == 0 && close(fds[1]) == 0);
+
+    /* pipe2 flags, seen and changed through fcntl. */
+    CHECK(pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0);
+    CHECK(fcntl(fds[0], F_GETFD) == FD_CLOEXEC);
+    CHECK(fcntl(fds[1], F_SETFD, 0) == 0 && fcntl(fds[1], F_GETFD) == 0);
+    CHECK((fcntl(fds[0], F_GETFL) & O_NONBLOCK) != 0);
+    CHECK_ERR(read(fds[0], buf, 1), EAGAIN);
+    CHECK(close(fds[0]) == 0 && close(fds[1]) == 0);
+    section_done("pipes", before);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--exec-check") == 0)
@@ -946,6 +984,7 @@ int main(int argc, char **argv)
     test_execve(argc > 0 ? argv[0] : NULL);
     test_clock();
     test_signals();
+    test_pipes();
 
     if (failures != 0) {
         printf("FAIL: ctest: %d check(s) failed\n", failures);

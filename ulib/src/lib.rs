@@ -7,8 +7,9 @@
 //!   `main` and exits with the value it returns,
 //! - typed system calls: [`process`] (fork, exit, wait, execve, process groups and
 //!   sessions, ...), [`signal`] (handlers, masks, `kill`, `alarm`, ...), [`time`] (sleep,
-//!   nanosleep and a monotonic [`Instant`](time::Instant)), [`io`] (`write` and the
-//!   printing macros),
+//!   nanosleep and a monotonic [`Instant`](time::Instant)), [`io`] (descriptors: `read`,
+//!   `write`, `close`, `dup`, `dup2`, `pipe`, `fcntl`, and the printing macros), [`fs`]
+//!   (the open flags [`OFlag`](fs::OFlag) and the `fcntl` commands),
 //! - the untyped escape hatch [`raw`], generated from the kernel's syscall table,
 //! - the kernel's address-space [`layout`] and [`limits`] (argument counts, path length),
 //!   the very constants the kernel checks against,
@@ -54,6 +55,7 @@ extern crate alloc;
 
 pub mod env;
 pub mod errno;
+pub mod fs;
 mod heap;
 pub mod io;
 /// The virtual address-space layout every process sees (`USER_END`, `PAGE_SIZE`, ...): the

@@ -256,6 +256,15 @@ impl<D> UserSlice<D> {
     pub fn prefix(self, len: usize) -> UserSlice<D> {
         UserSlice::new(self.addr.0, self.len.min(len))
     }
+
+    /// At most `len` bytes from `offset` on (empty past the end).
+    pub fn sub(self, offset: usize, len: usize) -> UserSlice<D> {
+        let offset = offset.min(self.len);
+        UserSlice::new(
+            self.addr.0.wrapping_add(offset),
+            (self.len - offset).min(len),
+        )
+    }
 }
 
 impl UserSlice<In> {
@@ -279,6 +288,12 @@ impl UserSlice<In> {
 }
 
 impl UserSlice<Out> {
+    /// EFAULT unless every byte may be written (copy-on-write pages are
+    /// made private now, as a write would).
+    pub fn check_writable(&self, space: &mut AddressSpace) -> Result<(), Errno> {
+        check(space, self.addr, self.len, KernelAccess::Writes)
+    }
+
     /// Fills the start of the buffer with `data` (at most its length;
     /// returns how many bytes were written), all or nothing: EFAULT, with
     /// nothing written, when any byte of that range is not writable.
@@ -345,6 +360,19 @@ impl UserValue for abi::time::Timespec {
         abi::time::Timespec {
             tv_sec: word(bytes, 0) as i32,
             tv_nsec: word(bytes, 1) as i32,
+        }
+    }
+}
+
+impl UserValue for abi::fs::FdPair {
+    const SIZE: usize = 8;
+    fn encode(&self, out: &mut [u8]) {
+        put_words(out, &[self.read as u32, self.write as u32]);
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        abi::fs::FdPair {
+            read: word(bytes, 0) as i32,
+            write: word(bytes, 1) as i32,
         }
     }
 }

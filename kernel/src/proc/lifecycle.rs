@@ -41,7 +41,8 @@ pub fn fork(parent: &Process, frame: &TrapFrame) -> Result<Pid, Errno> {
     let mut child_frame = *frame;
     child_frame.set_return_value(0); // fork returns 0 in the child
     let signals = parent.signals.lock().for_child();
-    let pid = spawn(parent.pid, name, space, signals, &child_frame)?;
+    let files = parent.files.lock().fork_copy()?;
+    let pid = spawn(parent.pid, name, space, signals, files, &child_frame)?;
     log::debug!("fork: pid {} created pid {}", parent.pid, pid);
     Ok(pid)
 }
@@ -79,6 +80,14 @@ pub fn exec(
     };
     drop(old);
     process.signals.lock().state.reset_for_exec();
+    // Close-on-exec descriptors, each dropped with no lock held.
+    let mut from = 0;
+    loop {
+        let taken = process.files.lock().take_cloexec(from);
+        let Some((fd, file)) = taken else { break };
+        drop(file);
+        from = fd + 1;
+    }
     with_registry(|r| r.mark_exec(process.pid));
     log::debug!("exec: pid {} now runs {}", process.pid, path);
     Ok(())
@@ -90,6 +99,9 @@ pub fn exec(
 /// out (see trap.rs), once nothing on its stack holds a reference. Powers
 /// the machine off when it is init.
 pub fn exit_current(process: &Process, status: i32) {
+    // Descriptors first: a pipe's other side hears of it now.
+    let files = core::mem::take(&mut *process.files.lock());
+    drop(files);
     let space = process.lock().space.take();
     if let Some(space) = space {
         if process.pid == INIT_PID {

@@ -67,8 +67,15 @@ pub struct Process {
     /// Its signal state (signal/), under its own lock, taken after the
     /// registry's and never together with the process's other lock.
     pub signals: IrqMutex<Signals>,
+    /// Its descriptors: each refers to a shared open file description.
+    /// Handles taken out (close, dup2, exec, exit) are dropped after the
+    /// lock is released: the last one going may wake a pipe's other side.
+    pub files: IrqMutex<Files>,
     inner: IrqMutex<ProcessInner>,
 }
+
+/// A process's descriptor table.
+pub type Files = klib::fdtable::FdTable<Arc<crate::fs::OpenFile>>;
 
 /// The parts of a process that change while it runs, under its own lock.
 pub struct ProcessInner {
@@ -123,6 +130,7 @@ fn spawn(
     name: String,
     space: AddressSpace,
     signals: Signals,
+    files: Files,
     frame: &TrapFrame,
 ) -> Result<Pid, Errno> {
     let pid = with_registry(|r| r.reserve_pid())?;
@@ -136,6 +144,7 @@ fn spawn(
             child_exit: WaitQueue::with_room_for(1)?,
             paused: WaitQueue::with_room_for(1)?,
             signals: IrqMutex::new(signals),
+            files: IrqMutex::new(files),
             inner: IrqMutex::new(ProcessInner {
                 name,
                 space: Some(space),
@@ -164,7 +173,21 @@ pub fn spawn_init(path: &str, args: &[&str]) -> Result<(), Errno> {
     let image = loader::load(path, &argv, &[] as &[&str])?;
     let frame = TrapFrame::new_user(image.entry, image.stack_pointer);
     let signals = Signals::new(klib::signal::SignalState::new(true));
-    let pid = spawn(0, try_string(name_of(path))?, image.space, signals, &frame)?;
+    // 0, 1 and 2 on the console: one open file description, as if opened
+    // once and duplicated.
+    let mut files = Files::new();
+    let console = crate::fs::OpenFile::console()?;
+    for _ in 0..3 {
+        files.insert_lowest(console.clone(), false, 0)?;
+    }
+    let pid = spawn(
+        0,
+        try_string(name_of(path))?,
+        image.space,
+        signals,
+        files,
+        &frame,
+    )?;
     assert_eq!(pid, INIT_PID, "the first process gets pid 1");
     Ok(())
 }

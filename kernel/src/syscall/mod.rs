@@ -11,7 +11,7 @@ mod handlers;
 use abi::errno::{encode_result, Errno};
 
 use crate::arch::x86::TrapFrame;
-use crate::mm::{In, UserAddr, UserPtr, UserSlice};
+use crate::mm::{In, Out, UserAddr, UserPtr, UserSlice};
 use crate::signal::Restart;
 
 pub use context::SyscallContext;
@@ -54,7 +54,9 @@ pub fn restart_of(nr: u32, eax: u32) -> Option<Restart> {
         return None;
     }
     match nr_usize {
-        abi::nr::WAIT | abi::nr::WAITPID => Some(Restart::UnlessHandlerRefuses(nr)),
+        abi::nr::WAIT | abi::nr::WAITPID | abi::nr::READ | abi::nr::WRITE => {
+            Some(Restart::UnlessHandlerRefuses(nr))
+        }
         abi::nr::PAUSE | abi::nr::SIGSUSPEND | abi::nr::NANOSLEEP => {
             Some(Restart::UnlessHandlerRan(nr))
         }

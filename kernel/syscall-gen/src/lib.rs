@@ -22,6 +22,7 @@
 //! | [`errno_messages_h`] | `abi::Errno::ALL`       | the shim's `strerror` table     |
 //! | [`signal_h`]         | `abi::signal` (signals, `SA_*`, layouts, faults) | `sysroot/include/signal.h` |
 //! | [`sys_wait_h`]       | `abi::wait` (options, status macros) | `sysroot/include/sys/wait.h` |
+//! | [`fcntl_h`]          | `abi::fs` (`O_*`, `F_*`, `FD_CLOEXEC`) | `sysroot/include/fcntl.h` |
 //!
 //! The table format is described in the [`table`] module.
 
@@ -762,6 +763,129 @@ pub fn sys_wait_h() -> String {
     out
 }
 
+/// The `O_*` flags of `fcntl.h`: name, value (from [`abi::fs`]) and what it does.
+pub const O_FLAGS: [(&str, u32, &str); 11] = [
+    ("O_RDONLY", abi::fs::O_RDONLY, "open for reading only"),
+    ("O_WRONLY", abi::fs::O_WRONLY, "open for writing only"),
+    ("O_RDWR", abi::fs::O_RDWR, "open for reading and writing"),
+    (
+        "O_ACCMODE",
+        abi::fs::O_ACCMODE,
+        "the bits of the access mode",
+    ),
+    (
+        "O_CREAT",
+        abi::fs::O_CREAT,
+        "create the file if it does not exist",
+    ),
+    (
+        "O_EXCL",
+        abi::fs::O_EXCL,
+        "with O_CREAT: EEXIST if it exists",
+    ),
+    (
+        "O_TRUNC",
+        abi::fs::O_TRUNC,
+        "truncate a regular file to length 0",
+    ),
+    ("O_APPEND", abi::fs::O_APPEND, "every write goes to the end"),
+    (
+        "O_NONBLOCK",
+        abi::fs::O_NONBLOCK,
+        "EAGAIN instead of blocking",
+    ),
+    (
+        "O_DIRECTORY",
+        abi::fs::O_DIRECTORY,
+        "ENOTDIR unless a directory",
+    ),
+    ("O_CLOEXEC", abi::fs::O_CLOEXEC, "close on execve"),
+];
+
+/// The `fcntl` commands of `fcntl.h`: name, value (from [`abi::fs`]) and what it does.
+pub const F_COMMANDS: [(&str, i32, &str); 6] = [
+    (
+        "F_DUPFD",
+        abi::fs::F_DUPFD,
+        "duplicate onto the lowest free fd >= arg",
+    ),
+    ("F_GETFD", abi::fs::F_GETFD, "the descriptor flags"),
+    ("F_SETFD", abi::fs::F_SETFD, "set the descriptor flags"),
+    ("F_GETFL", abi::fs::F_GETFL, "access mode and status flags"),
+    ("F_SETFL", abi::fs::F_SETFL, "set O_APPEND and O_NONBLOCK"),
+    (
+        "F_DUPFD_CLOEXEC",
+        abi::fs::F_DUPFD_CLOEXEC,
+        "F_DUPFD, with FD_CLOEXEC set",
+    ),
+];
+
+/// Generates `fcntl.h` from [`abi::fs`]: the `O_*` flags ([`O_FLAGS`], in octal as Linux's
+/// headers write them), the `fcntl` commands ([`F_COMMANDS`]), `FD_CLOEXEC`, and the
+/// prototype of `fcntl`.
+pub fn fcntl_h() -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/* fcntl.h - descriptor control and open flags (Linux i386 values)."
+    );
+    let _ = writeln!(out, " * Generated from kernel/abi/src/fs.rs {C_PROVENANCE}");
+    let _ = writeln!(out, " *");
+    let _ = writeln!(
+        out,
+        " * pipe2() (in <unistd.h>) takes O_CLOEXEC and O_NONBLOCK; F_SETFL changes O_APPEND and"
+    );
+    let _ = writeln!(
+        out,
+        " * O_NONBLOCK; the other O_* flags are for open(), which is not there yet. */"
+    );
+    let _ = writeln!(out, "#ifndef _FCNTL_H");
+    let _ = writeln!(out, "#define _FCNTL_H");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "/* Open and status flags. */");
+    for (name, value, what) in O_FLAGS {
+        let _ = writeln!(
+            out,
+            "#define {name:<12} {:>9}  /* {what} */",
+            format!("0{value:o}")
+        );
+    }
+    c_define(&mut out, "O_NDELAY", "O_NONBLOCK", "");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "/* fcntl() commands. */");
+    for (name, value, what) in F_COMMANDS {
+        let _ = writeln!(out, "#define {name:<15} {value:>4}  /* {what} */");
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "/* The descriptor flag of F_GETFD and F_SETFD. */");
+    let _ = writeln!(
+        out,
+        "#define FD_CLOEXEC {}  /* close the descriptor on execve */",
+        abi::fs::FD_CLOEXEC
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "/* Control descriptor fd: cmd is an F_* command, its int argument (if any) follows."
+    );
+    let _ = writeln!(
+        out,
+        " * F_DUPFD and F_DUPFD_CLOEXEC return the new descriptor, F_GETFD the descriptor flags,"
+    );
+    let _ = writeln!(
+        out,
+        " * F_GETFL the access mode and status flags, F_SETFD and F_SETFL 0. Returns -1 with"
+    );
+    let _ = writeln!(
+        out,
+        " * errno set on error (EBADF, EINVAL: unknown cmd or bad arg, EMFILE). */"
+    );
+    let _ = writeln!(out, "int fcntl(int fd, int cmd, ...);");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "#endif /* _FCNTL_H */");
+    out
+}
+
 /// Every C file generated for the shim, as (path below the output directory, text):
 /// `include/` holds public headers for the sysroot, `src/` the shim's private ones.
 pub fn c_shim_files(t: &Table) -> Vec<(&'static str, String)> {
@@ -770,6 +894,7 @@ pub fn c_shim_files(t: &Table) -> Vec<(&'static str, String)> {
         ("include/errno.h", errno_h()),
         ("include/signal.h", signal_h()),
         ("include/sys/wait.h", sys_wait_h()),
+        ("include/fcntl.h", fcntl_h()),
         ("src/errno_messages.h", errno_messages_h()),
     ]
 }

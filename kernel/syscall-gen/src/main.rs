@@ -3,7 +3,8 @@
 //! ```text
 //! syscall-gen c-shim DIR            the C shim's generated files under DIR: include/errno.h,
 //!                                   include/signal.h, include/sys/wait.h,
-//!                                   include/sys/syscall.h, src/errno_messages.h
+//!                                   include/fcntl.h, include/sys/syscall.h,
+//!                                   src/errno_messages.h
 //! syscall-gen c-header [TABLE]      sys/syscall.h on stdout
 //! syscall-gen docs [TABLE]          docs/syscalls.md on stdout
 //! syscall-gen check-docs DOCS.md [TABLE]

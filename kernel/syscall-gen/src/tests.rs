@@ -833,6 +833,92 @@ fn sys_wait_h_has_abis_options_and_macros() {
 }
 
 #[test]
+fn fcntl_h_defines_each_flag_and_command_once_with_abis_value() {
+    let out = fcntl_h();
+    assert!(out.contains("#ifndef _FCNTL_H\n#define _FCNTL_H\n"));
+    assert!(out.trim_end().ends_with("#endif /* _FCNTL_H */"));
+    for (name, value, what) in O_FLAGS {
+        let lines = defines(&out, name);
+        assert_eq!(lines.len(), 1, "{name}: {lines:?}");
+        let text = lines[0].split_whitespace().nth(2).unwrap();
+        assert!(text.starts_with('0'), "{name} is not octal: {text}");
+        assert_eq!(u32::from_str_radix(text, 8), Ok(value), "{name}");
+        assert!(lines[0].ends_with(&format!("/* {what} */")), "{name}");
+    }
+    assert_eq!(
+        defines(&out, "O_NDELAY"),
+        ["#define O_NDELAY     O_NONBLOCK"]
+    );
+    for (name, value, _) in F_COMMANDS {
+        let lines = defines(&out, name);
+        assert_eq!(lines.len(), 1, "{name}: {lines:?}");
+        assert_eq!(
+            lines[0].split_whitespace().nth(2),
+            Some(value.to_string().as_str()),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        defines(&out, "FD_CLOEXEC")[0].split_whitespace().nth(2),
+        Some(abi::fs::FD_CLOEXEC.to_string().as_str())
+    );
+    let defined = out.lines().filter(|l| l.starts_with("#define ")).count();
+    assert_eq!(
+        defined,
+        1 + O_FLAGS.len() + 1 + F_COMMANDS.len() + 1,
+        "the guard, the lists, O_NDELAY and FD_CLOEXEC, nothing else"
+    );
+    assert_eq!(
+        out.matches("\nint fcntl(int fd, int cmd, ...);\n").count(),
+        1
+    );
+    // The lists hold every constant of abi::fs, in the same spelling.
+    let names: Vec<&str> = O_FLAGS.iter().map(|f| f.0).collect();
+    assert_eq!(
+        names,
+        [
+            "O_RDONLY",
+            "O_WRONLY",
+            "O_RDWR",
+            "O_ACCMODE",
+            "O_CREAT",
+            "O_EXCL",
+            "O_TRUNC",
+            "O_APPEND",
+            "O_NONBLOCK",
+            "O_DIRECTORY",
+            "O_CLOEXEC"
+        ]
+    );
+    let names: Vec<&str> = F_COMMANDS.iter().map(|f| f.0).collect();
+    assert_eq!(
+        names,
+        [
+            "F_DUPFD",
+            "F_GETFD",
+            "F_SETFD",
+            "F_GETFL",
+            "F_SETFL",
+            "F_DUPFD_CLOEXEC"
+        ]
+    );
+}
+
+/// `limits.h` is written by hand; its `PIPE_BUF` must be the kernel's.
+#[test]
+fn shim_limits_h_has_the_kernels_pipe_buf() {
+    let limits = std::fs::read_to_string(manifest_dir().join("../../ulib/c/include/limits.h"))
+        .expect("read ulib/c/include/limits.h");
+    assert_eq!(
+        defines(&limits, "PIPE_BUF")
+            .iter()
+            .map(|l| l.split_whitespace().nth(2))
+            .collect::<Vec<_>>(),
+        [Some(abi::fs::PIPE_BUF.to_string().as_str())]
+    );
+}
+
+#[test]
 fn c_shim_files_are_the_headers_and_the_strerror_table() {
     let files = c_shim_files(&real_table());
     let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
@@ -843,6 +929,7 @@ fn c_shim_files_are_the_headers_and_the_strerror_table() {
             "include/errno.h",
             "include/signal.h",
             "include/sys/wait.h",
+            "include/fcntl.h",
             "src/errno_messages.h"
         ]
     );
@@ -873,8 +960,8 @@ fn generated_c_agrees_with_abi_when_compiled() {
         std::fs::write(path, text).unwrap();
     }
     let mut c = String::from(
-        "#include <errno.h>\n#include <signal.h>\n#include <sys/syscall.h>\n\
-         #include <sys/wait.h>\n#include \"errno_messages.h\"\n\
+        "#include <errno.h>\n#include <fcntl.h>\n#include <limits.h>\n#include <signal.h>\n\
+         #include <sys/syscall.h>\n#include <sys/wait.h>\n#include \"errno_messages.h\"\n\
          int puts(const char *s); /* the host's; the shim's stdio.h is not included */\n\
          static int failures;\n\
          static void check(int ok, const char *what) { if (!ok) { puts(what); failures++; } }\n\
@@ -938,6 +1025,15 @@ fn generated_c_agrees_with_abi_when_compiled() {
             abi::wait::WCONTINUED
         ),
     );
+    for (name, value, _) in O_FLAGS {
+        check(&mut c, format!("{name} == {value}u"));
+    }
+    check(&mut c, "O_NDELAY == O_NONBLOCK".into());
+    for (name, value, _) in F_COMMANDS {
+        check(&mut c, format!("{name} == {value}"));
+    }
+    check(&mut c, format!("FD_CLOEXEC == {}", abi::fs::FD_CLOEXEC));
+    check(&mut c, format!("PIPE_BUF == {}", abi::fs::PIPE_BUF));
     let statuses = (0..=255)
         .map(abi::wait::exited_status)
         .chain((1..=31).map(abi::wait::signaled_status))

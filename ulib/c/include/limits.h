@@ -1,4 +1,4 @@
-/* limits.h - sizes of integer types (i386: ILP32, char is signed). */
+/* limits.h - sizes of integer types (i386: ILP32, char is signed) and system limits. */
 #ifndef _LIMITS_H
 #define _LIMITS_H
 
@@ -26,5 +26,9 @@
 #define LLONG_MAX  __LONG_LONG_MAX__
 #define ULLONG_MAX (__LONG_LONG_MAX__ * 2ULL + 1ULL)
 #define SSIZE_MAX  __INT_MAX__
+
+/* A write of at most PIPE_BUF bytes to a pipe is atomic: it never interleaves with another
+ * writer's. The kernel's abi::fs::PIPE_BUF (a syscall-gen test checks that they agree). */
+#define PIPE_BUF   4096
 
 #endif /* _LIMITS_H */

@@ -31,8 +31,27 @@ unsigned int alarm(unsigned int seconds);
 /* Block for at least `usec` microseconds. Returns 0, or -1 with errno EINTR when a caught
  * signal ends it early. */
 int usleep(useconds_t usec);
-/* Write up to `count` bytes; fd 1 and 2 are the console. Returns the bytes written. */
+/* Descriptors: pid 1 starts with 0, 1 and 2 on the console; fork copies them, execve keeps
+ * all but the close-on-exec ones (O_CLOEXEC, FD_CLOEXEC in <fcntl.h>). A new descriptor is
+ * the lowest free number. */
+/* Read up to `count` bytes. Returns the bytes read (on a pipe, what is there once something
+ * is), 0 at end of file (a pipe with no writer left; the console has no input yet), or -1
+ * with errno set: EBADF, EFAULT, EAGAIN (O_NONBLOCK), EINTR. */
+ssize_t read(int fd, void *buf, size_t count);
+/* Write up to `count` bytes. Returns the bytes written, or -1 with errno set: EBADF, EFAULT,
+ * EPIPE (a pipe with no reader: SIGPIPE is sent too), EAGAIN (O_NONBLOCK), EINTR. Writes of
+ * at most PIPE_BUF (<limits.h>) bytes to a pipe never interleave with other writers'. */
 ssize_t write(int fd, const void *buf, size_t count);
+/* Close fd. EBADF if it is not open. */
+int close(int fd);
+/* A new descriptor, the lowest free one, for fd's open file. EBADF, EMFILE. */
+int dup(int fd);
+/* Make newfd refer to oldfd's open file, closing newfd first; returns newfd. EBADF. */
+int dup2(int oldfd, int newfd);
+/* Create a pipe: fds[0] is the read end, fds[1] the write end. EMFILE, ENOMEM, EFAULT. */
+int pipe(int fds[2]);
+/* pipe() with flags O_CLOEXEC and O_NONBLOCK (<fcntl.h>) on both ends; EINVAL for others. */
+int pipe2(int fds[2], int flags);
 /* Replace the program with the initrd file `path`. Returns only on error. */
 int execve(const char *path, char *const argv[], char *const envp[]);
 /* Set the program break to `addr`. Returns 0, or -1 with errno set (ENOMEM). */

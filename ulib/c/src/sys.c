@@ -2,7 +2,9 @@
  * generated traps of <sys/syscall.h>. Each returns -1 (sbrk: (void *)-1) and sets errno
  * when the kernel reports an error. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -83,6 +85,50 @@ pid_t waitpid(pid_t pid, int *status, int options)
 ssize_t write(int fd, const void *buf, size_t count)
 {
     return (ssize_t)result(__lunaix_syscall3(SYS_write, fd, (long)buf, (long)count));
+}
+
+ssize_t read(int fd, void *buf, size_t count)
+{
+    return (ssize_t)result(__lunaix_syscall3(SYS_read, fd, (long)buf, (long)count));
+}
+
+int close(int fd)
+{
+    return (int)result(__lunaix_syscall1(SYS_close, fd));
+}
+
+int dup(int fd)
+{
+    return (int)result(__lunaix_syscall1(SYS_dup, fd));
+}
+
+int dup2(int oldfd, int newfd)
+{
+    return (int)result(__lunaix_syscall2(SYS_dup2, oldfd, newfd));
+}
+
+int pipe2(int fds[2], int flags)
+{
+    /* The kernel stores struct { int read, write; }: the layout of int[2]. */
+    return (int)result(__lunaix_syscall2(SYS_pipe2, (long)fds, flags));
+}
+
+int pipe(int fds[2])
+{
+    return pipe2(fds, 0);
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+    /* F_GETFD and F_GETFL take no argument: do not read one the caller did not pass. */
+    int arg = 0;
+    if (cmd != F_GETFD && cmd != F_GETFL) {
+        va_list ap;
+        va_start(ap, cmd);
+        arg = va_arg(ap, int);
+        va_end(ap);
+    }
+    return (int)result(__lunaix_syscall3(SYS_fcntl, fd, cmd, arg));
 }
 
 int execve(const char *path, char *const argv[], char *const envp[])

@@ -30,7 +30,7 @@ rm -rf "$ROOT/sysroot/lib" "$ROOT/sysroot/include" "$ROOT/sysroot/i686-lunaix.js
     "$ROOT/sysroot/toolchain"
 "$ROOT/sysroot/build.sh" >/dev/null
 for f in lib/libc.a lib/crt0.o lib/user.ld include/sys/syscall.h include/stdio.h include/errno.h \
-    include/signal.h include/sys/wait.h \
+    include/signal.h include/sys/wait.h include/fcntl.h include/limits.h \
     i686-lunaix.json toolchain; do
     [ -f "$ROOT/sysroot/$f" ] || fail "sysroot/$f missing after build.sh"
 done
@@ -130,6 +130,7 @@ grep -qx 'PASS ctest' "$WORK/ctest.out" || fail "ctest did not print PASS ctest"
 grep -q 'FAIL' "$WORK/ctest.out" && fail "ctest reported failures"
 grep -q 'execve ok' "$WORK/ctest.out" || fail "ctest skipped the execve round trip"
 grep -qx 'ctest: signals ok' "$WORK/ctest.out" || fail "ctest's signal checks failed"
+grep -qx 'ctest: pipes ok' "$WORK/ctest.out" || fail "ctest's pipe checks failed"
 grep -q 'invalid pointer' "$WORK/ctest.err" || fail "double free was not reported on stderr"
 grep -q '^Assertion failed: two + two == 5 (.*ctest.c:[0-9]*: child_assert)$' "$WORK/ctest.err" ||
     fail "the failed assert() was not reported on stderr"

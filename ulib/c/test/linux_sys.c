@@ -4,7 +4,9 @@
  * the very same linker script, before (and independently of) the Lunaix kernel.
  * Used by test/host-test.sh; never part of sysroot/lib/libc.a. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -36,6 +38,12 @@
 #define LINUX_sigprocmask 126
 #define LINUX_getpgid 132
 #define LINUX_getsid 147
+#define LINUX_read 3
+#define LINUX_close 6
+#define LINUX_dup 41
+#define LINUX_fcntl 55
+#define LINUX_dup2 63
+#define LINUX_pipe2 331
 
 static long linux3(long nr, long a1, long a2, long a3)
 {
@@ -130,6 +138,49 @@ pid_t waitpid(pid_t pid, int *status, int options)
 ssize_t write(int fd, const void *buf, size_t count)
 {
     return (ssize_t)result(linux3(LINUX_write, fd, (long)buf, (long)count));
+}
+
+ssize_t read(int fd, void *buf, size_t count)
+{
+    return (ssize_t)result(linux3(LINUX_read, fd, (long)buf, (long)count));
+}
+
+int close(int fd)
+{
+    return (int)result(linux3(LINUX_close, fd, 0, 0));
+}
+
+int dup(int fd)
+{
+    return (int)result(linux3(LINUX_dup, fd, 0, 0));
+}
+
+int dup2(int oldfd, int newfd)
+{
+    return (int)result(linux3(LINUX_dup2, oldfd, newfd, 0));
+}
+
+/* The O_* and F_* values are Linux's, so flags and commands pass through unchanged. */
+int pipe2(int fds[2], int flags)
+{
+    return (int)result(linux3(LINUX_pipe2, (long)fds, flags, 0));
+}
+
+int pipe(int fds[2])
+{
+    return pipe2(fds, 0);
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+    int arg = 0;
+    if (cmd != F_GETFD && cmd != F_GETFL) {
+        va_list ap;
+        va_start(ap, cmd);
+        arg = va_arg(ap, int);
+        va_end(ap);
+    }
+    return (int)result(linux3(LINUX_fcntl, fd, cmd, arg));
 }
 
 int execve(const char *path, char *const argv[], char *const envp[])

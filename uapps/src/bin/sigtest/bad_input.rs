@@ -481,13 +481,16 @@ pub(super) fn bad_times() -> Verdict {
     Ok(())
 }
 
-/// A storm of timers: 20 000 `alarm` calls, each replacing the last, and 300 sleeps each cut
-/// short by a signal. Every replaced alarm and every interrupted sleep must leave the kernel's
-/// timer queues (the test boots with a small kernel heap, `kheap=`, where leftovers would run
-/// it out), so that afterwards `fork` and `alarm` still work and one SIGALRM arrives.
+/// A storm of timers: 20 000 `alarm` calls, each replacing the last, then 1000 long sleeps
+/// each cut short by a signal. Every replaced alarm must leave the kernel's alarm queue (the
+/// test boots with a small kernel heap, `kheap=`, which 20 000 leftovers would exhaust) and
+/// every interrupted sleep its timer; afterwards `fork` and `alarm` still work and one
+/// SIGALRM arrives. (Standard signals merge, so the sleeper cannot count on one interruption
+/// per signal sent: it sleeps until the pinger's exit, announced by SIGCHLD, ends the storm.)
 pub(super) fn timer_storm() -> Verdict {
     catch(Signal::SIGALRM)?;
     catch(Signal::SIGUSR1)?;
+    catch(Signal::SIGCHLD)?;
     for i in 0..20_000u32 {
         let left = signal::alarm(1_000_000 - i);
         let expected = if i == 0 { 0 } else { 1_000_000 - i + 1 };
@@ -499,19 +502,31 @@ pub(super) fn timer_storm() -> Verdict {
     ensure!(signal::alarm(0) > 900_000, "the last alarm was lost");
     let me = getpid();
     let pinger = spawn_check("timer_storm", move || {
-        for _ in 0..300 {
-            nap(2);
+        for _ in 0..1000 {
+            nap(1);
             send(me, Signal::SIGUSR1)?;
         }
         Ok(())
     })?;
-    let mut interrupted = 0;
-    while interrupted < 300 {
+    let mut interrupted = 0u32;
+    let pinger_status = loop {
+        // Every signal (SIGUSR1, or the pinger's SIGCHLD) cuts the sleep short.
         if sleep(1000) > 0 {
             interrupted += 1;
         }
-    }
-    expect_exit(pinger, 0, "signalling child")?;
+        match waitpid(Some(pinger), WaitFlags::WNOHANG) {
+            Ok(WaitStatus::StillAlive) => {}
+            other => break other,
+        }
+    };
+    ensure!(
+        pinger_status == Ok(WaitStatus::Exited(pinger, 0)),
+        "the signalling child: {pinger_status:?}"
+    );
+    ensure!(
+        interrupted >= 10,
+        "only {interrupted} sleeps were cut short by 1000 signals"
+    );
     let child = spawn(|| 9)?;
     expect_exit(child, 9, "a child forked after the storm")?;
     signal::alarm(1);

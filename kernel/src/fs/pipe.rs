@@ -1,0 +1,156 @@
+//! Pipes: `klib::pipe::PipeBuffer` (the ring and POSIX's decisions, host-
+//! tested) behind a lock, with a wait queue for each side.
+//!
+//! Bytes move between user memory and the ring in pieces of at most
+//! `PIPE_BUF` through a buffer on the kernel stack: a write of up to
+//! `PIPE_BUF` bytes enters the ring whole or not at all, and a user buffer
+//! that faults fails with EFAULT before anything is taken from the ring.
+
+use alloc::sync::Arc;
+
+use abi::errno::Errno;
+use abi::signal::Signal;
+use klib::pipe::{PipeBuffer, ReadOutcome, WriteOutcome, PIPE_BUF};
+
+use crate::arch::x86::lock::IrqMutex;
+use crate::mm::{In, Out, UserSlice};
+use crate::proc::{self, Process};
+use crate::sched::{block_on, WaitQueue};
+
+/// Bytes moved per step (a write of at most `PIPE_BUF` is one step).
+const STEP: usize = PIPE_BUF;
+
+/// A pipe.
+pub struct Pipe {
+    ring: IrqMutex<PipeBuffer>,
+    /// Readers waiting for data or for the last writer to go.
+    readers: WaitQueue,
+    /// Writers waiting for room or for the last reader to go.
+    writers: WaitQueue,
+}
+
+impl Pipe {
+    /// A new pipe with one reader and one writer.
+    pub fn new() -> Result<Arc<Pipe>, Errno> {
+        Arc::try_new(Pipe {
+            ring: IrqMutex::new(PipeBuffer::new()?),
+            readers: WaitQueue::new(),
+            writers: WaitQueue::new(),
+        })
+        .map_err(|_| Errno::ENOMEM)
+    }
+
+    /// `read`: what is there, up to `buf`'s length; 0 at end of file;
+    /// blocks while empty (EAGAIN when `nonblocking`); EINTR when a signal
+    /// must be taken.
+    pub fn read(
+        &self,
+        process: &Arc<Process>,
+        buf: UserSlice<Out>,
+        nonblocking: bool,
+    ) -> Result<usize, Errno> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        // Nothing is taken from the ring for a buffer that cannot hold it.
+        buf.check_writable(process.lock().space()?)?;
+        let mut chunk = [0u8; STEP];
+        loop {
+            let want = buf.len().min(STEP);
+            let outcome = self.ring.lock().read(&mut chunk[..want]);
+            match outcome {
+                ReadOutcome::Read(n) => {
+                    self.writers.wake_all();
+                    // Checked above: only a program that unmaps its own
+                    // buffer meanwhile (it has one thread) could fail here.
+                    buf.write_from(process.lock().space()?, &chunk[..n])?;
+                    return Ok(n);
+                }
+                ReadOutcome::Eof => return Ok(0),
+                ReadOutcome::WouldBlock if nonblocking => return Err(Errno::EAGAIN),
+                ReadOutcome::WouldBlock => {
+                    block_on(&self.readers, || self.ring.lock().readable())?;
+                }
+            }
+        }
+    }
+
+    /// `write`: all of `buf` unless a signal, the reader leaving, or
+    /// `nonblocking` stops it early (then the count so far, or EINTR, EPIPE
+    /// with SIGPIPE, EAGAIN when nothing went). Each `PIPE_BUF` piece is
+    /// atomic.
+    pub fn write(
+        &self,
+        process: &Arc<Process>,
+        buf: UserSlice<In>,
+        nonblocking: bool,
+    ) -> Result<usize, Errno> {
+        let mut chunk = [0u8; STEP];
+        let mut written = 0;
+        while written < buf.len() {
+            let piece = buf.sub(written, STEP);
+            let n = piece.len();
+            {
+                let mut inner = process.lock();
+                let space = inner.space()?;
+                let mut at = 0;
+                piece.read_in_pieces(space, |bytes| {
+                    chunk[at..at + bytes.len()].copy_from_slice(bytes);
+                    at += bytes.len();
+                })?;
+            }
+            loop {
+                let outcome = self.ring.lock().write(&chunk[..n]);
+                match outcome {
+                    WriteOutcome::Wrote(done) => {
+                        self.readers.wake_all();
+                        // A piece of at most PIPE_BUF goes whole.
+                        debug_assert_eq!(done, n);
+                        written += done;
+                        break;
+                    }
+                    WriteOutcome::Broken => {
+                        proc::with_registry(|r| crate::signal::post(r, process, Signal::SIGPIPE));
+                        return if written > 0 {
+                            Ok(written)
+                        } else {
+                            Err(Errno::EPIPE)
+                        };
+                    }
+                    WriteOutcome::WouldBlock if nonblocking => {
+                        return if written > 0 {
+                            Ok(written)
+                        } else {
+                            Err(Errno::EAGAIN)
+                        };
+                    }
+                    WriteOutcome::WouldBlock => {
+                        let waited = block_on(&self.writers, || self.ring.lock().writable(n));
+                        if let Err(e) = waited {
+                            return if written > 0 {
+                                Ok(written)
+                            } else {
+                                Err(e.into())
+                            };
+                        }
+                    }
+                }
+            }
+        }
+        Ok(written)
+    }
+
+    /// One reader fewer; the last one going wakes the writers (EPIPE).
+    pub fn close_reader(&self) {
+        if self.ring.lock().close_reader() {
+            self.writers.wake_all();
+        }
+    }
+
+    /// One writer fewer; the last one going wakes the readers (end of file).
+    pub fn close_writer(&self) {
+        if self.ring.lock().close_writer() {
+            self.readers.wake_all();
+        }
+    }
+}
