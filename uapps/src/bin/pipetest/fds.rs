@@ -308,6 +308,12 @@ pub fn fcntl_errors() -> Verdict {
     }
     for arg in [-1, MAX_FDS, i32::MAX, i32::MIN] {
         for cmd in [F_DUPFD, F_DUPFD_CLOEXEC] {
+            // The descriptor is checked before the argument (as Linux does).
+            let got = fcntl(-1, cmd, arg);
+            ensure!(
+                got == Err(Errno::EBADF),
+                "fcntl(-1, {cmd}, {arg}): {got:?}, expected EBADF"
+            );
             let got = fcntl(r, cmd, arg);
             ensure!(
                 got == Err(Errno::EINVAL),
