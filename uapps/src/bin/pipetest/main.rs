@@ -31,7 +31,10 @@ mod pipes;
 #[allow(unsafe_code)]
 mod sys;
 
-use sys::{close, dup, dup2, fcntl, pipe2, read};
+use ulib::fs::{
+    F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, FD_CLOEXEC, OFlag, PIPE_BUF,
+};
+use ulib::io::{close, dup, dup2, fcntl, read};
 
 ulib::entry!(main);
 
@@ -78,22 +81,13 @@ fn main() -> i32 {
 }
 
 // ---------------------------------------------------------------------------------------
-// Linux's values (kernel/abi/src/fs.rs).
+// Flags as the raw numbers fcntl takes and returns.
 
-const O_WRONLY: u32 = 1;
-const O_APPEND: u32 = 0o2000;
-const O_NONBLOCK: u32 = 0o4000;
-const O_CLOEXEC: u32 = 0o2000000;
-const O_ACCMODE: u32 = 3;
-const F_DUPFD: i32 = 0;
-const F_GETFD: i32 = 1;
-const F_SETFD: i32 = 2;
-const F_GETFL: i32 = 3;
-const F_SETFL: i32 = 4;
-const F_DUPFD_CLOEXEC: i32 = 1030;
-const FD_CLOEXEC: i32 = 1;
-/// Bytes a pipe write moves atomically.
-const PIPE_BUF: usize = 4096;
+const O_WRONLY: u32 = OFlag::O_WRONLY.bits();
+const O_APPEND: u32 = OFlag::O_APPEND.bits();
+const O_NONBLOCK: u32 = OFlag::O_NONBLOCK.bits();
+const O_CLOEXEC: u32 = OFlag::O_CLOEXEC.bits();
+const O_ACCMODE: u32 = OFlag::O_ACCMODE.bits();
 /// A pipe's capacity.
 const PIPE_CAPACITY: usize = 16 * 1024;
 /// Descriptors per process.
@@ -101,6 +95,11 @@ const MAX_FDS: i32 = 256;
 
 // ---------------------------------------------------------------------------------------
 // Helpers
+
+/// `pipe2` with the flags as raw bits.
+fn pipe2(flags: u32) -> Result<(i32, i32), Errno> {
+    ulib::io::pipe2(OFlag::from_bits_retain(flags))
+}
 
 /// `pipe2(flags)` that must succeed: (read end, write end).
 fn make_pipe(flags: u32) -> Result<(i32, i32), String> {

@@ -6,7 +6,7 @@ use super::*;
 /// the writes and reads.
 pub fn pipe_roundtrip() -> Verdict {
     const TOTAL: usize = 100_000;
-    let (r, w) = make_pipe(0)?;
+    let (r, w) = ulib::io::pipe().map_err(|e| format!("pipe: {}", e.name()))?;
     let child = spawn_check("pipe_roundtrip", move || {
         shut(r)?;
         let data: Vec<u8> = (0..TOTAL).map(pattern).collect();
