@@ -111,6 +111,17 @@ pub fn dup2_case() -> Verdict {
             "read on the duplicate {fd}: {got:?}"
         );
     }
+    // fork shares the open file too: a child clearing O_NONBLOCK clears it here.
+    let child = spawn_check("dup2", move || {
+        fcntl(d, F_SETFL, 0).map_err(|e| format!("F_SETFL in the child: {}", e.name()))?;
+        Ok(())
+    })?;
+    expect_exit(child, 0, "the child clearing O_NONBLOCK")?;
+    let fl = fcntl(cr, F_GETFL, 0).map_err(|e| format!("F_GETFL: {}", e.name()))? as u32;
+    ensure!(
+        fl & O_NONBLOCK == 0,
+        "O_NONBLOCK cleared through a forked child's copy is still set here: {fl:#o}"
+    );
     // The duplicate keeps the pipe open: closing the original leaves it readable.
     put_all(cw, b"k")?;
     shut(cr)?;

@@ -380,7 +380,8 @@ pub fn nonblock() -> Verdict {
 }
 
 /// A blocked read interrupted by a caught signal fails with EINTR, or restarts with
-/// SA_RESTART; a blocked write that moved some bytes returns their count.
+/// SA_RESTART; a blocked write that moved some bytes returns their count, one that moved
+/// none fails with EINTR.
 pub fn read_eintr() -> Verdict {
     let (r, w) = make_pipe(0)?;
     let (ready_r, ready_w) = make_pipe(0)?;
@@ -433,13 +434,24 @@ pub fn read_eintr() -> Verdict {
             got == Ok(PIPE_CAPACITY),
             "interrupted write with progress: {got:?}, expected {PIPE_CAPACITY}"
         );
+        // The pipe is full: a write that moves nothing is EINTR.
+        put_all(ready_w, b"4")?;
+        let got = ulib::io::write(w2, b"more");
+        ensure!(
+            got == Err(Errno::EINTR),
+            "interrupted write without progress: {got:?}, expected EINTR"
+        );
+        ensure!(
+            CAUGHT.load(Ordering::SeqCst) == 4,
+            "the handler did not run four times"
+        );
         shut(r2)?;
         shut(w2)
     })?;
     shut(r)?;
     shut(ready_w)?;
     let mut step = [0u8; 1];
-    for round in *b"123" {
+    for round in *b"1234" {
         let got = read(ready_r, &mut step);
         ensure!(
             got == Ok(1) && step[0] == round,
@@ -455,7 +467,9 @@ pub fn read_eintr() -> Verdict {
     shut(w)?;
     shut(ready_r)?;
     expect_exit(child, 0, "the blocked child")?;
-    println!("read_eintr: EINTR, restart with SA_RESTART, a partial write's count");
+    println!(
+        "read_eintr: EINTR, restart with SA_RESTART, a partial write's count, EINTR for a write"
+    );
     Ok(())
 }
 
