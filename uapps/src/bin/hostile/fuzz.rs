@@ -17,9 +17,10 @@
 //!
 //! The descriptor calls are fuzzed on descriptors the batch makes itself: each such step
 //! opens a non-blocking pipe (which must get 3 and 4: nothing leaked), makes the call on one
-//! of its ends, on the console's 0 (never to close it, replace it or change its flags), or on
-//! a bad number, and closes whatever is left. Descriptors 1 and 2 are never closed or
-//! replaced, so the batch can still print; `read` of the console gives 0 (no input yet).
+//! of its ends, on the console's 0, 1 and 2 (only to read, duplicate or query them: they are
+//! never closed, replaced or given flags, so the batch can still print and `exec` children
+//! inherit them), or on a bad number, and closes whatever is left. `read` of the console gives
+//! 0 (no input yet); `write` to 0 is a console write like 1 and 2.
 //!
 //! The batch process never uses its heap, so `brk`/`sbrk` may move the break anywhere.
 //! Pointers the kernel would write through (wait status, timespec) are kept off live data:
