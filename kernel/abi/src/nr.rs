@@ -58,7 +58,10 @@ mod tests {
         assert_eq!(SETSID, 129);
         assert_eq!(GETSID, 130);
         assert_eq!(NANOSLEEP, 131);
-        assert_eq!((CLOSE, READ, DUP, DUP2, PIPE2, FCNTL), (20, 21, 34, 35, 132, 133));
+        assert_eq!(
+            (CLOSE, READ, DUP, DUP2, PIPE2, FCNTL),
+            (20, 21, 34, 35, 132, 133)
+        );
     }
 
     #[test]

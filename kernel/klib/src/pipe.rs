@@ -152,12 +152,26 @@ impl PipeBuffer {
     /// for some of it (larger). The write wait queue's condition.
     pub fn writable(&self, len: usize) -> bool {
         // A record must fit whole; a larger write needs one byte of room.
-        let room_needed = if len <= PIPE_BUF { len } else { 1 };
+        self.writable_piece(len, len <= PIPE_BUF)
+    }
+
+    /// [`PipeBuffer::writable`] for a piece written with
+    /// [`PipeBuffer::write_piece`].
+    pub fn writable_piece(&self, len: usize, atomic: bool) -> bool {
+        let room_needed = if atomic { len } else { 1 };
         self.readers == 0 || self.free() >= room_needed
     }
 
     /// One write attempt of `data`; see [`WriteOutcome`].
     pub fn write(&mut self, data: &[u8]) -> WriteOutcome {
+        self.write_piece(data, data.len() <= PIPE_BUF)
+    }
+
+    /// One write attempt of a piece of a larger write: `atomic` (the whole
+    /// write is at most `PIPE_BUF`) goes in whole or not at all; otherwise
+    /// whatever fits goes in (a kernel that moves a long write through a
+    /// small buffer, piece by piece, keeps POSIX's rules this way).
+    pub fn write_piece(&mut self, data: &[u8], atomic: bool) -> WriteOutcome {
         if data.is_empty() {
             return WriteOutcome::Wrote(0);
         }
@@ -165,7 +179,7 @@ impl PipeBuffer {
             return WriteOutcome::Broken;
         }
         let free = self.free();
-        let n = if data.len() <= PIPE_BUF {
+        let n = if atomic {
             if free < data.len() {
                 return WriteOutcome::WouldBlock;
             }
@@ -241,6 +255,24 @@ impl PipeBuffer {
     /// True when both ends are closed: nobody can use the pipe again.
     pub fn is_released(&self) -> bool {
         self.readers == 0 && self.writers == 0
+    }
+}
+
+#[cfg(test)]
+mod piece_tests {
+    use super::*;
+
+    #[test]
+    fn pieces_of_a_long_write_take_what_fits() {
+        let mut p = PipeBuffer::new().unwrap();
+        let fill = [7u8; PIPE_CAPACITY - 100];
+        assert_eq!(p.write(&fill), WriteOutcome::Wrote(PIPE_CAPACITY - 100));
+        let piece = [1u8; 1000];
+        assert_eq!(p.write_piece(&piece, true), WriteOutcome::WouldBlock);
+        assert!(!p.writable_piece(1000, true) && p.writable_piece(1000, false));
+        assert_eq!(p.write_piece(&piece, false), WriteOutcome::Wrote(100));
+        assert_eq!(p.write_piece(&piece, false), WriteOutcome::WouldBlock);
+        assert!(!p.writable_piece(1000, false));
     }
 }
 

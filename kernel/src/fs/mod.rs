@@ -106,6 +106,9 @@ impl OpenFile {
         if !self.writable() {
             return Err(Errno::EBADF);
         }
+        if buf.is_empty() {
+            return Ok(0);
+        }
         // O_APPEND changes nothing for the console and pipes (they have no
         // offset); files will honour it.
         match &self.kind {

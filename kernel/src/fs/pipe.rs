@@ -59,12 +59,28 @@ impl Pipe {
             let want = buf.len().min(STEP);
             let outcome = self.ring.lock().read(&mut chunk[..want]);
             match outcome {
-                ReadOutcome::Read(n) => {
+                ReadOutcome::Read(first) => {
+                    // Then whatever else is there, up to the length asked,
+                    // without waiting for more.
+                    let mut done = 0;
+                    let mut n = first;
+                    loop {
+                        // Checked above: only a program that unmaps its own
+                        // buffer meanwhile (it has one thread) could fail.
+                        buf.sub(done, n)
+                            .write_from(process.lock().space()?, &chunk[..n])?;
+                        done += n;
+                        let want = (buf.len() - done).min(STEP);
+                        if want == 0 {
+                            break;
+                        }
+                        match self.ring.lock().read(&mut chunk[..want]) {
+                            ReadOutcome::Read(more) => n = more,
+                            _ => break,
+                        }
+                    }
                     self.writers.wake_all();
-                    // Checked above: only a program that unmaps its own
-                    // buffer meanwhile (it has one thread) could fail here.
-                    buf.write_from(process.lock().space()?, &chunk[..n])?;
-                    return Ok(n);
+                    return Ok(done);
                 }
                 ReadOutcome::Eof => return Ok(0),
                 ReadOutcome::WouldBlock if nonblocking => return Err(Errno::EAGAIN),
@@ -87,6 +103,9 @@ impl Pipe {
     ) -> Result<usize, Errno> {
         let mut chunk = [0u8; STEP];
         let mut written = 0;
+        // POSIX: a write of at most PIPE_BUF bytes is atomic; a longer one
+        // moves what fits, piece by piece.
+        let atomic = buf.len() <= PIPE_BUF;
         while written < buf.len() {
             let piece = buf.sub(written, STEP);
             let n = piece.len();
@@ -100,12 +119,10 @@ impl Pipe {
                 })?;
             }
             loop {
-                let outcome = self.ring.lock().write(&chunk[..n]);
+                let outcome = self.ring.lock().write_piece(&chunk[..n], atomic);
                 match outcome {
                     WriteOutcome::Wrote(done) => {
                         self.readers.wake_all();
-                        // A piece of at most PIPE_BUF goes whole.
-                        debug_assert_eq!(done, n);
                         written += done;
                         break;
                     }
@@ -125,7 +142,8 @@ impl Pipe {
                         };
                     }
                     WriteOutcome::WouldBlock => {
-                        let waited = block_on(&self.writers, || self.ring.lock().writable(n));
+                        let waited =
+                            block_on(&self.writers, || self.ring.lock().writable_piece(n, atomic));
                         if let Err(e) = waited {
                             return if written > 0 {
                                 Ok(written)

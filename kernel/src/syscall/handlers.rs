@@ -93,11 +93,7 @@ pub fn sys_waitpid(
 
 pub fn sys_write(ctx: &mut SyscallContext, fd: i32, buf: UserSlice<In>) -> Result<usize, Errno> {
     let file = open_file(ctx, fd)?;
-    let buf = buf.prefix(MAX_WRITE);
-    if buf.is_empty() {
-        return Ok(0);
-    }
-    file.write(ctx.process(), buf)
+    file.write(ctx.process(), buf.prefix(MAX_WRITE))
 }
 
 pub fn sys_read(ctx: &mut SyscallContext, fd: i32, buf: UserSlice<Out>) -> Result<usize, Errno> {
