@@ -188,7 +188,7 @@ impl Extend<Signal> for SigSet {
     }
 }
 
-impl<'a> IntoIterator for &'a SigSet {
+impl IntoIterator for &SigSet {
     type Item = Signal;
     type IntoIter = SigSetIter;
 

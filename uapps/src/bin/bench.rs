@@ -46,6 +46,10 @@ const TREE_DEPTH: u32 = 7;
 const YIELDS_EACH: u32 = 100_000;
 const SLEEPS: u32 = 5;
 const SIGNALS: u32 = 20_000;
+/// Bytes `pipe_throughput` moves, in 4 KiB writes.
+const PIPE_BYTES: usize = 16 << 20;
+/// Round trips of one byte each way in `pipe_pingpong`.
+const PIPE_ROUNDS: u32 = 20_000;
 
 type Bench = fn() -> Result<(), &'static str>;
 
@@ -56,6 +60,8 @@ const BENCHES: &[(&str, Bench)] = &[
     ("yield_pingpong", yield_pingpong),
     ("sleep_accuracy", sleep_accuracy),
     ("signal_roundtrip", signal_roundtrip),
+    ("pipe_throughput", pipe_throughput),
+    ("pipe_pingpong", pipe_pingpong),
 ];
 
 fn main() -> i32 {
@@ -245,6 +251,102 @@ fn signal_roundtrip() -> Result<(), &'static str> {
     println!(
         "BENCH name=signal_roundtrip ops={SIGNALS} ns_per_op={}",
         per_op(total, SIGNALS)
+    );
+    Ok(())
+}
+
+/// `PIPE_BYTES` from a child to its parent through a pipe in 4 KiB writes and reads: one
+/// operation is one 4 KiB write (and its read); `mb_per_s` the rate.
+fn pipe_throughput() -> Result<(), &'static str> {
+    let (r, w) = ulib::io::pipe().map_err(|_| "pipe failed")?;
+    let start = Instant::now();
+    let child = match fork() {
+        Ok(ForkResult::Child) => {
+            let _ = ulib::io::close(r);
+            let block = [0x5au8; 4096];
+            let mut sent = 0;
+            while sent < PIPE_BYTES {
+                match ulib::io::write(w, &block) {
+                    Ok(n) => sent += n,
+                    Err(_) => exit(1),
+                }
+            }
+            exit(0)
+        }
+        Ok(ForkResult::Parent { child }) => child,
+        Err(_) => return Err("fork failed"),
+    };
+    let _ = ulib::io::close(w);
+    let mut block = [0u8; 4096];
+    let mut received = 0;
+    loop {
+        match ulib::io::read(r, &mut block) {
+            Ok(0) => break,
+            Ok(n) => received += n,
+            Err(_) => return Err("read failed"),
+        }
+    }
+    let total = start.elapsed();
+    let _ = ulib::io::close(r);
+    match waitpid(Some(child), WaitFlags::empty()) {
+        Ok(WaitStatus::Exited(_, 0)) => {}
+        _ => return Err("the writer did not exit with status 0"),
+    }
+    if received != PIPE_BYTES {
+        return Err("bytes lost in the pipe");
+    }
+    let ops = (PIPE_BYTES / 4096) as u32;
+    // MiB/s with three decimals, integers only: `Millis` prints a millionth as 0.001.
+    let mib_per_s_millionths =
+        PIPE_BYTES as u128 * 1_000_000_000 * 1_000_000 / (total.as_nanos().max(1) * (1 << 20));
+    println!(
+        "BENCH name=pipe_throughput ops={ops} ns_per_op={} mb_per_s={}",
+        per_op(total, ops),
+        Millis(i64::try_from(mib_per_s_millionths).unwrap_or(i64::MAX))
+    );
+    Ok(())
+}
+
+/// One byte to a child through one pipe and back through another, `PIPE_ROUNDS` times: one
+/// operation is a round trip (two writes, two reads, two switches).
+fn pipe_pingpong() -> Result<(), &'static str> {
+    let (to_child_r, to_child_w) = ulib::io::pipe().map_err(|_| "pipe failed")?;
+    let (to_parent_r, to_parent_w) = ulib::io::pipe().map_err(|_| "pipe failed")?;
+    let child = match fork() {
+        Ok(ForkResult::Child) => {
+            let mut byte = [0u8; 1];
+            for _ in 0..PIPE_ROUNDS {
+                if ulib::io::read(to_child_r, &mut byte) != Ok(1)
+                    || ulib::io::write(to_parent_w, &byte) != Ok(1)
+                {
+                    exit(1);
+                }
+            }
+            exit(0)
+        }
+        Ok(ForkResult::Parent { child }) => child,
+        Err(_) => return Err("fork failed"),
+    };
+    let mut byte = [7u8; 1];
+    let start = Instant::now();
+    for _ in 0..PIPE_ROUNDS {
+        if ulib::io::write(to_child_w, &byte) != Ok(1)
+            || ulib::io::read(to_parent_r, &mut byte) != Ok(1)
+        {
+            return Err("a round trip failed");
+        }
+    }
+    let total = start.elapsed();
+    for fd in [to_child_r, to_child_w, to_parent_r, to_parent_w] {
+        let _ = ulib::io::close(fd);
+    }
+    match waitpid(Some(child), WaitFlags::empty()) {
+        Ok(WaitStatus::Exited(_, 0)) => {}
+        _ => return Err("the echoing child did not exit with status 0"),
+    }
+    println!(
+        "BENCH name=pipe_pingpong ops={PIPE_ROUNDS} ns_per_op={}",
+        per_op(total, PIPE_ROUNDS)
     );
     Ok(())
 }
