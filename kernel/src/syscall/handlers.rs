@@ -152,6 +152,8 @@ pub fn sys_pipe2(
 pub fn sys_fcntl(ctx: &mut SyscallContext, fd: i32, cmd: i32, arg: u32) -> Result<usize, Errno> {
     let process = ctx.process();
     let mut files = process.files.lock();
+    // The descriptor first, whatever the command (as Linux does).
+    files.get(fd)?;
     match cmd {
         F_DUPFD | F_DUPFD_CLOEXEC => {
             let min = i32::try_from(arg).map_err(|_| Errno::EINVAL)?;
@@ -168,10 +170,7 @@ pub fn sys_fcntl(ctx: &mut SyscallContext, fd: i32, cmd: i32, arg: u32) -> Resul
             file.set_status(arg);
             0
         }),
-        _ => {
-            files.get(fd)?;
-            Err(Errno::EINVAL)
-        }
+        _ => Err(Errno::EINVAL),
     }
 }
 
