@@ -51,7 +51,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use initrd::cpio::Archive;
 
 /// Command-line interface.
@@ -75,8 +75,15 @@ enum Command {
         /// The image to write (replaced atomically; untouched on error).
         #[arg(short, long, value_name = "OUT.cpio")]
         output: PathBuf,
-        /// Programs to pack: PATH_IN_IMAGE=HOST_FILE, or HOST_FILE for /bin/FILE_NAME.
-        #[arg(value_name = "[PATH_IN_IMAGE=]HOST_FILE", required = true)]
+        /// Mode (octal, e.g. 644) of the files of the inputs that follow it.
+        #[arg(long, value_name = "OCTAL")]
+        mode: Vec<OsString>,
+        /// Adds an empty directory (mode 755 unless given, e.g. /tmp:1777).
+        #[arg(long, value_name = "PATH[:MODE]")]
+        dir: Vec<OsString>,
+        /// Files to pack: PATH_IN_IMAGE=HOST_FILE (host mode; a host directory is packed
+        /// recursively), or HOST_FILE for the program /bin/FILE_NAME (mode 755).
+        #[arg(value_name = "[PATH_IN_IMAGE=]HOST_FILE")]
         inputs: Vec<OsString>,
     },
     /// List the entries of an initrd: mode (octal), size, path.
@@ -118,10 +125,33 @@ impl Failure {
     }
 }
 
+/// The `create` items in command-line order: `--mode` applies to the inputs after it.
+fn create_args(matches: &ArgMatches) -> Vec<create::Arg> {
+    let mut args: Vec<(usize, create::Arg)> = Vec::new();
+    let mut collect = |id: &str, make: fn(OsString) -> create::Arg| {
+        if let (Some(values), Some(indices)) =
+            (matches.get_many::<OsString>(id), matches.indices_of(id))
+        {
+            args.extend(indices.zip(values.map(|v| make(v.clone()))));
+        }
+    };
+    collect("mode", create::Arg::Mode);
+    collect("dir", create::Arg::Dir);
+    collect("inputs", create::Arg::Input);
+    args.sort_by_key(|(index, _)| *index);
+    args.into_iter().map(|(_, arg)| arg).collect()
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
-        Command::Create { output, inputs } => create::run(&output, &inputs),
+        Command::Create { output, .. } => {
+            let sub = matches
+                .subcommand_matches("create")
+                .expect("the create subcommand was parsed");
+            create::run(&output, &create_args(sub))
+        }
         Command::List { image } => list(&image),
     };
     match result {

@@ -36,6 +36,13 @@ impl TempDir {
         path
     }
 
+    /// Writes a file and sets its permission bits.
+    fn write_mode(&self, name: &str, bytes: &[u8], mode: u32) -> PathBuf {
+        let path = self.write(name, bytes);
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+        path
+    }
+
     /// The names in the directory, sorted.
     fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(&self.0)
@@ -178,7 +185,7 @@ fn creates_an_image_that_gnu_cpio_reads_and_extracts() {
     let init = Elf::good(1).bytes();
     let hello = Elf::good(2).bytes();
     let init_path = tmp.write("init", &init);
-    let hello_path = tmp.write("hello.elf", &hello);
+    let hello_path = tmp.write_mode("hello.elf", &hello, 0o755);
     let out = tmp.path("initrd.cpio");
     let output = create_args(
         &out,
@@ -272,7 +279,7 @@ fn create_accepts_a_program_built_by_gcc() {
 fn list_prints_mode_size_and_path() {
     let tmp = TempDir::new();
     let init = Elf::good(1).bytes();
-    let init_path = tmp.write("init", &init);
+    let init_path = tmp.write_mode("init", &init, 0o755);
     let out = tmp.path("initrd.cpio");
     let output = create_args(&out, &[&format!("/sbin/init={}", s(&init_path))]);
     assert!(output.status.success(), "{output:?}");
@@ -378,7 +385,7 @@ fn create_refuses_missing_and_unreadable_files() {
     );
     let dir = tmp.path("a-directory");
     fs::create_dir(&dir).unwrap();
-    assert_create_refused(&tmp, &[s(&dir)], s(&dir), "cannot read", false);
+    assert_create_refused(&tmp, &[s(&dir)], s(&dir), "PATH_IN_IMAGE=HOST_DIR", false);
 }
 
 #[test]
@@ -530,4 +537,392 @@ fn usage_errors_exit_non_zero() {
     assert!(!out.exists());
     // No subcommand.
     assert_eq!(run(&[]).status.code(), Some(2));
+}
+
+/// Runs `create` and returns the `list` output of the image.
+fn create_and_list(tmp: &TempDir, inputs: &[&str]) -> String {
+    let out = tmp.path("out.cpio");
+    let output = create_args(&out, inputs);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+    let list = run(&["list".as_ref(), out.as_os_str()]);
+    assert!(list.status.success(), "{list:?}");
+    fs::remove_file(&out).unwrap();
+    String::from_utf8(list.stdout).unwrap()
+}
+
+/// Extracts `image` with GNU cpio into a fresh directory `dest` under `tmp`; `None` without
+/// GNU cpio.
+fn gnu_extract(tmp: &TempDir, image: &Path, dest: &str) -> Option<PathBuf> {
+    if !Path::new(GNU_CPIO).exists() {
+        println!("notice: {GNU_CPIO} is missing; skipping the GNU cpio checks");
+        return None;
+    }
+    let dest = tmp.path(dest);
+    fs::create_dir(&dest).unwrap();
+    let status = Command::new(GNU_CPIO)
+        .args(["--quiet", "-i", "-d", "--no-absolute-filenames", "-F"])
+        .arg(image)
+        .current_dir(&dest)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    Some(dest)
+}
+
+fn host_mode(path: &Path) -> u32 {
+    fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[test]
+fn data_files_are_packed_as_they_are_with_the_host_mode() {
+    let tmp = TempDir::new();
+    let motd = tmp.write_mode("motd", b"welcome to lunaix\n", 0o644);
+    let secret = tmp.write_mode("secret", b"\x00\xff binary \x7fELF?", 0o600);
+    let empty = tmp.write_mode("empty", b"", 0o444);
+    let prog = tmp.write_mode("prog", &Elf::good(1).bytes(), 0o750);
+    let out = tmp.path("initrd.cpio");
+    let output = create_args(
+        &out,
+        &[
+            &format!("/etc/motd={}", s(&motd)),
+            &format!("/etc/secret={}", s(&secret)),
+            &format!("/var/empty={}", s(&empty)),
+            &format!("/sbin/prog={}", s(&prog)),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let list = run(&["list".as_ref(), out.as_os_str()]);
+    assert_eq!(
+        String::from_utf8(list.stdout).unwrap(),
+        format!(
+            "040755          0 /etc\n\
+             100644         18 /etc/motd\n\
+             100600         15 /etc/secret\n\
+             040755          0 /var\n\
+             100444          0 /var/empty\n\
+             040755          0 /sbin\n\
+             100750 {:>10} /sbin/prog\n",
+            Elf::good(1).bytes().len()
+        )
+    );
+
+    let Some(dest) = gnu_extract(&tmp, &out, "x") else {
+        return;
+    };
+    assert_eq!(
+        fs::read(dest.join("etc/motd")).unwrap(),
+        fs::read(&motd).unwrap()
+    );
+    assert_eq!(
+        fs::read(dest.join("etc/secret")).unwrap(),
+        fs::read(&secret).unwrap()
+    );
+    assert_eq!(fs::read(dest.join("var/empty")).unwrap(), b"");
+    for (file, mode) in [
+        ("etc/motd", 0o644),
+        ("etc/secret", 0o600),
+        ("var/empty", 0o444),
+        ("sbin/prog", 0o750),
+    ] {
+        assert_eq!(host_mode(&dest.join(file)), mode, "{file}");
+    }
+}
+
+#[test]
+fn files_marked_executable_must_be_programs() {
+    let tmp = TempDir::new();
+    let script = tmp.write_mode("script.sh", b"#!/bin/sh\necho hello\n", 0o755);
+    let arg = format!("/bin/script={}", s(&script));
+    assert_create_refused(&tmp, &[&arg], s(&script), "not an ELF file", false);
+    // One execute bit is enough.
+    let notes = tmp.write_mode("notes", b"text\n", 0o641);
+    let arg = format!("/etc/notes={}", s(&notes));
+    assert_create_refused(
+        &tmp,
+        &[&arg],
+        s(&notes),
+        "not a loadable i386 user program",
+        false,
+    );
+    // The same file without execute bits is data.
+    fs::set_permissions(&notes, fs::Permissions::from_mode(0o640)).unwrap();
+    assert!(create_and_list(&tmp, &[&arg]).contains("100640          5 /etc/notes\n"));
+    // A bare argument is still a program, whatever the host mode.
+    let bare_text = tmp.write_mode("readme", b"not a program\n", 0o644);
+    assert_create_refused(
+        &tmp,
+        &[s(&bare_text)],
+        s(&bare_text),
+        "not an ELF file",
+        false,
+    );
+}
+
+#[test]
+fn bare_programs_keep_mode_755_whatever_the_host_mode() {
+    let tmp = TempDir::new();
+    let prog = tmp.write_mode("prog", &Elf::good(1).bytes(), 0o600);
+    let list = create_and_list(&tmp, &[s(&prog)]);
+    assert!(
+        list.starts_with("040755          0 /bin\n100755 "),
+        "{list}"
+    );
+    assert!(list.ends_with(" /bin/prog\n"), "{list}");
+}
+
+#[test]
+fn mode_applies_to_the_inputs_that_follow() {
+    let tmp = TempDir::new();
+    let text = tmp.write_mode("text", b"abc", 0o600);
+    let prog = tmp.write_mode("prog", &Elf::good(1).bytes(), 0o644);
+    let tree = tmp.path("tree");
+    fs::create_dir(&tree).unwrap();
+    fs::write(tree.join("inner"), b"x").unwrap();
+    fs::set_permissions(tree.join("inner"), fs::Permissions::from_mode(0o600)).unwrap();
+    fs::set_permissions(&tree, fs::Permissions::from_mode(0o700)).unwrap();
+    let list = create_and_list(
+        &tmp,
+        &[
+            &format!("/a/host={}", s(&text)),
+            "--mode",
+            "0444",
+            &format!("/a/ro={}", s(&text)),
+            &format!("/a/tree={}", s(&tree)),
+            "--mode",
+            "711",
+            &format!("/a/prog={}", s(&prog)),
+            s(&prog),
+        ],
+    );
+    let n = Elf::good(1).bytes().len();
+    assert_eq!(
+        list,
+        format!(
+            "040755          0 /a\n\
+             100600          3 /a/host\n\
+             100444          3 /a/ro\n\
+             040700          0 /a/tree\n\
+             100444          1 /a/tree/inner\n\
+             100711 {n:>10} /a/prog\n\
+             040755          0 /bin\n\
+             100711 {n:>10} /bin/prog\n"
+        )
+    );
+    // --mode can make a bare program a data file, or a text file an (invalid) program.
+    let list = create_and_list(&tmp, &["--mode", "644", s(&text)]);
+    assert!(list.ends_with("100644          3 /bin/text\n"), "{list}");
+    let arg = format!("/etc/text={}", s(&text));
+    assert_create_refused(
+        &tmp,
+        &["--mode", "755", &arg],
+        s(&text),
+        "not an ELF file",
+        false,
+    );
+}
+
+#[test]
+fn bad_mode_arguments_are_usage_errors() {
+    let tmp = TempDir::new();
+    let text = tmp.write_mode("text", b"abc", 0o644);
+    let arg = format!("/etc/text={}", s(&text));
+    for bad in ["8", "64x", "0o644", "10000", "", "u+x"] {
+        assert_create_refused(&tmp, &["--mode", bad, &arg], "--mode", "octal mode", true);
+    }
+    for bad in ["/etc:9", "/etc:", "/etc:rwx"] {
+        assert_create_refused(&tmp, &["--dir", bad, &arg], "--dir", "bad mode", true);
+    }
+    assert_create_refused(&tmp, &["--dir", ":755"], "--dir", "empty", true);
+    // A --mode with nothing after it still needs something to pack.
+    assert_create_refused(&tmp, &["--mode", "644"], "create", "nothing to pack", true);
+    // A missing value is clap's usage error.
+    let output = create_args(&tmp.path("out.cpio"), &[&arg, "--mode"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn dir_adds_empty_directories() {
+    let tmp = TempDir::new();
+    let motd = tmp.write_mode("motd", b"hi\n", 0o644);
+    let out = tmp.path("initrd.cpio");
+    let output = create_args(
+        &out,
+        &[
+            "--dir",
+            "/tmp:1777",
+            "--dir",
+            "/etc:700",
+            &format!("/etc/motd={}", s(&motd)),
+            "--dir",
+            "/var/log",
+            "--dir",
+            "home",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let list = run(&["list".as_ref(), out.as_os_str()]);
+    assert_eq!(
+        String::from_utf8(list.stdout).unwrap(),
+        "041777          0 /tmp\n\
+         040700          0 /etc\n\
+         100644          3 /etc/motd\n\
+         040755          0 /var\n\
+         040755          0 /var/log\n\
+         040755          0 /home\n"
+    );
+    let Some(dest) = gnu_extract(&tmp, &out, "x") else {
+        return;
+    };
+    assert_eq!(host_mode(&dest.join("tmp")), 0o1777);
+    assert_eq!(host_mode(&dest.join("var/log")), 0o755);
+    assert!(fs::read_dir(dest.join("var/log")).unwrap().next().is_none());
+    // GNU cpio -t agrees on the names and the order.
+    let listing = Command::new(GNU_CPIO)
+        .args(["--quiet", "-t", "-F"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(listing.stdout).unwrap(),
+        "tmp\netc\netc/motd\nvar\nvar/log\nhome\n"
+    );
+}
+
+#[test]
+fn dir_refuses_existing_paths() {
+    let tmp = TempDir::new();
+    let motd = tmp.write_mode("motd", b"hi\n", 0o644);
+    let file = format!("/etc/motd={}", s(&motd));
+    // /etc exists already (as motd's parent): directories go before what they hold.
+    assert_create_refused(
+        &tmp,
+        &[&file, "--dir", "/etc"],
+        "--dir \"/etc\"",
+        "already",
+        false,
+    );
+    assert_create_refused(
+        &tmp,
+        &[&file, "--dir", "/etc/motd"],
+        "--dir",
+        "already",
+        false,
+    );
+    assert_create_refused(&tmp, &["--dir", "/a/../b"], "--dir", "component", false);
+}
+
+#[test]
+fn host_directories_are_packed_recursively_in_order() {
+    let tmp = TempDir::new();
+    let root = tmp.path("root");
+    fs::create_dir_all(root.join("etc/init.d")).unwrap();
+    fs::create_dir_all(root.join("bin")).unwrap();
+    fs::create_dir_all(root.join("empty")).unwrap();
+    let prog = Elf::good(3).bytes();
+    for (file, bytes, mode) in [
+        ("etc/motd", &b"hello\n"[..], 0o644),
+        ("etc/b", b"b", 0o600),
+        ("etc/a", b"", 0o640),
+        ("etc/init.d/rc", b"start\n", 0o644),
+        ("bin/sh", &prog[..], 0o755),
+    ] {
+        fs::write(root.join(file), bytes).unwrap();
+        fs::set_permissions(root.join(file), fs::Permissions::from_mode(mode)).unwrap();
+    }
+    for (dir, mode) in [
+        ("etc", 0o750),
+        ("etc/init.d", 0o700),
+        ("bin", 0o755),
+        ("empty", 0o555),
+    ] {
+        fs::set_permissions(root.join(dir), fs::Permissions::from_mode(mode)).unwrap();
+    }
+    fs::set_permissions(&root, fs::Permissions::from_mode(0o755)).unwrap();
+    let n = prog.len();
+    let expected = format!(
+        "040755          0 /bin\n\
+         100755 {n:>10} /bin/sh\n\
+         040555          0 /empty\n\
+         040750          0 /etc\n\
+         100640          0 /etc/a\n\
+         100600          1 /etc/b\n\
+         040700          0 /etc/init.d\n\
+         100644          6 /etc/init.d/rc\n\
+         100644          6 /etc/motd\n"
+    );
+    // `/` puts the tree's contents at the root.
+    let at_root = format!("/={}", s(&root));
+    assert_eq!(create_and_list(&tmp, &[&at_root]), expected);
+    // Elsewhere the directory itself is an entry, with its host mode.
+    let under = format!("/opt/root={}", s(&root));
+    let list = create_and_list(&tmp, &[&under]);
+    let mut want = String::from("040755          0 /opt\n040755          0 /opt/root\n");
+    for line in expected.lines() {
+        want.push_str(&line.replacen(" /", " /opt/root/", 1));
+        want.push('\n');
+    }
+    assert_eq!(list, want);
+
+    // GNU cpio extracts the same tree with the same modes.
+    let out = tmp.path("tree.cpio");
+    assert!(create_args(&out, &[&at_root]).status.success());
+    let Some(dest) = gnu_extract(&tmp, &out, "x") else {
+        return;
+    };
+    for rel in [
+        "etc",
+        "etc/init.d",
+        "bin",
+        "empty",
+        "etc/motd",
+        "etc/a",
+        "etc/b",
+        "bin/sh",
+    ] {
+        assert_eq!(
+            host_mode(&dest.join(rel)),
+            host_mode(&root.join(rel)),
+            "{rel}"
+        );
+    }
+    assert_eq!(fs::read(dest.join("bin/sh")).unwrap(), prog);
+    assert_eq!(fs::read(dest.join("etc/init.d/rc")).unwrap(), b"start\n");
+}
+
+#[test]
+fn host_directories_validate_executables_inside() {
+    let tmp = TempDir::new();
+    let root = tmp.path("root");
+    fs::create_dir(&root).unwrap();
+    let script = root.join("run.sh");
+    fs::write(&script, b"#!/bin/sh\n").unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    let arg = format!("/x={}", s(&root));
+    assert_create_refused(&tmp, &[&arg], s(&script), "not an ELF file", false);
+}
+
+#[test]
+fn symlinks_and_special_files_are_refused() {
+    let tmp = TempDir::new();
+    let root = tmp.path("root");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("real"), b"data").unwrap();
+    std::os::unix::fs::symlink("real", root.join("link")).unwrap();
+    let arg = format!("/x={}", s(&root));
+    let link = root.join("link");
+    assert_create_refused(&tmp, &[&arg], s(&link), "is a symbolic link", false);
+    fs::remove_file(&link).unwrap();
+
+    let fifo = root.join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if matches!(made, Ok(st) if st.success()) {
+        assert_create_refused(&tmp, &[&arg], s(&fifo), "not a regular file", false);
+        let top = format!("/fifo={}", s(&fifo));
+        assert_create_refused(&tmp, &[&top], s(&fifo), "not a regular file", false);
+    } else {
+        println!("notice: mkfifo is unavailable; skipping the FIFO check");
+    }
+    let null = "/dev/null=/dev/null";
+    assert_create_refused(&tmp, &[null], "/dev/null", "not a regular file", false);
 }
