@@ -1,25 +1,32 @@
 //! # initrd-builder
 //!
-//! Packs user programs into an initrd for the kernel: a cpio archive in the "newc" format (the
+//! Packs user programs and data files into an initrd for the kernel: a cpio archive in the "newc" format (the
 //! one Linux uses), so ordinary tools read it too (`cpio -t < initrd.cpio`).
 //!
 //! ```text
-//! initrd-builder create -o OUT.cpio [PATH_IN_IMAGE=HOST_FILE | HOST_FILE]...
+//! initrd-builder create -o OUT.cpio [--mode OCTAL | --dir PATH[:MODE] | PATH_IN_IMAGE=HOST | HOST_FILE]...
 //! initrd-builder list IMAGE.cpio
 //! ```
 //!
 //! ## `create`
 //!
-//! Each input is a host file, placed in the image either at the path given before `=`
-//! (`/sbin/init=target/init`) or, for a bare `HOST_FILE`, at `/bin/<file name>`. The argument is
-//! split at its first `=`, so a host file whose name contains `=` needs an explicit image path
-//! (`/bin/a=./a=b`). Missing parent directories (`/bin`, `/sbin`, ...) are added with mode
-//! `0o755`; files get mode `0o755`. Entries appear in the order of the arguments.
+//! Items are handled in command-line order:
 //!
-//! Every input must be a program the kernel can load: it is checked with
+//! - a bare `HOST_FILE` is a program, placed at `/bin/<file name>` with mode `0o755` (what the
+//!   Makefile passes);
+//! - `PATH_IN_IMAGE=HOST` (split at the first `=`) places a host file with the host file's
+//!   permission bits, or packs a host directory recursively (sorted by name, host modes;
+//!   `/=HOST_DIR` packs its contents at the root); symbolic links and special files inside are
+//!   refused;
+//! - `--mode OCTAL` sets the mode of the files of the inputs after it;
+//! - `--dir PATH[:MODE]` (split at the last `:`) adds an empty directory, mode `0o755` by
+//!   default.
+//!
+//! A file with any execute bit must be a program the kernel can load: it is checked with
 //! `initrd::elf::parse_executable` against the user-image area of `abi::layout`
-//! (`USER_IMAGE_START..USER_IMAGE_END`), the same check the kernel's loader makes. The image
-//! path must be at most 255 bytes (without the leading `/`), have no empty, `.` or `..`
+//! (`USER_IMAGE_START..USER_IMAGE_END`), the same check the kernel's loader makes. Other files
+//! are data, packed as they are. Missing parent directories are added with mode `0o755`. The
+//! image path must be at most 255 bytes (without the leading `/`), have no empty, `.` or `..`
 //! component, and be unique.
 //!
 //! The image is built in memory, written to a temporary file next to `OUT` and renamed over
@@ -59,7 +66,7 @@ use initrd::cpio::Archive;
 #[command(
     name = "initrd-builder",
     version,
-    about = "Packs user programs into a cpio newc initrd"
+    about = "Packs user programs and data files into a cpio newc initrd"
 )]
 struct Cli {
     /// What to do.
@@ -70,7 +77,8 @@ struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Create an initrd from user programs (static i386 ELF executables).
+    /// Create an initrd from user programs (static i386 ELF executables), data files and
+    /// directories.
     Create {
         /// The image to write (replaced atomically; untouched on error).
         #[arg(short, long, value_name = "OUT.cpio")]
