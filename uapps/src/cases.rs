@@ -273,3 +273,66 @@ impl<E: CaseError> Suite<E> {
 pub fn spawn(f: impl FnOnce() -> i32) -> Result<Pid, String> {
     crate::run_in_child(f).map_err(|e| format!("fork failed: {}", e.name()))
 }
+
+/// Waits for `child` and requires it to have exited with `code`; `what` names it in the
+/// failure.
+///
+/// # Errors
+///
+/// The reason, when `waitpid` reports anything else.
+pub fn expect_exit(child: Pid, code: i32, what: &str) -> Result<(), String> {
+    match waitpid(Some(child), WaitFlags::empty()) {
+        Ok(WaitStatus::Exited(pid, got)) if pid == child && got == code => Ok(()),
+        other => Err(format!(
+            "{what}: expected Exited({child}, {code}), waitpid gave {other:?}"
+        )),
+    }
+}
+
+/// Waits for `child` and requires it to have been killed by `sig`.
+///
+/// # Errors
+///
+/// The reason, when `waitpid` reports anything else.
+pub fn expect_signal(child: Pid, sig: Signal, what: &str) -> Result<(), String> {
+    match waitpid(Some(child), WaitFlags::empty()) {
+        Ok(WaitStatus::Signaled(pid, got)) if pid == child && got == sig => Ok(()),
+        other => Err(format!(
+            "{what}: expected Signaled({child}, {sig}), waitpid gave {other:?}"
+        )),
+    }
+}
+
+/// Requires `child` to be alive and unchanged (`waitpid` with `WNOHANG` finds nothing).
+///
+/// # Errors
+///
+/// The reason, when `waitpid` reports anything else.
+pub fn expect_alive(child: Pid, what: &str) -> Result<(), String> {
+    match waitpid(Some(child), WaitFlags::WNOHANG) {
+        Ok(WaitStatus::StillAlive) => Ok(()),
+        r => Err(format!(
+            "{what}: waitpid(WNOHANG) gave {r:?}, expected StillAlive"
+        )),
+    }
+}
+
+/// Sleeps `ms` milliseconds (a signal may cut it short).
+pub fn nap(ms: u64) {
+    let _ = ulib::time::nanosleep(core::time::Duration::from_millis(ms));
+}
+
+impl Wording {
+    /// The wording of the scenario programs (`ptest`, `sigtest`, `pipetest`): each case runs
+    /// in a "test process" forked by the "test driver".
+    pub const TEST_PROCESS: Wording = Wording {
+        driver: "test driver",
+        fork_failed: "cannot fork the test process",
+        wait_failed: "wait for the test process failed",
+        leftover: leftover_pid_and_status,
+    };
+}
+
+fn leftover_pid_and_status(status: WaitStatus) -> String {
+    format!("{} {status}", status.pid().map_or(0, Pid::as_raw))
+}

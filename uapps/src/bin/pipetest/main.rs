@@ -19,9 +19,8 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU32, Ordering};
-use core::time::Duration;
 
-use uapps::cases::{Case, Suite, Wording, spawn};
+use uapps::cases::{Case, Suite, Wording, expect_alive, expect_exit, expect_signal, nap, spawn};
 use uapps::{bail, ensure};
 use ulib::prelude::*;
 use ulib::signal::{self, SaFlags, SigAction, SigHandler, SigSet};
@@ -65,12 +64,7 @@ const SUITE: Suite<String> = Suite {
         Case::new("bad_buffers", pipes::bad_buffers),
         Case::in_process("console_fds", fds::console_fds),
     ],
-    wording: Wording {
-        driver: "test driver",
-        fork_failed: "cannot fork the test process",
-        wait_failed: "wait for the test process failed",
-        leftover: |status| format!("{} {status}", status.pid().map_or(0, Pid::as_raw)),
-    },
+    wording: Wording::TEST_PROCESS,
 };
 
 fn main() -> i32 {
@@ -155,37 +149,6 @@ fn spawn_check(case: &'static str, check: impl FnOnce() -> Verdict) -> Result<Pi
             1
         }
     })
-}
-
-/// Waits for `child` and requires it to have exited with `code`.
-fn expect_exit(child: Pid, code: i32, what: &str) -> Verdict {
-    match waitpid(Some(child), WaitFlags::empty()) {
-        Ok(WaitStatus::Exited(pid, got)) if pid == child && got == code => Ok(()),
-        other => bail!("{what}: expected Exited({child}, {code}), waitpid gave {other:?}"),
-    }
-}
-
-/// Waits for `child` and requires it to have been killed by `sig`.
-fn expect_signal(child: Pid, sig: Signal, what: &str) -> Verdict {
-    match waitpid(Some(child), WaitFlags::empty()) {
-        Ok(WaitStatus::Signaled(pid, got)) if pid == child && got == sig => Ok(()),
-        other => bail!("{what}: expected Signaled({child}, {sig}), waitpid gave {other:?}"),
-    }
-}
-
-/// Requires `child` to be alive and unchanged.
-fn expect_alive(child: Pid, what: &str) -> Verdict {
-    let r = waitpid(Some(child), WaitFlags::WNOHANG);
-    ensure!(
-        r == Ok(WaitStatus::StillAlive),
-        "{what}: waitpid(WNOHANG) gave {r:?}, expected StillAlive"
-    );
-    Ok(())
-}
-
-/// Sleeps `ms` milliseconds (a signal may cut it short).
-fn nap(ms: u64) {
-    let _ = ulib::time::nanosleep(Duration::from_millis(ms));
 }
 
 /// How many times [`count`] ran.

@@ -120,7 +120,8 @@ pub(super) fn exit_is_final() -> Verdict {
         println!("FAIL: exit_is_final: code after exit() ran");
         exit(1)
     })?;
-    expect_exit(child, 7, "child that wrote a line and called exit(7)")
+    expect_exit(child, 7, "child that wrote a line and called exit(7)")?;
+    Ok(())
 }
 
 /// LTP wait01, waitpid09; NetBSD t_wait_noproc.

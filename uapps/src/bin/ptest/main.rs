@@ -31,7 +31,7 @@ use core::hint::black_box;
 use core::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 use core::time::Duration;
 
-use uapps::cases::{Case, CaseError, Suite, Wording, spawn};
+use uapps::cases::{Case, CaseError, Suite, Wording, expect_exit, expect_signal, spawn};
 use uapps::fault::{Fault, SURVIVED};
 use uapps::raw_calls;
 use uapps::{Millis, TreeLabel, bail, ensure};
@@ -120,12 +120,7 @@ const SUITE: Suite<Failure> = Suite {
         Case::new("fork_until_full", stress::fork_until_full),
         Case::new("fork_tree", stress::fork_tree),
     ],
-    wording: Wording {
-        driver: "test driver",
-        fork_failed: "cannot fork the test process",
-        wait_failed: "wait for the test process failed",
-        leftover: |status| format!("{} {status}", status.pid().map_or(0, Pid::as_raw)),
-    },
+    wording: Wording::TEST_PROCESS,
 };
 
 fn main() -> i32 {
@@ -138,22 +133,6 @@ fn is_pid1() -> bool {
 
 // ---------------------------------------------------------------------------------------
 // Helpers
-
-/// Waits for `child` and requires it to have exited with `code`.
-fn expect_exit(child: Pid, code: i32, what: &str) -> Verdict {
-    match waitpid(Some(child), WaitFlags::empty()) {
-        Ok(WaitStatus::Exited(pid, got)) if pid == child && got == code => Ok(()),
-        other => bail!("{what}: expected Exited({child}, {code}), waitpid gave {other:?}"),
-    }
-}
-
-/// Waits for `child` and requires it to have been killed by `sig`.
-fn expect_signal(child: Pid, sig: Signal, what: &str) -> Verdict {
-    match waitpid(Some(child), WaitFlags::empty()) {
-        Ok(WaitStatus::Signaled(pid, got)) if pid == child && got == sig => Ok(()),
-        other => bail!("{what}: expected Signaled({child}, {sig}), waitpid gave {other:?}"),
-    }
-}
 
 /// Waits once per child in `kids` (pid -> expected exit code): every wait must return one of
 /// them, unreaped so far, with its code; then one more wait must fail with ECHILD.

@@ -545,7 +545,8 @@ pub(super) fn preemption() -> Verdict {
         "the parent starved: sleep(1) took {} ms",
         ms(took)
     );
-    expect_exit(child, 0, "spinning child")
+    expect_exit(child, 0, "spinning child")?;
+    Ok(())
 }
 
 /// Beyond the peer suites: a sleeper must not queue behind busy processes when it wakes. With

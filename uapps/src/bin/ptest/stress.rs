@@ -40,7 +40,8 @@ pub(super) fn fork_until_full() -> Verdict {
         "wait after {forked} waits gave {r:?}, expected ECHILD"
     );
     let child = spawn(|| 0)?;
-    expect_exit(child, 0, "child of a fresh fork")
+    expect_exit(child, 0, "child of a fresh fork")?;
+    Ok(())
 }
 
 /// One node of `fork_tree`; returns the number of processes in its subtree, 0 on failure.

@@ -23,7 +23,7 @@ use alloc::string::String;
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 use core::time::Duration;
 
-use uapps::cases::{Case, Suite, Wording, spawn};
+use uapps::cases::{Case, Suite, Wording, expect_alive, expect_exit, expect_signal, nap, spawn};
 use uapps::{bail, ensure};
 use ulib::prelude::*;
 use ulib::signal::{self, SaFlags, SigAction, SigHandler, SigSet, SigmaskHow};
@@ -95,12 +95,7 @@ const SUITE: Suite<String> = Suite {
         Case::new("bad_times", bad_input::bad_times),
         Case::new("timer_storm", bad_input::timer_storm),
     ],
-    wording: Wording {
-        driver: "test driver",
-        fork_failed: "cannot fork the test process",
-        wait_failed: "wait for the test process failed",
-        leftover: |status| format!("{} {status}", status.pid().map_or(0, Pid::as_raw)),
-    },
+    wording: Wording::TEST_PROCESS,
 };
 
 fn main() -> i32 {
@@ -261,37 +256,6 @@ fn in_child(case: &'static str, check: impl FnOnce() -> Verdict) -> Verdict {
 fn end(child: Pid) -> Verdict {
     send(child, Signal::SIGKILL)?;
     expect_signal(child, Signal::SIGKILL, "child killed with SIGKILL")
-}
-
-/// Waits for `child` and requires it to have exited with `code`.
-fn expect_exit(child: Pid, code: i32, what: &str) -> Verdict {
-    match waitpid(Some(child), WaitFlags::empty()) {
-        Ok(WaitStatus::Exited(pid, got)) if pid == child && got == code => Ok(()),
-        other => bail!("{what}: expected Exited({child}, {code}), waitpid gave {other:?}"),
-    }
-}
-
-/// Waits for `child` and requires it to have been killed by `sig`.
-fn expect_signal(child: Pid, sig: Signal, what: &str) -> Verdict {
-    match waitpid(Some(child), WaitFlags::empty()) {
-        Ok(WaitStatus::Signaled(pid, got)) if pid == child && got == sig => Ok(()),
-        other => bail!("{what}: expected Signaled({child}, {sig}), waitpid gave {other:?}"),
-    }
-}
-
-/// Requires `child` to be alive and unchanged (`waitpid` with `WNOHANG` finds nothing).
-fn expect_alive(child: Pid, what: &str) -> Verdict {
-    let r = waitpid(Some(child), WaitFlags::WNOHANG);
-    ensure!(
-        r == Ok(WaitStatus::StillAlive),
-        "{what}: waitpid(WNOHANG) gave {r:?}, expected StillAlive"
-    );
-    Ok(())
-}
-
-/// Sleeps `ms` milliseconds (a signal may cut it short).
-fn nap(ms: u64) {
-    let _ = ulib::time::nanosleep(Duration::from_millis(ms));
 }
 
 /// Yields until `done()` holds or `limit` passes; whether it held.
