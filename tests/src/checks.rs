@@ -93,6 +93,25 @@ impl Run {
         found.remove(0)
     }
 
+    /// Requires the lines of a program's `list` output: `cases`, in order, one per line,
+    /// starting at the line that names the first one.
+    #[track_caller]
+    pub fn expect_case_listing(&self, program: &str, cases: &[&str]) -> &Self {
+        let Some(first) = cases.first() else {
+            self.fail(&["no cases to look for".to_owned()]);
+        };
+        let Some(start) = self.lines().position(|l| l == *first) else {
+            self.fail(&[format!("no line {first:?}")]);
+        };
+        let listed: Vec<&str> = self.lines().skip(start).take(cases.len()).collect();
+        if listed != cases {
+            self.fail(&[format!(
+                "{program} list printed {listed:?}, expected {cases:?}"
+            )]);
+        }
+        self
+    }
+
     /// Panics with the transcript unless some line is exactly `line`.
     #[track_caller]
     pub fn expect_exact_line(&self, line: &str) -> &Self {

@@ -186,16 +186,7 @@ fn console_fds() {
 fn list_names_every_case_once() {
     let run = Boot::new().init(PIPETEST, &["list"]).run();
     run.expect_init_status(0);
-    let start = run
-        .lines()
-        .position(|l| l == CASES[0])
-        .unwrap_or_else(|| run.fail(&[format!("no line {:?}", CASES[0])]));
-    let listed: Vec<&str> = run.lines().skip(start).take(CASES.len()).collect();
-    if listed != CASES {
-        run.fail(&[format!(
-            "pipetest list printed {listed:?}, expected {CASES:?}"
-        )]);
-    }
+    run.expect_case_listing("pipetest", CASES);
 }
 
 #[test]
