@@ -52,14 +52,7 @@ use alloc::vec::Vec;
 /// 2 KiB on i686 (8 bytes a slot with an `Arc` handle).
 pub const MAX_FDS: usize = 256;
 
-/// The descriptor flag `F_GETFD` reports and `F_SETFD` sets (Linux value).
-pub const FD_CLOEXEC: i32 = 1;
-
-/// `O_APPEND`, an open file description status flag (Linux value).
-pub const O_APPEND: u32 = 0o2000;
-
-/// `O_NONBLOCK`, an open file description status flag (Linux value).
-pub const O_NONBLOCK: u32 = 0o4000;
+pub use abi::fs::{FD_CLOEXEC, O_APPEND, O_NONBLOCK};
 
 /// The status flags `F_SETFL` may change; the access mode and every other
 /// bit stay as they were (the contract asks for these two; Linux also lets
