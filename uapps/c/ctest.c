@@ -854,9 +854,10 @@ static void test_signals(void)
     CHECK_ERR(kill(99999999, 0), ESRCH);
     CHECK_ERR(killpg(-2, SIGUSR1), EINVAL);
 
-    /* Process groups and sessions. */
-    CHECK(getpgrp() > 0 && getpgrp() == getpgid(0) && getpgid(getpid()) == getpgrp());
-    CHECK(getsid(0) > 0 && getsid(getpid()) == getsid(0));
+    /* Process groups and sessions. Under Linux in a container the ids can be 0
+     * (a leader outside this pid namespace), so only "not an error" is portable. */
+    CHECK(getpgrp() >= 0 && getpgrp() == getpgid(0) && getpgid(getpid()) == getpgrp());
+    CHECK(getsid(0) >= 0 && getsid(getpid()) == getsid(0));
     CHECK_ERR(getpgid(99999999), ESRCH);
     CHECK_ERR(getsid(99999999), ESRCH);
     CHECK_ERR(setpgid(0, -1), EINVAL);
