@@ -1,5 +1,6 @@
-//! Files and descriptors: Linux's `O_*` open flags, `fcntl` commands, and the pair of
-//! descriptors `pipe2` stores.
+//! Files and descriptors: Linux's `O_*` open flags, `fcntl` commands, the pair of descriptors
+//! `pipe2` stores, `lseek`'s whence values, the file type bits of a mode, `struct stat` and the
+//! record `getdents64` fills.
 
 /// Open for reading only (the access mode is the low two bits).
 pub const O_RDONLY: u32 = 0;
@@ -55,6 +56,98 @@ pub struct FdPair {
 
 const _: () = assert!(core::mem::size_of::<FdPair>() == 8);
 
+/// `lseek`: the offset is from the start of the file.
+pub const SEEK_SET: i32 = 0;
+/// `lseek`: the offset is from the current position.
+pub const SEEK_CUR: i32 = 1;
+/// `lseek`: the offset is from the end of the file.
+pub const SEEK_END: i32 = 2;
+
+/// The file type bits of a mode.
+pub const S_IFMT: u32 = 0o170000;
+/// A FIFO.
+pub const S_IFIFO: u32 = 0o010000;
+/// A character device.
+pub const S_IFCHR: u32 = 0o020000;
+/// A directory.
+pub const S_IFDIR: u32 = 0o040000;
+/// A block device.
+pub const S_IFBLK: u32 = 0o060000;
+/// A regular file.
+pub const S_IFREG: u32 = 0o100000;
+/// A symbolic link.
+pub const S_IFLNK: u32 = 0o120000;
+/// A socket.
+pub const S_IFSOCK: u32 = 0o140000;
+
+/// `getdents64`'s `d_type` values (Linux's `DT_*`).
+pub mod dirent_type {
+    /// Unknown.
+    pub const DT_UNKNOWN: u8 = 0;
+    /// A FIFO.
+    pub const DT_FIFO: u8 = 1;
+    /// A character device.
+    pub const DT_CHR: u8 = 2;
+    /// A directory.
+    pub const DT_DIR: u8 = 4;
+    /// A block device.
+    pub const DT_BLK: u8 = 6;
+    /// A regular file.
+    pub const DT_REG: u8 = 8;
+    /// A symbolic link.
+    pub const DT_LNK: u8 = 10;
+    /// A socket.
+    pub const DT_SOCK: u8 = 12;
+}
+
+/// What `stat` and `fstat` store: this kernel's `struct stat`, 88 bytes, every 64-bit field at
+/// an offset that is a multiple of 8 so that C (where i386 aligns `long long` to 4) and Rust
+/// agree without packing. Times are on the monotonic clock (the machine has no wall clock).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stat {
+    /// The device the file is on (0: the RAM root file system; 1: `/proc`).
+    pub dev: u64,
+    /// The inode number.
+    pub ino: u64,
+    /// File type (`S_IF*`) and permission bits.
+    pub mode: u32,
+    /// Names of the file (a directory: 2 plus its subdirectories).
+    pub nlink: u32,
+    /// The owner (always 0: there are no users).
+    pub uid: u32,
+    /// The group (always 0).
+    pub gid: u32,
+    /// For a device node, the device: `major << 8 | minor` as Linux's old encoding.
+    pub rdev: u64,
+    /// Bytes in a regular file.
+    pub size: i64,
+    /// The preferred I/O size (a page).
+    pub blksize: u32,
+    /// Padding, 0.
+    pub pad: u32,
+    /// 512-byte blocks the data occupies.
+    pub blocks: u64,
+    /// Last access.
+    pub atime: crate::time::Timespec,
+    /// Last change of the data.
+    pub mtime: crate::time::Timespec,
+    /// Last change of the inode.
+    pub ctime: crate::time::Timespec,
+}
+
+const _: () = assert!(core::mem::size_of::<Stat>() == 88);
+
+/// The fixed part of a `getdents64` record (Linux's `struct linux_dirent64`): `d_ino` (u64),
+/// `d_off` (i64, the cookie that resumes after this entry), `d_reclen` (u16, the record's
+/// length, a multiple of 8), `d_type` (u8), then the NUL-terminated name.
+pub const DIRENT64_HEADER: usize = 19;
+
+/// The length of the `getdents64` record for a name of `name_len` bytes.
+pub const fn dirent64_len(name_len: usize) -> usize {
+    (DIRENT64_HEADER + name_len + 1).div_ceil(8) * 8
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +164,17 @@ mod tests {
             [0, 1, 2, 3, 4, 1030]
         );
         assert_eq!((FD_CLOEXEC, PIPE_BUF), (1, 4096));
+        assert_eq!((SEEK_SET, SEEK_CUR, SEEK_END), (0, 1, 2));
+        assert_eq!((S_IFDIR, S_IFREG, S_IFCHR), (0x4000, 0x8000, 0x2000));
+    }
+
+    #[test]
+    fn dirent64_records_are_8_byte_aligned() {
+        assert_eq!(dirent64_len(1), 24); // "a": 19 + 2 = 21 -> 24
+        assert_eq!(dirent64_len(4), 24); // 19 + 5 = 24
+        assert_eq!(dirent64_len(5), 32);
+        assert_eq!(core::mem::offset_of!(Stat, size), 40);
+        assert_eq!(core::mem::offset_of!(Stat, blocks), 56);
+        assert_eq!(core::mem::offset_of!(Stat, mtime), 72);
     }
 }

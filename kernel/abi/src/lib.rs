@@ -25,6 +25,7 @@ pub mod limits;
 pub mod nr;
 pub mod signal;
 pub mod time;
+pub mod tty;
 pub mod wait;
 
 pub use errno::Errno;

@@ -62,11 +62,16 @@ mod tests {
             (CLOSE, READ, DUP, DUP2, PIPE2, FCNTL),
             (20, 21, 34, 35, 132, 133)
         );
+        assert_eq!(
+            (OPEN, MKDIR, LSEEK, RMDIR, UNLINK, CHDIR, GETCWD, RENAME, IOCTL, FSTAT),
+            (19, 24, 25, 29, 30, 38, 40, 41, 48, 55)
+        );
+        assert_eq!((GETDENTS64, STAT), (134, 135));
     }
 
     #[test]
     fn syscalls_is_sorted_and_unique() {
-        assert_eq!(SYSCALLS.len(), 32);
+        assert_eq!(SYSCALLS.len(), 44);
         for pair in SYSCALLS.windows(2) {
             assert!(pair[0].nr < pair[1].nr, "{pair:?}");
         }
@@ -79,7 +84,8 @@ mod tests {
         assert_eq!(syscall_name(128), Some("clock_gettime"));
         assert_eq!(syscall_name(0), None);
         assert_eq!(syscall_name(11), Some("sigreturn"));
-        assert_eq!(syscall_name(19), None);
+        assert_eq!(syscall_name(19), Some("open"));
+        assert_eq!(syscall_name(23), None);
         assert_eq!(syscall_name(21), Some("read"));
         assert_eq!(syscall_info(WRITE).unwrap().args, &["fd", "buf", "len"]);
         assert_eq!(syscall_info(FORK).unwrap().args, &[] as &[&str]);

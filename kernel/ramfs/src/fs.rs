@@ -13,22 +13,8 @@ pub type Ino = u64;
 /// The root directory's inode number.
 pub const ROOT_INO: Ino = 1;
 
-/// Mask of the file-type bits of a mode.
-pub const S_IFMT: u32 = 0o170000;
-/// A FIFO.
-pub const S_IFIFO: u32 = 0o010000;
-/// A character device.
-pub const S_IFCHR: u32 = 0o020000;
-/// A directory.
-pub const S_IFDIR: u32 = 0o040000;
-/// A block device.
-pub const S_IFBLK: u32 = 0o060000;
-/// A regular file.
-pub const S_IFREG: u32 = 0o100000;
-/// A symbolic link.
-pub const S_IFLNK: u32 = 0o120000;
-/// A socket.
-pub const S_IFSOCK: u32 = 0o140000;
+pub use abi::fs::{S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK};
+
 /// The permission bits of a mode (with set-uid, set-gid and sticky).
 pub const PERMISSION_BITS: u32 = 0o7777;
 

@@ -235,11 +235,17 @@ pub fn c_header(t: &Table) -> String {
         } else {
             sig
         };
-        let _ = writeln!(
-            out,
+        let define = format!(
             "#define SYS_{} {} /* {}({}) */",
             call.name, call.nr, call.name, sig
         );
+        if define.len() <= 100 {
+            let _ = writeln!(out, "{define}");
+        } else {
+            // Too long for one line: the signature goes on the line above.
+            let _ = writeln!(out, "/* {}({}) */", call.name, sig);
+            let _ = writeln!(out, "#define SYS_{} {}", call.name, call.nr);
+        }
     }
     let _ = writeln!(out);
     let regs = ["b", "c", "d", "D", "S"];

@@ -13,7 +13,7 @@
 //! five of them. `uptr` is a raw user-space address (NULL-terminated arrays, strings);
 //! `ubuf_in<len>` a user byte buffer the kernel reads and `ubuf_out<len>` one it fills, whose
 //! length is the `usize` argument `len` (the handler receives one `UserSlice<In>` or
-//! `UserSlice<Out>` for both); `uptr<T>` a pointer to one `T` (`i32`, `u32`, `timespec`, `sigset`, `sigaction` or `fdpair`; the
+//! `UserSlice<Out>` for both); `uptr<T>` a pointer to one `T` (`i32`, `u32`, `timespec`, `sigset`, `sigaction`, `fdpair`, `i64` or `stat`; the
 //! handler receives a `UserPtr<T>`). Every handler receives the caller's `SyscallContext`
 //! (its process and trap frame) before its arguments. The summary (everything after the first ` -- `) must
 //! not be empty. Names and argument names are lowercase identifiers. Duplicate names,
@@ -121,6 +121,10 @@ pub enum Pointee {
     SigAction,
     /// `fdpair`: `int[2]`, what `pipe2` stores.
     FdPair,
+    /// `i64`: a 64-bit signed integer (a file offset).
+    I64,
+    /// `stat`: `struct stat`, what `stat` and `fstat` store.
+    Stat,
 }
 
 impl Pointee {
@@ -132,6 +136,8 @@ impl Pointee {
             "sigset" => Some(Pointee::SigSet),
             "sigaction" => Some(Pointee::SigAction),
             "fdpair" => Some(Pointee::FdPair),
+            "i64" => Some(Pointee::I64),
+            "stat" => Some(Pointee::Stat),
             _ => None,
         }
     }
@@ -144,6 +150,8 @@ impl Pointee {
             Pointee::SigSet => "sigset",
             Pointee::SigAction => "sigaction",
             Pointee::FdPair => "fdpair",
+            Pointee::I64 => "i64",
+            Pointee::Stat => "stat",
         }
     }
 
@@ -155,6 +163,8 @@ impl Pointee {
             Pointee::SigSet => "abi::signal::SigSet",
             Pointee::SigAction => "abi::signal::SigAction",
             Pointee::FdPair => "abi::fs::FdPair",
+            Pointee::I64 => "i64",
+            Pointee::Stat => "abi::fs::Stat",
         }
     }
 
@@ -166,6 +176,8 @@ impl Pointee {
             Pointee::SigSet => "sigset_t *",
             Pointee::SigAction => "struct sigaction *",
             Pointee::FdPair => "int *",
+            Pointee::I64 => "long long *",
+            Pointee::Stat => "struct stat *",
         }
     }
 }
@@ -323,7 +335,7 @@ impl fmt::Display for ParseError {
             ParseErrorKind::UnknownType(ty) => write!(
                 f,
                 "unknown argument type `{ty}` (expected one of i32, u32, usize, isize, uptr, \
-                 ubuf_in<len>, ubuf_out<len>, uptr<i32>, uptr<u32>, uptr<timespec>, uptr<sigset>, uptr<sigaction>, uptr<fdpair>)"
+                 ubuf_in<len>, ubuf_out<len>, uptr<i32>, uptr<u32>, uptr<timespec>, uptr<sigset>, uptr<sigaction>, uptr<fdpair>, uptr<i64>, uptr<stat>)"
             ),
             ParseErrorKind::BadBufferLength(name) => write!(
                 f,

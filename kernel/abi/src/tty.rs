@@ -1,0 +1,73 @@
+//! Terminals: Linux's i386 `ioctl` request numbers and its kernel `struct termios`.
+
+/// `ioctl`: store the terminal's settings (`struct termios`).
+pub const TCGETS: u32 = 0x5401;
+/// `ioctl`: change the terminal's settings at once.
+pub const TCSETS: u32 = 0x5402;
+/// `ioctl`: store the terminal's foreground process group.
+pub const TIOCGPGRP: u32 = 0x540f;
+/// `ioctl`: make a process group the terminal's foreground group.
+pub const TIOCSPGRP: u32 = 0x5410;
+
+/// Control characters in [`Termios::c_cc`].
+pub const NCCS: usize = 19;
+
+/// Linux's kernel `struct termios` on i386 (36 bytes): the four flag words, the line
+/// discipline number and the control characters.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Termios {
+    /// Input modes (`ICRNL`, `IXON`, ...).
+    pub c_iflag: u32,
+    /// Output modes (`OPOST`, `ONLCR`, ...).
+    pub c_oflag: u32,
+    /// Control modes (speed, `CS8`, `CREAD`, ...).
+    pub c_cflag: u32,
+    /// Local modes (`ISIG`, `ICANON`, `ECHO`, ...).
+    pub c_lflag: u32,
+    /// The line discipline (0: N_TTY).
+    pub c_line: u8,
+    /// Control characters: `VINTR` (0), `VQUIT` (1), `VERASE` (2), `VKILL` (3), `VEOF` (4),
+    /// `VTIME` (5), `VMIN` (6), ...
+    pub c_cc: [u8; NCCS],
+}
+
+const _: () = assert!(core::mem::size_of::<Termios>() == 36);
+
+impl Termios {
+    /// A new terminal's settings, Linux's `tty_std_termios`: `ICRNL | IXON` in, `OPOST | ONLCR`
+    /// out, 38400 baud `CS8 | CREAD | HUPCL`, and `ISIG | ICANON | ECHO | ECHOE | ECHOK |
+    /// ECHOCTL | ECHOKE | IEXTEN` with ^C, ^\, DEL, ^U, ^D, VTIME 0, VMIN 1, ..., ^Z, ^R, ^O,
+    /// ^W, ^V.
+    pub const fn linux_default() -> Termios {
+        Termios {
+            c_iflag: 0o2400,
+            c_oflag: 0o5,
+            c_cflag: 0o2277,
+            c_lflag: 0o105073,
+            c_line: 0,
+            c_cc: [
+                3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0, 0,
+                0,
+            ],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_linux() {
+        let t = Termios::linux_default();
+        assert_eq!(
+            (t.c_iflag, t.c_oflag, t.c_cflag, t.c_lflag),
+            (0x500, 0x5, 0x4bf, 0x8a3b)
+        );
+        assert_eq!(
+            (TCGETS, TCSETS, TIOCGPGRP, TIOCSPGRP),
+            (0x5401, 0x5402, 0x540f, 0x5410)
+        );
+    }
+}
