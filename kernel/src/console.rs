@@ -34,6 +34,14 @@ pub fn write_with<R>(f: impl FnOnce(&mut dyn FnMut(&[u8])) -> R) -> R {
     }
 }
 
+/// The console's terminal settings (`ioctl(TCGETS)`): Linux's defaults for
+/// a new terminal. Nothing changes them yet, and only the output side acts
+/// on them (the console turns `\n` into `\r\n`); reading, with its line
+/// discipline, comes with console input.
+pub fn termios() -> abi::tty::Termios {
+    abi::tty::Termios::linux_default()
+}
+
 /// Formats to the console; one lock for the whole message.
 pub fn write_fmt(args: fmt::Arguments) {
     match CONSOLE.try_lock() {

@@ -192,12 +192,14 @@ fn initrd_past_ram(module: &Module, ram_end: u64) -> ! {
     )
 }
 
+/// Unpacks the initrd into the root file system, then gives its memory
+/// back (as Linux frees an initramfs once unpacked).
 fn load_initrd(boot: &BootInfo) {
     let Some(module) = boot.modules.first() else {
         panic!("no initrd: boot with `-initrd build/initrd.cpio` (see README)");
     };
-    let bytes = match mm::frames::boot_module_bytes(boot, module.start, module.end) {
-        Ok(bytes) => bytes,
+    let image = match mm::frames::boot_module(boot, module.start, module.end) {
+        Ok(image) => image,
         Err(ModuleError::Malformed) => panic!(
             "the initrd's range {:#x}..{:#x} ends before it starts",
             module.start, module.end
@@ -210,13 +212,37 @@ fn load_initrd(boot: &BootInfo) {
             mm::DIRECT_MAP_SIZE >> 20
         ),
     };
-    let len = bytes.len();
-    match initrd::cpio::Archive::parse(bytes) {
-        Ok(archive) => {
-            let files = archive.entries().filter(|e| e.is_file()).count();
-            kprintln!("initrd: {} files, {} KiB", files, len / 1024);
-            proc::loader::set_initrd(archive);
-        }
+    let len = image.bytes().len();
+    let archive = match initrd::cpio::Archive::parse(image.bytes()) {
+        Ok(archive) => archive,
         Err(e) => panic!("the initrd is not a valid cpio newc archive: {e}"),
+    };
+    let report = match fs::mount(&archive) {
+        Ok(report) => report,
+        Err(e) => panic!(
+            "the initrd ({} KiB) does not fit in memory as files: {} ({}); give the machine more \
+             RAM (docs/boot.md)",
+            len / 1024,
+            e,
+            e.name()
+        ),
+    };
+    for skipped in &report.skipped {
+        log::warn!(
+            "initrd: {} (mode {:o}) left out: {:?}",
+            skipped.path,
+            skipped.mode,
+            skipped.reason
+        );
     }
+    let freed = image.reclaim();
+    mm::file_pages::keep_frames_for_processes();
+    kprintln!(
+        "initrd: {} files, {} directories, {} KiB unpacked into the root file system; {} KiB freed",
+        // Names of regular files: a hard-linked file counts once per name.
+        report.files + report.links,
+        report.dirs,
+        len / 1024,
+        freed * 4
+    );
 }

@@ -13,16 +13,19 @@ use std::time::Duration;
 /// A broken boot must end quickly; a hang is caught well before the default limit.
 const FAIL_FAST: Duration = Duration::from_secs(30);
 
-/// The kernel's `initrd: <files> files, <size> KiB` line, parsed: the number of files.
+/// The kernel's `initrd: <files> files, <dirs> directories, <size> KiB unpacked ...` line,
+/// parsed: the number of files.
 #[track_caller]
 fn initrd_files(run: &Run) -> u64 {
-    let lines = run.scan_lines("initrd: {} files, {} KiB");
+    let lines = run.scan_lines(
+        "initrd: {} files, {} directories, {} KiB unpacked into the root file system; {} KiB freed",
+    );
     match lines.as_slice() {
         [holes] => holes[0]
             .parse()
             .unwrap_or_else(|_| run.fail(&[format!("bad file count {:?}", holes[0])])),
         _ => run.fail(&[format!(
-            "expected one \"initrd: <n> files, <size> KiB\" line, found {}",
+            "expected one \"initrd: <n> files, ...\" line, found {}",
             lines.len()
         )]),
     }
@@ -172,7 +175,7 @@ fn truncated_initrd_panics() {
     );
 }
 
-/// A 3 MiB initrd on a machine with the minimum RAM (11 MiB, docs/boot.md): the loader puts it
+/// A 3 MiB initrd on a machine with 11 MiB (the minimum is 12 MiB, docs/boot.md): the loader puts it
 /// after the kernel image, partly past the end of memory. The kernel says so instead of reading
 /// what is not there (which used to look like "not a valid cpio newc archive").
 #[test]

@@ -1,8 +1,12 @@
 //! Sizes the kernel enforces at the system-call boundary.
 
-/// Longest path `execve` accepts, in bytes, without the terminating NUL; longer is
-/// `ENAMETOOLONG`.
-pub const MAX_PATH_LEN: usize = 255;
+/// Longest path a system call accepts, in bytes, without the terminating NUL (Linux's
+/// `PATH_MAX` of 4096 counts the NUL); longer is `ENAMETOOLONG`. One name in a path is at
+/// most [`NAME_MAX`] bytes.
+pub const MAX_PATH_LEN: usize = 4095;
+
+/// Longest name of one directory entry, in bytes; longer is `ENAMETOOLONG`.
+pub const NAME_MAX: usize = 255;
 
 /// Most entries `argv` may have, and separately most entries `envp` may have, not counting
 /// the NULL terminator; more is `E2BIG`.

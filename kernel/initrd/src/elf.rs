@@ -211,6 +211,27 @@ fn type_name(ty: u16) -> &'static str {
 /// Checks that `bytes` is an i386 static executable whose segments lie inside `range`, and
 /// returns its entry point and segments.
 pub fn parse_executable(bytes: &[u8], range: UserRange) -> Result<Executable<'_>, ElfError> {
+    parse_headers(bytes, bytes.len() as u64, range)
+}
+
+/// [`parse_executable`] for a file of `file_len` bytes of which only the first ones, `prefix`,
+/// are at hand (the kernel reads a program's first page, then its segments one page at a time).
+/// The ELF header and the program header table must lie in `prefix` (else `Malformed`);
+/// segments are checked against `file_len`. [`Executable::segment_data`] gives only what lies
+/// in `prefix`.
+pub fn parse_executable_headers(
+    prefix: &[u8],
+    file_len: u64,
+    range: UserRange,
+) -> Result<Executable<'_>, ElfError> {
+    parse_headers(prefix, file_len.max(prefix.len() as u64), range)
+}
+
+fn parse_headers(
+    bytes: &[u8],
+    file_len: u64,
+    range: UserRange,
+) -> Result<Executable<'_>, ElfError> {
     if bytes.get(..ELFMAG.len()) != Some(&ELFMAG[..]) {
         return Err(ElfError::NotElf);
     }
@@ -273,7 +294,7 @@ pub fn parse_executable(bytes: &[u8], range: UserRange) -> Result<Executable<'_>
             return Err(ElfError::MemSizeSmallerThanFileSize);
         }
         let file_end = u64::from(seg.file_offset) + u64::from(seg.file_size);
-        if seg.file_size != 0 && file_end > bytes.len() as u64 {
+        if seg.file_size != 0 && file_end > file_len {
             return Err(ElfError::FileRangeOutOfBounds);
         }
         if seg.mem_size == 0 {

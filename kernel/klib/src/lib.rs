@@ -11,5 +11,6 @@ pub mod fdtable;
 pub mod frames;
 pub mod pid;
 pub mod pipe;
+pub mod procfs;
 pub mod signal;
 pub mod timerq;

@@ -82,7 +82,7 @@ pub use fs::{
     DirEntry, FileType, Ino, OpenOptions, RamFs, Stat, MAX_FILE_SIZE, PERMISSION_BITS, ROOT_INO,
     S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK,
 };
-pub use path::{NAME_MAX, PATH_MAX};
+pub use path::{normalize, NAME_MAX, PATH_MAX};
 pub use store::{PageHandle, PageStore, VecStore, PAGE_SIZE};
 
 #[cfg(test)]

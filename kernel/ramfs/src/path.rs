@@ -4,11 +4,11 @@
 use abi::errno::Errno;
 
 /// The longest name of one directory entry, in bytes (Linux's `NAME_MAX`).
-pub const NAME_MAX: usize = 255;
+pub const NAME_MAX: usize = abi::limits::NAME_MAX;
 
 /// The size of the longest path, counting its terminating NUL as Linux's `PATH_MAX` does: a path
 /// of 4095 bytes is accepted, one of 4096 is `ENAMETOOLONG`.
-pub const PATH_MAX: usize = 4096;
+pub const PATH_MAX: usize = abi::limits::MAX_PATH_LEN + 1;
 
 /// The last component of a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,4 +75,35 @@ pub(crate) fn check_name(name: &str) -> Result<(), Errno> {
         return Err(Errno::EINVAL);
     }
     Ok(())
+}
+
+/// The components of the absolute path `path` after `.` and `..` are applied lexically (`..`
+/// of the root is the root), without empty components: `/a/./b/../c` gives `["a", "c"]`. The
+/// VFS uses this to see which file system a path ends in (`/proc`); the RAM file system's own
+/// walk still checks every directory on the way.
+pub fn normalize(path: &str) -> alloc::vec::Vec<&str> {
+    let mut out = alloc::vec::Vec::new();
+    for component in path.split('/') {
+        match component {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            name => out.push(name),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn normalize_applies_dot_and_dotdot() {
+        assert_eq!(normalize("/a/./b/../c"), ["a", "c"]);
+        assert_eq!(normalize("/../../proc//self/"), ["proc", "self"]);
+        assert_eq!(normalize("/"), [] as [&str; 0]);
+        assert_eq!(normalize("proc/1/.."), ["proc"]);
+    }
 }

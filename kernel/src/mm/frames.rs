@@ -143,14 +143,48 @@ pub enum ModuleError {
     OutsideDirectMap,
 }
 
-/// The bytes of a boot module (the initrd) at physical `start..end`, for
-/// the kernel's whole life, once checked to lie in RAM and in the direct
-/// map.
-pub fn boot_module_bytes(
-    boot: &BootInfo,
+/// A boot module (the initrd) checked to lie in RAM and in the direct map;
+/// its frames stay out of the allocator until [`BootModule::reclaim`].
+pub struct BootModule {
     start: u32,
     end: u32,
-) -> Result<&'static [u8], ModuleError> {
+}
+
+impl BootModule {
+    /// Its bytes, as the boot loader left them.
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: `init` excluded the module's frames from the allocator and
+        // they return only through `reclaim`, which consumes `self` (so no
+        // borrow of these bytes outlives that); the range lies in RAM and in
+        // the direct map.
+        unsafe {
+            core::slice::from_raw_parts(
+                phys_to_virt(self.start) as *const u8,
+                (self.end - self.start) as usize,
+            )
+        }
+    }
+
+    /// Gives the module's whole frames to the allocator (Linux's "Freeing
+    /// initrd memory"), once its contents have been unpacked; returns how
+    /// many. A frame the module shares with anything else stays reserved.
+    pub fn reclaim(self) -> usize {
+        let first = self.start.div_ceil(PAGE_SIZE);
+        let last = self.end / PAGE_SIZE;
+        if last <= first {
+            return 0;
+        }
+        with_table(|t| {
+            let before = t.free_count();
+            t.add_free_range(first, last);
+            t.free_count() - before
+        })
+    }
+}
+
+/// The boot module at physical `start..end`, once checked to lie in RAM
+/// and in the direct map.
+pub fn boot_module(boot: &BootInfo, start: u32, end: u32) -> Result<BootModule, ModuleError> {
     if end < start {
         return Err(ModuleError::Malformed);
     }
@@ -160,9 +194,5 @@ pub fn boot_module_bytes(
     if end as u64 > DIRECT_MAP_SIZE {
         return Err(ModuleError::OutsideDirectMap);
     }
-    // SAFETY: `init` excluded the modules' frames from the allocator, so
-    // nothing ever writes them; the range lies in RAM and in the direct map.
-    Ok(unsafe {
-        core::slice::from_raw_parts(phys_to_virt(start) as *const u8, (end - start) as usize)
-    })
+    Ok(BootModule { start, end })
 }

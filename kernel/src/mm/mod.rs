@@ -10,6 +10,7 @@
 //! This module and `arch` are the only places allowed `unsafe`.
 
 pub mod address_space;
+pub mod file_pages;
 pub mod frames;
 pub mod heap;
 pub mod kstack;

@@ -54,6 +54,12 @@ impl UserAddr {
         self.0 == 0
     }
 
+    /// A typed pointer to the same address (`ioctl`'s argument, whose type
+    /// depends on the request).
+    pub const fn typed<T: UserValue>(self) -> UserPtr<T> {
+        UserPtr::new(self.0)
+    }
+
     /// This address plus `offset`, or EFAULT if it wraps.
     pub fn offset(self, offset: usize) -> Result<UserAddr, Errno> {
         self.0
@@ -376,6 +382,105 @@ impl UserValue for abi::fs::FdPair {
         }
     }
 }
+
+impl UserValue for i64 {
+    const SIZE: usize = 8;
+    fn encode(&self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_le_bytes());
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        i64::from(word(bytes, 0)) | (i64::from(word(bytes, 1)) << 32)
+    }
+}
+
+fn dword(bytes: &[u8], index: usize) -> u64 {
+    u64::from(word(bytes, index)) | (u64::from(word(bytes, index + 1)) << 32)
+}
+
+impl UserValue for abi::fs::Stat {
+    const SIZE: usize = 88;
+    fn encode(&self, out: &mut [u8]) {
+        let lo = |v: u64| v as u32;
+        let hi = |v: u64| (v >> 32) as u32;
+        put_words(
+            out,
+            &[
+                lo(self.dev),
+                hi(self.dev),
+                lo(self.ino),
+                hi(self.ino),
+                self.mode,
+                self.nlink,
+                self.uid,
+                self.gid,
+                lo(self.rdev),
+                hi(self.rdev),
+                lo(self.size as u64),
+                hi(self.size as u64),
+                self.blksize,
+                self.pad,
+                lo(self.blocks),
+                hi(self.blocks),
+                self.atime.tv_sec as u32,
+                self.atime.tv_nsec as u32,
+                self.mtime.tv_sec as u32,
+                self.mtime.tv_nsec as u32,
+                self.ctime.tv_sec as u32,
+                self.ctime.tv_nsec as u32,
+            ],
+        );
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        let time = |i| abi::time::Timespec {
+            tv_sec: word(bytes, i) as i32,
+            tv_nsec: word(bytes, i + 1) as i32,
+        };
+        abi::fs::Stat {
+            dev: dword(bytes, 0),
+            ino: dword(bytes, 2),
+            mode: word(bytes, 4),
+            nlink: word(bytes, 5),
+            uid: word(bytes, 6),
+            gid: word(bytes, 7),
+            rdev: dword(bytes, 8),
+            size: dword(bytes, 10) as i64,
+            blksize: word(bytes, 12),
+            pad: word(bytes, 13),
+            blocks: dword(bytes, 14),
+            atime: time(16),
+            mtime: time(18),
+            ctime: time(20),
+        }
+    }
+}
+
+impl UserValue for abi::tty::Termios {
+    const SIZE: usize = 36;
+    fn encode(&self, out: &mut [u8]) {
+        put_words(
+            &mut out[..16],
+            &[self.c_iflag, self.c_oflag, self.c_cflag, self.c_lflag],
+        );
+        out[16] = self.c_line;
+        out[17..36].copy_from_slice(&self.c_cc);
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        let mut c_cc = [0; abi::tty::NCCS];
+        c_cc.copy_from_slice(&bytes[17..36]);
+        abi::tty::Termios {
+            c_iflag: word(bytes, 0),
+            c_oflag: word(bytes, 1),
+            c_cflag: word(bytes, 2),
+            c_lflag: word(bytes, 3),
+            c_line: bytes[16],
+            c_cc,
+        }
+    }
+}
+
+const _: () = assert!(<abi::fs::Stat as UserValue>::SIZE == core::mem::size_of::<abi::fs::Stat>());
+const _: () =
+    assert!(<abi::tty::Termios as UserValue>::SIZE == core::mem::size_of::<abi::tty::Termios>());
 
 impl UserValue for SigSet {
     const SIZE: usize = 4;

@@ -11,7 +11,9 @@ use abi::errno::Errno;
 use abi::wait;
 
 use super::registry::{ChildEvent, WaitTarget};
-use super::{loader, name_of, spawn, try_string, with_registry, Pid, Process, INIT_PID};
+use super::{
+    cmdline_of, loader, name_of, spawn, try_string, with_registry, Pid, Process, Start, INIT_PID,
+};
 use crate::arch::x86::TrapFrame;
 use abi::time::Timespec;
 
@@ -26,9 +28,16 @@ const FORK_MEMORY_RESERVE: usize = 16;
 /// Creates a child of `parent` sharing its memory copy-on-write, resuming
 /// where `frame` says with `eax` = 0. Returns the child's pid.
 pub fn fork(parent: &Process, frame: &TrapFrame) -> Result<Pid, Errno> {
-    let (space, name) = {
+    let (space, start) = {
         let mut inner = parent.lock();
         let name = try_string(&inner.name)?;
+        let mut cmdline = alloc::vec::Vec::new();
+        cmdline
+            .try_reserve(inner.cmdline.len())
+            .map_err(|_| Errno::ENOMEM)?;
+        cmdline.extend_from_slice(&inner.cmdline);
+        let cwd = inner.cwd.clone().ok_or(Errno::ESRCH)?;
+        let start = Start { name, cmdline, cwd };
         let space = inner.space()?;
         // Refuse while there is still room for the copy-on-write copies the
         // two processes may need, so that running out of memory shows up as
@@ -36,13 +45,13 @@ pub fn fork(parent: &Process, frame: &TrapFrame) -> Result<Pid, Errno> {
         if space.fork_cost() + FORK_MEMORY_RESERVE > frames::free_count() {
             return Err(Errno::ENOMEM);
         }
-        (space.fork()?, name)
+        (space.fork()?, start)
     };
     let mut child_frame = *frame;
     child_frame.set_return_value(0); // fork returns 0 in the child
     let signals = parent.signals.lock().for_child();
     let files = parent.files.lock().fork_copy()?;
-    let pid = spawn(parent.pid, name, space, signals, files, &child_frame)?;
+    let pid = spawn(parent.pid, start, space, signals, files, &child_frame)?;
     log::debug!("fork: pid {} created pid {}", parent.pid, pid);
     Ok(pid)
 }
@@ -61,19 +70,25 @@ pub fn exec(
         let space = inner.space()?;
         let path =
             user::read_c_string(space, path, abi::limits::MAX_PATH_LEN, Errno::ENAMETOOLONG)?;
-        // Every name in the initrd is UTF-8, so any other path names nothing.
+        // Every name in the file system is UTF-8, so any other path names nothing.
         let path = String::from_utf8(path).map_err(|_| Errno::ENOENT)?;
         let mut budget = abi::limits::MAX_ARG_BYTES;
         let argv = user::read_string_array(space, argv, abi::limits::MAX_ARGS, &mut budget)?;
         let envp = user::read_string_array(space, envp, abi::limits::MAX_ARGS, &mut budget)?;
         (path, argv, envp)
     };
-    let image = loader::load(&path, &argv, &envp)?;
+    let cwd = process.lock().cwd.clone().ok_or(Errno::ESRCH)?;
+    let program = crate::fs::open_executable(&cwd, process.pid, &path)?;
+    drop(cwd);
+    let image = loader::load(&program, &path, &argv, &envp)?;
+    drop(program);
     let name = try_string(name_of(&path))?;
+    let cmdline = cmdline_of(&argv)?;
     *frame = TrapFrame::new_user(image.entry, image.stack_pointer);
     let old = {
         let mut inner = process.lock();
         inner.name = name;
+        inner.cmdline = cmdline;
         // The new directory is loaded before the old space goes.
         sched::switch_current_directory(image.space.directory_phys());
         inner.space.replace(image.space)
@@ -102,6 +117,8 @@ pub fn exit_current(process: &Process, status: i32) {
     // Descriptors first: a pipe's other side hears of it now.
     let files = core::mem::take(&mut *process.files.lock());
     drop(files);
+    let cwd = process.lock().cwd.take();
+    drop(cwd); // with no lock held: it may free a removed directory
     let space = process.lock().space.take();
     if let Some(space) = space {
         if process.pid == INIT_PID {

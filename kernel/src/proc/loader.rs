@@ -1,7 +1,9 @@
-//! Loading a program from the initrd into a fresh address space.
+//! Loading a program from the root file system into a fresh address space.
 //!
 //! The file is validated by `initrd::elf` (the same code initrd-builder
-//! runs): ELF32, i386, ET_EXEC, segments inside user space. Segments are
+//! runs): ELF32, i386, ET_EXEC, segments inside user space. Its first page
+//! is read for the headers (which must lie in it), then each segment's
+//! bytes a page at a time, straight from the file's pages. Segments are
 //! mapped page by page (text and rodata read-only, data and bss writable),
 //! the stack gets its first pages and the System V i386 start-up layout:
 //! `esp -> argc, argv[0..argc], NULL, envp[..], NULL`, strings above.
@@ -16,28 +18,14 @@
 
 use abi::errno::Errno;
 use abi::layout::{USER_IMAGE_END, USER_IMAGE_START, USER_STACK_TOP};
-use initrd::cpio::Archive;
-use initrd::elf::{parse_executable, UserRange};
-use initrd::path::LookupError;
-use spin::Once;
+use initrd::elf::{parse_executable_headers, UserRange};
 
+use crate::fs::{with_root, Node};
 use crate::mm::address_space::Access;
 use crate::mm::{page_down, page_up, user, AddressSpace, UserAddr, PAGE_SIZE};
 
 /// Stack pages mapped at load time; more are added on demand.
 const INITIAL_STACK_PAGES: u32 = 4;
-
-static INITRD: Once<Archive<'static>> = Once::new();
-
-/// Makes the initrd the source of programs.
-pub fn set_initrd(archive: Archive<'static>) {
-    INITRD.call_once(|| archive);
-}
-
-/// The initrd, if one was loaded.
-pub fn initrd() -> Option<&'static Archive<'static>> {
-    INITRD.get()
-}
 
 /// A loaded program, ready to run.
 pub struct Image {
@@ -49,24 +37,34 @@ pub struct Image {
     pub stack_pointer: u32,
 }
 
-/// Loads the initrd file at `path` with the given arguments and environment.
-pub fn load<S: AsRef<[u8]>>(path: &str, argv: &[S], envp: &[S]) -> Result<Image, Errno> {
-    let archive = initrd().ok_or(Errno::ENOENT)?;
-    let entry = initrd::path::lookup(archive, path).map_err(|e| match e {
-        LookupError::NotFound => Errno::ENOENT,
-        LookupError::NotDirectory => Errno::ENOTDIR,
-        LookupError::IsDirectory => Errno::EACCES,
-        LookupError::TooLong => Errno::ENAMETOOLONG,
+/// Bytes of a program read for its headers: the ELF header and the program
+/// header table must lie in them (a static program's dozen headers take
+/// under 500 bytes).
+const HEADER_BYTES: usize = 1024;
+
+/// Bytes copied per step from a program's file into its pages (a buffer
+/// on the kernel stack).
+const COPY_STEP: u32 = 2048;
+
+/// Loads the program `file` (a regular file with an execute bit, `path`
+/// for messages) with the given arguments and environment.
+pub fn load<S: AsRef<[u8]>>(
+    file: &Node,
+    path: &str,
+    argv: &[S],
+    envp: &[S],
+) -> Result<Image, Errno> {
+    let ino = file.ino();
+    let mut header = [0u8; HEADER_BYTES];
+    let (file_len, got) = with_root(|fs| {
+        let len = fs.stat(ino)?.size;
+        Ok::<_, Errno>((len, fs.read_at(ino, 0, &mut header)?))
     })?;
-    // Only a regular file with an execute bit may run (POSIX: EACCES).
-    if !entry.is_file() || entry.permissions() & 0o111 == 0 {
-        return Err(Errno::EACCES);
-    }
     let range = UserRange {
         start: USER_IMAGE_START,
         end: USER_IMAGE_END,
     };
-    let exe = parse_executable(entry.data, range).map_err(|e| {
+    let exe = parse_executable_headers(&header[..got], file_len, range).map_err(|e| {
         log::info!("exec {}: not a valid program: {}", path, e);
         Errno::ENOEXEC
     })?;
@@ -104,7 +102,7 @@ pub fn load<S: AsRef<[u8]>>(path: &str, argv: &[S], envp: &[S]) -> Result<Image,
             }
             page += PAGE_SIZE;
         }
-        space.fill(segment.vaddr, exe.segment_data(segment));
+        copy_segment(&mut space, ino, segment)?;
         image_end = image_end.max(end);
     }
     if let Some((start, end)) = demand_zero {
@@ -117,6 +115,28 @@ pub fn load<S: AsRef<[u8]>>(path: &str, argv: &[S], envp: &[S]) -> Result<Image,
         entry: exe.entry,
         stack_pointer,
     })
+}
+
+/// Copies a segment's bytes from the file into its (mapped) pages.
+fn copy_segment(
+    space: &mut AddressSpace,
+    ino: u64,
+    segment: &initrd::elf::Segment,
+) -> Result<(), Errno> {
+    let mut chunk = [0u8; COPY_STEP as usize];
+    let mut done = 0;
+    while done < segment.file_size {
+        let want = (segment.file_size - done).min(COPY_STEP) as usize;
+        let offset = segment.file_offset as u64 + done as u64;
+        let got = with_root(|fs| fs.read_at(ino, offset, &mut chunk[..want]))?;
+        if got != want {
+            // The file shrank under us (it was truncated while we loaded).
+            return Err(Errno::ENOEXEC);
+        }
+        space.fill(segment.vaddr + done, &chunk[..got]);
+        done += got as u32;
+    }
+    Ok(())
 }
 
 /// Fails with ENOMEM unless the frames the program needs are free: every

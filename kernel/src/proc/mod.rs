@@ -22,6 +22,7 @@ mod registry;
 
 use alloc::string::String;
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 
 use abi::errno::Errno;
 
@@ -33,7 +34,7 @@ use crate::signal::Signals;
 
 pub use fault::{handle_user_page_fault, kill_current, user_fault};
 pub use lifecycle::{exec, exit_current, fork, nanosleep, sleep, wait_child};
-pub use registry::{Registry, WaitTarget, MAX_PID};
+pub use registry::{ProcView, Registry, WaitTarget, MAX_PID};
 pub use sched::Pid;
 
 /// The first program; orphans are re-parented to it.
@@ -83,6 +84,10 @@ pub struct ProcessInner {
     pub name: String,
     /// User memory; `None` once it has exited.
     pub space: Option<AddressSpace>,
+    /// Its working directory; `None` once it has exited.
+    pub cwd: Option<Arc<crate::fs::Node>>,
+    /// Its arguments, each followed by a NUL (`/proc/<pid>/cmdline`).
+    pub cmdline: Vec<u8>,
 }
 
 impl ProcessInner {
@@ -125,9 +130,17 @@ pub fn current() -> Arc<Process> {
 
 /// Registers a new process around `space`, entering ring 3 through `frame`,
 /// as a child of `parent`, and makes it runnable.
+/// What a new process starts with besides its memory: its name, arguments
+/// and working directory.
+pub(crate) struct Start {
+    name: String,
+    cmdline: Vec<u8>,
+    cwd: Arc<crate::fs::Node>,
+}
+
 fn spawn(
     parent: Pid,
-    name: String,
+    start: Start,
     space: AddressSpace,
     signals: Signals,
     files: Files,
@@ -146,8 +159,10 @@ fn spawn(
             signals: IrqMutex::new(signals),
             files: IrqMutex::new(files),
             inner: IrqMutex::new(ProcessInner {
-                name,
+                name: start.name,
                 space: Some(space),
+                cwd: Some(start.cwd),
+                cmdline: start.cmdline,
             }),
         })
         .map_err(|_| Errno::ENOMEM)?;
@@ -170,7 +185,10 @@ fn spawn(
 pub fn spawn_init(path: &str, args: &[&str]) -> Result<(), Errno> {
     let mut argv = alloc::vec![path];
     argv.extend_from_slice(args);
-    let image = loader::load(path, &argv, &[] as &[&str])?;
+    let root = crate::fs::Node::root()?;
+    let program = crate::fs::open_executable(&root, INIT_PID, path)?;
+    let image = loader::load(&program, path, &argv, &[] as &[&str])?;
+    drop(program);
     let frame = TrapFrame::new_user(image.entry, image.stack_pointer);
     let signals = Signals::new(klib::signal::SignalState::new(true));
     // 0, 1 and 2 on the console: one open file description, as if opened
@@ -180,16 +198,32 @@ pub fn spawn_init(path: &str, args: &[&str]) -> Result<(), Errno> {
     for _ in 0..3 {
         files.insert_lowest(console.clone(), false, 0)?;
     }
-    let pid = spawn(
-        0,
-        try_string(name_of(path))?,
-        image.space,
-        signals,
-        files,
-        &frame,
-    )?;
+    let start = Start {
+        name: try_string(name_of(path))?,
+        cmdline: cmdline_of(&argv)?,
+        cwd: root,
+    };
+    let pid = spawn(0, start, image.space, signals, files, &frame)?;
     assert_eq!(pid, INIT_PID, "the first process gets pid 1");
     Ok(())
+}
+
+/// Longest `/proc/<pid>/cmdline` kept (longer argument lists are cut).
+const CMDLINE_MAX: usize = 4096;
+
+/// The arguments as `/proc/<pid>/cmdline` shows them: each followed by a
+/// NUL, at most [`CMDLINE_MAX`] bytes.
+fn cmdline_of<S: AsRef<[u8]>>(argv: &[S]) -> Result<Vec<u8>, Errno> {
+    let len: usize = argv.iter().map(|a| a.as_ref().len() + 1).sum();
+    let mut out = Vec::new();
+    out.try_reserve(len.min(CMDLINE_MAX))
+        .map_err(|_| Errno::ENOMEM)?;
+    for arg in argv {
+        out.extend_from_slice(arg.as_ref());
+        out.push(0);
+    }
+    out.truncate(CMDLINE_MAX);
+    Ok(out)
 }
 
 /// A program's name: the last component of its path.

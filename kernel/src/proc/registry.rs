@@ -46,6 +46,20 @@ struct Entry {
     change: Option<i32>,
 }
 
+/// A process as `/proc` shows it (see [`Registry::proc_view`]).
+pub struct ProcView {
+    /// The process.
+    pub process: Arc<Process>,
+    /// Its parent (0 for init).
+    pub ppid: Pid,
+    /// Its process group.
+    pub pgid: Pid,
+    /// Its session.
+    pub sid: Pid,
+    /// Whether it has exited (a zombie).
+    pub exited: bool,
+}
+
 /// Which children a wait is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WaitTarget {
@@ -175,6 +189,28 @@ impl Registry {
     /// The process with this pid (zombies included).
     pub fn get(&self, pid: Pid) -> Option<Arc<Process>> {
         self.entry(pid).map(|e| e.process.clone())
+    }
+
+    /// What `/proc` shows of `pid` (zombies included): the process, its
+    /// parent, group and session, and whether it has exited.
+    pub fn proc_view(&self, pid: Pid) -> Option<ProcView> {
+        self.entry(pid).map(|e| ProcView {
+            process: e.process.clone(),
+            ppid: e.parent,
+            pgid: e.pgid,
+            sid: e.sid,
+            exited: e.exit_status.is_some(),
+        })
+    }
+
+    /// Calls `f` with every pid in use (live processes and zombies), in
+    /// increasing order.
+    pub fn for_each_pid(&self, mut f: impl FnMut(Pid)) {
+        for (pid, slot) in self.slots.iter().enumerate() {
+            if matches!(slot, Slot::Used(_)) {
+                f(pid as Pid);
+            }
+        }
     }
 
     /// The parent's pid (0 for init).

@@ -3,26 +3,17 @@
 //! the generated dispatch; one place (`syscall::handle`) turns the result
 //! into the value in `eax`.
 
-use alloc::sync::Arc;
-
 use abi::errno::Errno;
-use abi::fs::{
-    FdPair, FD_CLOEXEC, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_CLOEXEC,
-    O_NONBLOCK,
-};
 use abi::signal::{SigAction, SigSet};
 use abi::time::{Timespec, CLOCK_MONOTONIC};
 use abi::wait;
 
 use super::SyscallContext;
-use crate::fs::OpenFile;
-use crate::mm::{In, Out, UserAddr, UserPtr, UserSlice};
+use crate::mm::{UserAddr, UserPtr};
 use crate::proc::WaitTarget;
 use crate::{proc, sched, signal, time};
 
-/// Largest single write; longer writes are partial, as POSIX allows (the
-/// console is written with interrupts off: this bounds the time it takes).
-const MAX_WRITE: usize = 64 * 1024;
+pub use super::files::*;
 
 pub fn sys_fork(ctx: &mut SyscallContext) -> Result<usize, Errno> {
     let (process, frame) = ctx.process_and_frame();
@@ -89,89 +80,6 @@ pub fn sys_waitpid(
         p => WaitTarget::Pid(p),
     };
     proc::wait_child(ctx.process(), target, status, options).map(|pid| pid as usize)
-}
-
-pub fn sys_write(ctx: &mut SyscallContext, fd: i32, buf: UserSlice<In>) -> Result<usize, Errno> {
-    let file = open_file(ctx, fd)?;
-    file.write(ctx.process(), buf.prefix(MAX_WRITE))
-}
-
-pub fn sys_read(ctx: &mut SyscallContext, fd: i32, buf: UserSlice<Out>) -> Result<usize, Errno> {
-    let file = open_file(ctx, fd)?;
-    file.read(ctx.process(), buf)
-}
-
-/// The open file `fd` refers to (a reference of its own: the descriptor may
-/// be closed while the call runs).
-fn open_file(ctx: &SyscallContext, fd: i32) -> Result<Arc<OpenFile>, Errno> {
-    ctx.process().files.lock().get(fd).cloned()
-}
-
-pub fn sys_close(ctx: &mut SyscallContext, fd: i32) -> Result<usize, Errno> {
-    let file = ctx.process().files.lock().close(fd)?;
-    drop(file); // with no lock held
-    Ok(0)
-}
-
-pub fn sys_dup(ctx: &mut SyscallContext, fd: i32) -> Result<usize, Errno> {
-    ctx.process().files.lock().dup(fd).map(|fd| fd as usize)
-}
-
-pub fn sys_dup2(ctx: &mut SyscallContext, oldfd: i32, newfd: i32) -> Result<usize, Errno> {
-    let (fd, replaced) = ctx.process().files.lock().dup2(oldfd, newfd)?;
-    drop(replaced); // with no lock held
-    Ok(fd as usize)
-}
-
-pub fn sys_pipe2(
-    ctx: &mut SyscallContext,
-    fds: UserPtr<FdPair>,
-    flags: u32,
-) -> Result<usize, Errno> {
-    if flags & !(O_CLOEXEC | O_NONBLOCK) != 0 {
-        return Err(Errno::EINVAL);
-    }
-    let process = ctx.process();
-    let (read, write) = OpenFile::pipe(flags)?;
-    let (r, w) = process
-        .files
-        .lock()
-        .insert_pair(read, write, flags & O_CLOEXEC != 0)?;
-    let stored = fds.write(process.lock().space()?, FdPair { read: r, write: w });
-    if let Err(e) = stored {
-        // Nobody learned the numbers: undo.
-        let mut files = process.files.lock();
-        let ends = (files.close(r), files.close(w));
-        drop(files);
-        drop(ends);
-        return Err(e);
-    }
-    Ok(0)
-}
-
-pub fn sys_fcntl(ctx: &mut SyscallContext, fd: i32, cmd: i32, arg: u32) -> Result<usize, Errno> {
-    let process = ctx.process();
-    let mut files = process.files.lock();
-    // The descriptor first, whatever the command (as Linux does).
-    files.get(fd)?;
-    match cmd {
-        F_DUPFD | F_DUPFD_CLOEXEC => {
-            let min = i32::try_from(arg).map_err(|_| Errno::EINVAL)?;
-            files
-                .fcntl_dupfd(fd, min, cmd == F_DUPFD_CLOEXEC)
-                .map(|fd| fd as usize)
-        }
-        F_GETFD => files
-            .cloexec(fd)
-            .map(|on| if on { FD_CLOEXEC as usize } else { 0 }),
-        F_SETFD => files.set_cloexec(fd, arg & FD_CLOEXEC != 0).map(|()| 0),
-        F_GETFL => files.get(fd).map(|file| file.status() as usize),
-        F_SETFL => files.get(fd).map(|file| {
-            file.set_status(arg);
-            0
-        }),
-        _ => Err(Errno::EINVAL),
-    }
 }
 
 pub fn sys_execve(

@@ -6,6 +6,7 @@
 //! one place that turns an error into `-errno` in `eax`.
 
 mod context;
+mod files;
 mod handlers;
 
 use abi::errno::{encode_result, Errno};

@@ -547,3 +547,24 @@ fn error_messages_are_clear() {
         }
     }
 }
+
+#[test]
+fn headers_alone_are_checked_against_the_whole_file_length() {
+    let bytes = Fixture::good().build();
+    let full = parse_executable(&bytes, USER).unwrap();
+    // The headers lie in the first 0x100 bytes; the segments beyond them.
+    let prefix = &bytes[..0x100];
+    let exe = parse_executable_headers(prefix, bytes.len() as u64, USER).unwrap();
+    assert_eq!((exe.entry, exe.segments()), (full.entry, full.segments()));
+    assert_eq!(exe.segment_data(&exe.segments()[0]), &[] as &[u8]);
+    // A file too short for its segments is refused, as the whole file would be.
+    assert_eq!(
+        parse_executable_headers(prefix, 0x200, USER).unwrap_err(),
+        ElfError::FileRangeOutOfBounds
+    );
+    // Headers cut short are malformed.
+    assert!(matches!(
+        parse_executable_headers(&bytes[..40], bytes.len() as u64, USER),
+        Err(ElfError::Malformed(_))
+    ));
+}

@@ -7,8 +7,9 @@ use super::*;
 pub fn heap_edge() -> Result<usize, String> {
     let brk = current_break();
     let top = page_up(brk);
-    sbrk((top - brk + PAGE) as isize).map_err(|e| format!("sbrk: {}", e.name()))?;
-    Ok(top + PAGE)
+    // Two whole pages below the edge: room for a path longer than the limit.
+    sbrk((top - brk + 2 * PAGE) as isize).map_err(|e| format!("sbrk: {}", e.name()))?;
+    Ok(top + 2 * PAGE)
 }
 
 pub fn wait_edge() -> Verdict {

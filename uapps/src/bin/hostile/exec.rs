@@ -65,8 +65,13 @@ pub fn bad_exec() -> Verdict {
     let envp_ok = [0usize];
 
     let long300 = c_string(&format!("/{}", "d".repeat(299)));
-    let max255 = c_string(&format!("/{}", "e".repeat(MAX_PATH_LEN - 1)));
-    let over256 = c_string(&format!("/{}", "f".repeat(MAX_PATH_LEN)));
+    // The longest path (its names short enough), and one byte more.
+    let longest = c_string(&format!("/{}", "e/".repeat((MAX_PATH_LEN - 1) / 2)));
+    let one_over = c_string(&format!("/{}f", "e/".repeat((MAX_PATH_LEN - 1) / 2)));
+    assert_eq!(
+        (longest.len(), one_over.len()),
+        (MAX_PATH_LEN + 1, MAX_PATH_LEN + 2)
+    );
     let bin = c_string("/bin");
     let missing = c_string("/no/such/program");
     let empty = c_string("");
@@ -86,10 +91,10 @@ pub fn bad_exec() -> Verdict {
     // this could grow the heap over the edge.
     let edge = edges::heap_edge()?;
     poke(edge - 100, &[b'a'; 100]);
-    poke(edge - 400, &[b'/'; 1]);
-    poke(edge - 399, &[b'c'; 299]);
+    let long_to_edge = edge - 100 - (MAX_PATH_LEN + 1);
+    poke(long_to_edge, &[b'/'; 1]);
+    poke(long_to_edge + 1, &[b'c'; MAX_PATH_LEN]);
     let unterminated = edge - 100;
-    let long_to_edge = edge - 400;
     // An argv array that runs into the unmapped page without its NULL (written over the
     // unterminated path once the path cases are done).
     let argv_unterminated = edge - 8;
@@ -115,16 +120,16 @@ pub fn bad_exec() -> Verdict {
                 unterminated,
                 EFAULT,
             ),
-            bad_path("300-byte path", long300.as_ptr() as usize, ENAMETOOLONG),
-            bad_path("256-byte path", over256.as_ptr() as usize, ENAMETOOLONG),
+            bad_path("300-byte name", long300.as_ptr() as usize, ENAMETOOLONG),
+            bad_path("4096-byte path", one_over.as_ptr() as usize, ENAMETOOLONG),
             bad_path(
-                "unterminated 300 bytes before an unmapped page",
+                "unterminated 4196 bytes before an unmapped page",
                 long_to_edge,
                 ENAMETOOLONG,
             ),
             bad_path(
-                "255-byte path of a missing file",
-                max255.as_ptr() as usize,
+                "4095-byte path of a missing file",
+                longest.as_ptr() as usize,
                 ENOENT,
             ),
             bad_path("directory /bin", bin.as_ptr() as usize, EACCES),

@@ -287,7 +287,19 @@ impl Batch<'_> {
     }
 
     fn pick_nr(&mut self) -> u32 {
-        const KNOWN: [usize; 27] = [
+        const KNOWN: [usize; 39] = [
+            nr::OPEN,
+            nr::MKDIR,
+            nr::LSEEK,
+            nr::RMDIR,
+            nr::UNLINK,
+            nr::CHDIR,
+            nr::GETCWD,
+            nr::RENAME,
+            nr::IOCTL,
+            nr::FSTAT,
+            nr::GETDENTS64,
+            nr::STAT,
             nr::CLOSE,
             nr::READ,
             nr::DUP,
@@ -565,6 +577,12 @@ impl Batch<'_> {
             nr::CLOSE | nr::READ | nr::DUP | nr::DUP2 | nr::FCNTL => self.descriptor(i, n, a),
             nr::EXECVE => self.execve(i, a),
             nr::CLOCK_GETTIME => self.clock(i, a),
+            nr::OPEN | nr::MKDIR | nr::RMDIR | nr::UNLINK | nr::CHDIR | nr::RENAME | nr::STAT => {
+                self.path_call(i, n, a)
+            }
+            nr::LSEEK | nr::FSTAT | nr::GETDENTS64 | nr::IOCTL | nr::GETCWD => {
+                self.file_call(i, n, a)
+            }
             // They would block for good (no signal comes) or restore a frame that is not there.
             // Or would move the batch's children to other groups, so that `waitpid(0, ..)`
             // (its own group) no longer finds them: `sigtest` covers these.
@@ -644,6 +662,78 @@ impl Batch<'_> {
                     self.fail(i, n, a, r, "an unknown call must give exactly -ENOSYS");
                 }
             }
+        }
+    }
+
+    /// A call on a path made of random bytes: it succeeds or fails with one of the errors a
+    /// path can give. What it made is undone (a descriptor closed, the working directory put
+    /// back at `/`); a directory made or a name removed stays, which nothing later depends on.
+    fn path_call(&mut self, i: u32, n: u32, mut a: [u32; 5]) {
+        use Errno::*;
+        if n as usize == nr::STAT {
+            a[1] = self.sanitize_store(a[1], 88);
+        }
+        let r = Self::call(n, a);
+        self.count(r);
+        const PATH_ERRORS: [Errno; 14] = [
+            ENOENT,
+            EFAULT,
+            ENAMETOOLONG,
+            ENOTDIR,
+            EISDIR,
+            EEXIST,
+            ENOTEMPTY,
+            EINVAL,
+            EACCES,
+            EBUSY,
+            ENOMEM,
+            ENOSPC,
+            EMFILE,
+            ENXIO,
+        ];
+        match split(r) {
+            Ok(fd) if n as usize == nr::OPEN => {
+                if fd < 3 {
+                    self.fail(i, n, a, r, "open returned a console descriptor");
+                } else {
+                    self.close_own(i, &[fd as i32]);
+                }
+            }
+            Ok(0) => {
+                if n as usize == nr::CHDIR {
+                    let root = b"/\0";
+                    let back = Self::call(nr::CHDIR as u32, [root.as_ptr() as u32, 0, 0, 0, 0]);
+                    if back != 0 {
+                        self.fail(i, n, a, back, "chdir(\"/\") after a fuzzed chdir");
+                    }
+                }
+            }
+            Ok(_) => self.fail(i, n, a, r, "a path call returns 0 (open: a descriptor)"),
+            Err(e) if PATH_ERRORS.iter().any(|&k| e == k as i32) => {}
+            Err(_) => self.fail(i, n, a, r, "not an error a path can give"),
+        }
+    }
+
+    /// `lseek`, `fstat`, `getdents64`, `ioctl` on any descriptor, `getcwd` into any buffer:
+    /// a result or one of the errors they can give.
+    fn file_call(&mut self, i: u32, n: u32, mut a: [u32; 5]) {
+        use Errno::*;
+        match n as usize {
+            nr::LSEEK => a[3] = self.sanitize_store(a[3], 8),
+            nr::FSTAT => a[1] = self.sanitize_store(a[1], 88),
+            nr::GETDENTS64 => a[1] = self.sanitize_store(a[1], a[2] as usize),
+            nr::IOCTL => a[2] = self.sanitize_store(a[2], 36),
+            _ => a[0] = self.sanitize_store(a[0], a[1] as usize),
+        }
+        let r = Self::call(n, a);
+        self.count(r);
+        const FILE_ERRORS: [Errno; 9] = [
+            EBADF, ESPIPE, EINVAL, EFAULT, ENOTDIR, ENOTTY, EOVERFLOW, ERANGE, ENOENT,
+        ];
+        match split(r) {
+            Ok(_) => {}
+            Err(e) if FILE_ERRORS.iter().any(|&k| e == k as i32) => {}
+            Err(_) => self.fail(i, n, a, r, "not an error a descriptor call can give"),
         }
     }
 
