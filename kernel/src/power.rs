@@ -8,11 +8,13 @@ use crate::arch::x86::cpu;
 use crate::{kprintln, mm};
 
 static FREE_FRAMES_BEFORE_INIT: AtomicUsize = AtomicUsize::new(0);
+static FILE_FRAMES_BEFORE_INIT: AtomicUsize = AtomicUsize::new(0);
 
-/// Remembers how many frames were free before init started, for the leak
-/// check at power-off.
+/// Remembers how many frames were free, and how many held files, before
+/// init started, for the leak check at power-off.
 pub fn record_free_frames() {
     FREE_FRAMES_BEFORE_INIT.store(mm::frames::free_count(), Ordering::Relaxed);
+    FILE_FRAMES_BEFORE_INIT.store(mm::file_pages::in_use(), Ordering::Relaxed);
 }
 
 /// Called when pid 1 has ended (with no lock held): report its status and
@@ -40,6 +42,18 @@ pub fn halt_after_init(status: i32, others_alive: usize) -> ! {
     mm::kstack::release_spares();
     // Init's own kernel stack is still in use: this code runs on it.
     let now = mm::frames::free_count() + mm::kstack::STACK_PAGES as usize;
+    // Files the programs left in the RAM file system hold frames on purpose:
+    // counted apart, so that any other frame missing is a leak.
+    let file_frames_then = FILE_FRAMES_BEFORE_INIT.load(Ordering::Relaxed);
+    let file_frames_now = mm::file_pages::in_use();
+    let now = (now + file_frames_now).saturating_sub(file_frames_then);
+    if file_frames_now != file_frames_then {
+        kprintln!(
+            "memory: files hold {} frames ({} at boot)",
+            file_frames_now,
+            file_frames_then
+        );
+    }
     if others_alive == 0 {
         if now == before {
             kprintln!("memory: all {} frames returned", before);

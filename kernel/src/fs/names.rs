@@ -87,14 +87,17 @@ fn open_proc(place: ProcPath, flags: u32, write: bool) -> Result<Arc<OpenFile>, 
         return Err(Errno::EEXIST);
     }
     match place {
-        ProcPath::File(pid, file) => {
+        ProcPath::File(..) | ProcPath::Meminfo => {
             if write || flags & O_TRUNC != 0 {
                 return Err(Errno::EACCES);
             }
             if flags & O_DIRECTORY != 0 {
                 return Err(Errno::ENOTDIR);
             }
-            let text = proc::contents(pid, file)?;
+            let text = match place {
+                ProcPath::File(pid, file) => proc::contents(pid, file)?,
+                _ => proc::meminfo()?,
+            };
             OpenFile::new(
                 FileKind::ProcText {
                     path: place,
@@ -207,7 +210,7 @@ pub fn chdir(process: &Process, path: &str) -> Result<(), Errno> {
     let cwd = cwd_of(process)?;
     let ino = match route(path, &cwd, process.pid)? {
         Route::Proc(ProcPath::Root) => with_root(|fs| fs.lookup("/proc", ramfs::ROOT_INO))?,
-        Route::Proc(ProcPath::File(..)) => return Err(Errno::ENOTDIR),
+        Route::Proc(ProcPath::File(..) | ProcPath::Meminfo) => return Err(Errno::ENOTDIR),
         Route::Proc(ProcPath::Process(_)) => return Err(Errno::EACCES),
         Route::Ram { path, cwd } => with_root(|fs| {
             let ino = fs.lookup(path, cwd)?;

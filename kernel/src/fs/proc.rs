@@ -1,9 +1,10 @@
 //! `/proc`: a read-only view of the processes, made from the registry when
 //! a file is opened (the text is fixed at open, as a snapshot).
 //!
-//! `/proc` lists `self` and the pid of every process, zombies included;
-//! `/proc/<pid>` holds `stat`, `cmdline` and `status`; `/proc/self` is the
-//! caller's directory (a directory here, as there are no symbolic links).
+//! `/proc` lists `meminfo`, `self` and the pid of every process, zombies
+//! included; `/proc/<pid>` holds `stat`, `cmdline` and `status`;
+//! `/proc/self` is the caller's directory (a directory here, as there are
+//! no symbolic links); `/proc/meminfo` counts memory as Linux's does.
 //! The text of `stat` and `status` comes from `klib::procfs`.
 //!
 //! Lunaix's counterpart is its `taskfs` (`kernel/fs/taskfs`), which lists
@@ -67,6 +68,8 @@ pub enum ProcPath {
     Process(Pid),
     /// `/proc/<pid>/<file>`.
     File(Pid, ProcFile),
+    /// `/proc/meminfo`.
+    Meminfo,
 }
 
 /// The place `rest` (the components after `proc`) names for `caller`:
@@ -76,6 +79,13 @@ pub fn parse(rest: &[&str], caller: Pid) -> Result<ProcPath, Errno> {
     let Some((&first, rest)) = rest.split_first() else {
         return Ok(ProcPath::Root);
     };
+    if first == "meminfo" {
+        return if rest.is_empty() {
+            Ok(ProcPath::Meminfo)
+        } else {
+            Err(Errno::ENOTDIR)
+        };
+    }
     let pid = if first == "self" {
         caller
     } else {
@@ -107,6 +117,7 @@ fn parse_pid(name: &str) -> Option<Pid> {
 fn ino_of(path: ProcPath) -> u64 {
     match path {
         ProcPath::Root => 1,
+        ProcPath::Meminfo => 3,
         ProcPath::Process(pid) => (pid as u64) << 8,
         ProcPath::File(pid, file) => ((pid as u64) << 8) + 1 + file.index(),
     }
@@ -116,7 +127,7 @@ fn ino_of(path: ProcPath) -> u64 {
 pub fn stat(path: ProcPath) -> Stat {
     let (mode, nlink) = match path {
         ProcPath::Root | ProcPath::Process(_) => (S_IFDIR | 0o555, 2),
-        ProcPath::File(..) => (S_IFREG | 0o444, 1),
+        ProcPath::File(..) | ProcPath::Meminfo => (S_IFREG | 0o444, 1),
     };
     Stat {
         dev: PROC_DEV,
@@ -157,6 +168,7 @@ pub fn list(path: ProcPath) -> Result<Vec<ProcEntry>, Errno> {
     match path {
         ProcPath::Root => {
             push("..", ramfs::ROOT_INO, dirent_type::DT_DIR)?;
+            push("meminfo", ino_of(ProcPath::Meminfo), dirent_type::DT_REG)?;
             push("self", ino_of(ProcPath::Root) + 1, dirent_type::DT_DIR)?;
             let mut pids: Vec<Pid> = Vec::new();
             let mut failed = false;
@@ -185,9 +197,30 @@ pub fn list(path: ProcPath) -> Result<Vec<ProcEntry>, Errno> {
                 push(name, ino_of(ProcPath::File(pid, file)), dirent_type::DT_REG)?;
             }
         }
-        ProcPath::File(..) => return Err(Errno::ENOTDIR),
+        ProcPath::File(..) | ProcPath::Meminfo => return Err(Errno::ENOTDIR),
     }
     Ok(entries)
+}
+
+/// `/proc/meminfo`: `MemTotal` (the frames the allocator manages),
+/// `MemFree`, and `Files` (frames holding file data; Linux's `Shmem` is the
+/// nearest), in kB as Linux writes them.
+pub fn meminfo() -> Result<Vec<u8>, Errno> {
+    let kb = |frames: usize| frames * 4;
+    let mut text = String::new();
+    text.try_reserve(128).map_err(|_| Errno::ENOMEM)?;
+    let _ = writeln!(
+        text,
+        "MemTotal:{:>12} kB",
+        kb(crate::mm::frames::total_count())
+    );
+    let _ = writeln!(
+        text,
+        "MemFree:{:>13} kB",
+        kb(crate::mm::frames::free_count())
+    );
+    let _ = writeln!(text, "Files:{:>15} kB", kb(crate::mm::file_pages::in_use()));
+    Ok(text.into_bytes())
 }
 
 /// The text of a `/proc` file, taken now. ENOENT when the process is gone.

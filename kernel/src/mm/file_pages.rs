@@ -12,7 +12,7 @@ use super::{frames, phys_to_virt, PAGE_SIZE};
 
 const _: () = assert!(FILE_PAGE_SIZE == PAGE_SIZE as usize);
 
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Frames that stay free for processes: a file may not take the last ones,
 /// so a full file system still leaves room to fork a shell and `rm`.
@@ -21,6 +21,15 @@ pub const FRAMES_KEPT_FOR_PROCESSES: usize = 64;
 /// Whether files may take every frame: only while the initrd is unpacked,
 /// before any process exists (it keeps the minimum RAM low).
 static BOOTING: AtomicBool = AtomicBool::new(true);
+
+/// Frames holding file data now.
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+
+/// Frames holding file data now (the power-off balance counts them apart:
+/// files written by programs stay until the machine stops).
+pub fn in_use() -> usize {
+    IN_USE.load(Ordering::Relaxed)
+}
 
 /// Ends the boot's licence to take every frame (see [`BOOTING`]).
 pub fn keep_frames_for_processes() {
@@ -42,11 +51,14 @@ impl PageStore for FramePages {
         if frames::free_count() <= kept {
             return None;
         }
-        frames::allocate().map(|phys| PageHandle(phys as usize))
+        let phys = frames::allocate()?;
+        IN_USE.fetch_add(1, Ordering::Relaxed);
+        Some(PageHandle(phys as usize))
     }
 
     fn free(&mut self, page: PageHandle) {
         frames::release(page.0 as u32);
+        IN_USE.fetch_sub(1, Ordering::Relaxed);
     }
 
     fn page(&self, page: PageHandle) -> &[u8; FILE_PAGE_SIZE] {

@@ -112,6 +112,11 @@ pub fn refcount(phys: u32) -> u16 {
     with_table(|t| t.refcount(phys / PAGE_SIZE)).unwrap_or(0)
 }
 
+/// Frames the allocator manages (free or not).
+pub fn total_count() -> usize {
+    with_table(|t| t.usable_count())
+}
+
 /// Free frames right now.
 pub fn free_count() -> usize {
     with_table(|t| t.free_count())
