@@ -28,6 +28,7 @@ const CASES: &[&str] = &[
     "lowest_free",
     "emfile",
     "pipe_cycles",
+    "pipe_readers_killed",
     "nonblock",
     "read_eintr",
     "fcntl_errors",
@@ -106,6 +107,14 @@ fn pipe_kill_blocked() {
     let run = case("pipe_kill_blocked");
     run.expect_exact_line(
         "pipe_kill_blocked: the blocked writer died of SIGKILL, 16384 bytes left",
+    );
+}
+
+#[test]
+fn pipe_readers_killed() {
+    let run = case_with_timeout("pipe_readers_killed", Duration::from_secs(60));
+    run.expect_exact_line(
+        "pipe_readers_killed: 2 readers killed among 8 writers; every writer died of SIGPIPE",
     );
 }
 

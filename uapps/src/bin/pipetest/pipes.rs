@@ -280,6 +280,66 @@ pub fn pipe_kill_blocked() -> Verdict {
     Ok(())
 }
 
+/// Bad input: eight processes write `PIPE_BUF` records into one pipe while its two readers are
+/// killed. Each reader checks every record it takes is whole; once the last reader is gone,
+/// every writer dies of `SIGPIPE` (the harness then checks every frame came back).
+pub fn pipe_readers_killed() -> Verdict {
+    const WRITERS: usize = 8;
+    const READERS: usize = 2;
+    let (r, w) = make_pipe(0)?;
+    let mut writers = Vec::new();
+    for id in 0..WRITERS {
+        writers.push(spawn_check("pipe_readers_killed", move || {
+            shut(r)?;
+            let mut rec = [id as u8 + 1; PIPE_BUF];
+            for seq in 0u32.. {
+                rec[1..5].copy_from_slice(&seq.to_le_bytes());
+                put_all(w, &rec)?;
+            }
+            unreachable!()
+        })?);
+    }
+    let mut readers = Vec::new();
+    for _ in 0..READERS {
+        readers.push(spawn_check("pipe_readers_killed", move || {
+            shut(w)?;
+            let mut rec = [0u8; PIPE_BUF];
+            loop {
+                let mut got = 0;
+                while got < PIPE_BUF {
+                    match read(r, &mut rec[got..]) {
+                        Ok(0) => bail!("end of file while writers remain"),
+                        Ok(n) => got += n,
+                        Err(e) => bail!("read: {}", e.name()),
+                    }
+                }
+                let id = rec[0];
+                ensure!(
+                    (1..=WRITERS as u8).contains(&id) && rec[5..].iter().all(|&b| b == id),
+                    "a torn record: it starts with {id}"
+                );
+            }
+        })?);
+    }
+    shut(r)?;
+    shut(w)?;
+    nap(200);
+    for &reader in &readers {
+        expect_alive(reader, "a reader among eight writers")?;
+        signal::kill(reader, Some(Signal::SIGKILL)).map_err(|e| format!("kill: {}", e.name()))?;
+        expect_signal(reader, Signal::SIGKILL, "a reader")?;
+        nap(50);
+    }
+    for &writer in &writers {
+        expect_signal(writer, Signal::SIGPIPE, "a writer after the last reader died")?;
+    }
+    println!(
+        "pipe_readers_killed: {READERS} readers killed among {WRITERS} writers; every writer died \
+         of SIGPIPE"
+    );
+    Ok(())
+}
+
 /// 10 000 pipes made and closed: every one gets descriptors 3 and 4 (nothing leaks); the
 /// harness checks that every frame came back at power-off.
 pub fn pipe_cycles() -> Verdict {
