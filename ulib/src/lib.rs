@@ -53,6 +53,7 @@
 
 extern crate alloc;
 
+mod cstr;
 pub mod env;
 pub mod errno;
 pub mod fs;
