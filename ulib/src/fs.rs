@@ -1,5 +1,5 @@
 //! Files and directories: [`open`], [`stat`], [`read_dir`], [`mkdir`], [`unlink`],
-//! [`rename`], [`chdir`], [`getcwd`], the whole-file helpers [`read`] and [`write`], the open
+//! [`rename`], [`chdir`], [`getcwd`], the whole-file helpers [`read()`] and [`write()`], the open
 //! flags [`OFlag`] and the [`fcntl`](crate::io::fcntl) commands.
 //!
 //! The root file system lives in RAM, filled from the initrd at boot: regular files and
@@ -10,8 +10,8 @@
 //!
 //! The flag values are Linux's (i386), taken from the kernel's own `abi::fs`, so they cannot
 //! drift from what the kernel checks. A descriptor [`open`] returns is read, written and
-//! moved with [`io::read`](crate::io::read), [`io::write`](crate::io::write) and
-//! [`io::lseek`](crate::io::lseek), and closed with [`io::close`](crate::io::close).
+//! moved with [`io::read`], [`io::write`] and
+//! [`io::lseek`], and closed with [`io::close`].
 //!
 //! # Example
 //!
@@ -32,8 +32,6 @@
 //! ```
 //!
 //! Descriptor flags with [`fcntl`](crate::io::fcntl):
-//!
-//! ```no_run
 //!
 //! ```no_run
 //! use ulib::fs::{F_GETFD, F_GETFL, F_SETFD, F_SETFL, FD_CLOEXEC, OFlag};
@@ -504,7 +502,7 @@ const READ_CHUNK: usize = 4096;
 ///
 /// # Errors
 ///
-/// The errors of [`open`] (with [`OFlag::O_RDONLY`]) and of [`io::read`](crate::io::read)
+/// The errors of [`open`] (with [`OFlag::O_RDONLY`]) and of [`io::read`]
 /// (`EISDIR` for a directory).
 ///
 /// # Example
@@ -548,7 +546,7 @@ fn read_to_end(fd: i32) -> Result<Vec<u8>, Errno> {
 /// # Errors
 ///
 /// The errors of [`open`] (with `O_WRONLY | O_CREAT | O_TRUNC`: `EISDIR` for a directory)
-/// and of [`io::write_all`](crate::io::write_all) (`ENOSPC`/`ENOMEM` when memory runs out;
+/// and of [`io::write_all`] (`ENOSPC`/`ENOMEM` when memory runs out;
 /// the bytes before it stay written).
 ///
 /// # Example
