@@ -1,5 +1,5 @@
 //! Descriptors and console output: [`read()`], [`write()`], [`lseek()`], [`close()`],
-//! [`dup()`], [`dup2()`], [`pipe()`], [`fcntl()`] and the printing macros.
+//! [`dup()`], [`dup2()`], [`pipe()`], [`fcntl()`], [`isatty()`] and the printing macros.
 //!
 //! A descriptor is a small `i32` naming an open file of the process: a file or directory
 //! opened with [`fs::open`](crate::fs::open), a device (`/dev/console`, `/dev/null`, ...) or
@@ -264,6 +264,33 @@ pub fn pipe2(flags: OFlag) -> Result<(i32, i32), Errno> {
         raw::sys_pipe2(&mut fds as *mut abi::fs::FdPair as usize, flags.bits())
     })?;
     Ok((fds.read, fds.write))
+}
+
+/// Whether `fd` refers to a terminal (the console, under `/dev/console` or `/dev/tty`).
+///
+/// Asks the terminal's settings with `ioctl(TCGETS)`, as C libraries do: anything that
+/// answers is a terminal. A closed descriptor, a file, a pipe or `/dev/null` is not.
+///
+/// # Example
+///
+/// ```no_run
+/// // A prompt only when a person is typing.
+/// if ulib::io::isatty(ulib::io::STDIN) {
+///     ulib::print!("$ ");
+/// }
+/// ```
+pub fn isatty(fd: i32) -> bool {
+    let mut termios = abi::tty::Termios::linux_default();
+    // SAFETY: `termios` is a live, exclusively borrowed `struct termios` (`repr(C)`, 36 bytes)
+    // for the whole call: the only memory TCGETS stores into.
+    let r = unsafe {
+        raw::sys_ioctl(
+            fd,
+            abi::tty::TCGETS,
+            &mut termios as *mut abi::tty::Termios as usize,
+        )
+    };
+    decode_result(r).is_ok()
 }
 
 /// Controls descriptor `fd`: `cmd` is one of the `F_*` commands of [`fs`](crate::fs).

@@ -4,7 +4,8 @@ use super::*;
 use ulib::process::execve_env;
 
 /// `/dev/null` reads end of file and swallows writes, `/dev/zero` reads zeros, `/dev/console`
-/// and `/dev/tty` take writes, all four are character devices; `/` is a directory.
+/// and `/dev/tty` take writes and are terminals (`isatty`), all four are character devices;
+/// `/` is a directory.
 pub fn devices() -> Verdict {
     let root = fs::stat("/").or_fail("stat /")?;
     ensure!(root.is_dir(), "/ is no directory: mode {:o}", root.mode);
@@ -47,6 +48,7 @@ pub fn devices() -> Verdict {
     let mut buf = [0xAAu8; 256];
     let got = io::read(null, &mut buf);
     ensure!(got == Ok(0), "read from /dev/null: {got:?}");
+    ensure!(!io::isatty(null), "isatty(/dev/null)");
     let big = alloc::vec![b'x'; 100_000];
     let got = io::write(null, &big);
     ensure!(
@@ -81,8 +83,21 @@ pub fn devices() -> Verdict {
             st.mode
         );
         put(fd, line.as_bytes())?;
+        ensure!(io::isatty(fd), "isatty({path}) is false");
         shut(fd)?;
     }
+    ensure!(io::isatty(io::STDOUT), "isatty(1) is false");
+    ensure!(
+        !io::isatty(-1) && !io::isatty(200),
+        "isatty of a bad descriptor"
+    );
+    let (r, w) = io::pipe().or_fail("pipe")?;
+    ensure!(!io::isatty(r) && !io::isatty(w), "isatty of a pipe");
+    shut(r)?;
+    shut(w)?;
+    let bin = open("/bin/hello", OFlag::O_RDONLY, 0)?;
+    ensure!(!io::isatty(bin), "isatty of a regular file");
+    shut(bin)?;
     let st = fs::fstat(io::STDOUT).or_fail("fstat of standard output")?;
     ensure!(
         st.kind() == Some(FileType::CharDevice),
