@@ -72,6 +72,23 @@ fn wait_for_state(pid: Pid, want: char) -> Result<ProcStat, String> {
     bail!("pid {pid} never reached state {want}: last {last:?}")
 }
 
+/// Kills a child that waits for a signal when the case ends early, so that the driver's final
+/// `wait` cannot hang on it. Defused once the child is reaped (its pid may be reused).
+struct KillOnDrop(Pid);
+
+impl KillOnDrop {
+    /// The child was reaped: nothing to kill any more.
+    fn defuse(self) {
+        core::mem::forget(self);
+    }
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = kill(self.0, Some(Signal::SIGKILL));
+    }
+}
+
 /// The command name (`comm`) of this program: the last component of the path it was executed
 /// from, as Linux takes it (at most 15 bytes).
 const COMM: &str = "fstest";
@@ -102,6 +119,7 @@ pub fn proc_stat() -> Verdict {
             let _ = ulib::signal::pause();
         }
     })?;
+    let guard = KillOnDrop(sleeper);
     setpgid(sleeper, sleeper).or_fail("setpgid of the child")?;
     let st = wait_for_state(sleeper, 'S')?;
     ensure!(
@@ -127,6 +145,7 @@ pub fn proc_stat() -> Verdict {
     let st = wait_for_state(sleeper, 'Z')?;
     ensure!(st.ppid == me.as_raw(), "the killed child: {st:?}");
     uapps::cases::expect_signal(sleeper, Signal::SIGKILL, "the sleeping child")?;
+    guard.defuse();
 
     // A child that exits: Z until reaped, then its directory is gone.
     let quitter = spawn(|| 7)?;
@@ -193,6 +212,7 @@ pub fn proc_files() -> Verdict {
     // A child that executes fstest --pause with arguments of its own.
     let argv = ["/bin/fstest", "--pause", "two words", "", "last"];
     let child = uapps::spawn(argv[0], &argv).or_fail("fork")?;
+    let guard = KillOnDrop(child);
     let want: Vec<u8> = argv.iter().flat_map(|a| a.bytes().chain([0])).collect();
     let mut got = Vec::new();
     for _ in 0..300 {
@@ -282,6 +302,7 @@ pub fn proc_files() -> Verdict {
 
     kill(child, Some(Signal::SIGKILL)).or_fail("SIGKILL")?;
     uapps::cases::expect_signal(child, Signal::SIGKILL, "the paused child")?;
+    guard.defuse();
     expect_err(
         fs::stat(&format!("/proc/{child}")),
         Errno::ENOENT,
