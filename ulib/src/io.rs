@@ -1,8 +1,9 @@
-//! Descriptors and console output: [`read()`], [`write()`], [`close()`], [`dup()`],
-//! [`dup2()`], [`pipe()`], [`fcntl()`] and the printing macros.
+//! Descriptors and console output: [`read()`], [`write()`], [`lseek()`], [`close()`],
+//! [`dup()`], [`dup2()`], [`pipe()`], [`fcntl()`], [`isatty()`] and the printing macros.
 //!
-//! A descriptor is a small `i32` naming an open file of the process (today the console or
-//! one end of a pipe). The first process starts with 0 ([`STDIN`]), 1 ([`STDOUT`]) and 2
+//! A descriptor is a small `i32` naming an open file of the process: a file or directory
+//! opened with [`fs::open`](crate::fs::open), a device (`/dev/console`, `/dev/null`, ...) or
+//! one end of a pipe. The first process starts with 0 ([`STDIN`]), 1 ([`STDOUT`]) and 2
 //! ([`STDERR`]) open on the console; `fork` copies the descriptors, `execve` keeps them
 //! except those with close-on-exec ([`OFlag::O_CLOEXEC`](crate::fs::OFlag::O_CLOEXEC),
 //! [`FD_CLOEXEC`](crate::fs::FD_CLOEXEC)). A new descriptor is always the lowest free
@@ -123,6 +124,60 @@ pub fn read(fd: i32, buf: &mut [u8]) -> Result<usize, Errno> {
     decode_result(unsafe { raw::sys_read(fd, buf.as_mut_ptr() as usize, buf.len()) })
 }
 
+/// Where [`lseek()`] counts the new offset from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum Whence {
+    /// From the start of the file: the offset becomes `offset` (`SEEK_SET`).
+    SeekSet = abi::fs::SEEK_SET,
+    /// From the current offset (`SEEK_CUR`).
+    SeekCur = abi::fs::SEEK_CUR,
+    /// From the end of the file (`SEEK_END`).
+    SeekEnd = abi::fs::SEEK_END,
+}
+
+/// Moves the offset of the open file `fd` refers to and returns the new offset, counted from
+/// the start of the file.
+///
+/// The offset belongs to the open file, so descriptors made from it by [`dup()`] or `fork`
+/// move together; two [`open`](crate::fs::open)s of one file have offsets of their own. An
+/// offset past the end is allowed: a write there leaves a hole that reads as zeros.
+/// `lseek(fd, 0, Whence::SeekCur)` tells the offset without moving it.
+///
+/// # Errors
+///
+/// `EBADF` if `fd` is not open, `ESPIPE` for a pipe or a FIFO, `EINVAL` if the new offset
+/// would be negative, `EOVERFLOW` if it does not fit an `i64`.
+///
+/// # Example
+///
+/// ```no_run
+/// use ulib::fs::{self, OFlag};
+/// use ulib::io::{self, Whence};
+///
+/// let fd = fs::open("/tmp/log", OFlag::O_RDWR | OFlag::O_CREAT, 0o644).expect("open");
+/// let end = io::lseek(fd, 0, Whence::SeekEnd).expect("lseek");
+/// ulib::println!("the file holds {end} bytes");
+/// io::lseek(fd, 0, Whence::SeekSet).expect("rewind");
+/// io::close(fd).expect("close");
+/// ```
+pub fn lseek(fd: i32, offset: i64, whence: Whence) -> Result<i64, Errno> {
+    let mut pos: i64 = 0;
+    let bits = offset as u64;
+    // SAFETY: `pos` is a live, writable i64 for the whole call that no reference covers while
+    // the kernel stores the new offset into it.
+    decode_result(unsafe {
+        raw::sys_lseek(
+            fd,
+            (bits >> 32) as u32,
+            bits as u32,
+            &raw mut pos as usize,
+            whence as i32,
+        )
+    })?;
+    Ok(pos)
+}
+
 /// Closes file descriptor `fd`, freeing its number for reuse.
 ///
 /// Closing the last descriptor of a pipe's write end lets its reader see end of file;
@@ -209,6 +264,33 @@ pub fn pipe2(flags: OFlag) -> Result<(i32, i32), Errno> {
         raw::sys_pipe2(&mut fds as *mut abi::fs::FdPair as usize, flags.bits())
     })?;
     Ok((fds.read, fds.write))
+}
+
+/// Whether `fd` refers to a terminal (the console, under `/dev/console` or `/dev/tty`).
+///
+/// Asks the terminal's settings with `ioctl(TCGETS)`, as C libraries do: anything that
+/// answers is a terminal. A closed descriptor, a file, a pipe or `/dev/null` is not.
+///
+/// # Example
+///
+/// ```no_run
+/// // A prompt only when a person is typing.
+/// if ulib::io::isatty(ulib::io::STDIN) {
+///     ulib::print!("$ ");
+/// }
+/// ```
+pub fn isatty(fd: i32) -> bool {
+    let mut termios = abi::tty::Termios::linux_default();
+    // SAFETY: `termios` is a live, exclusively borrowed `struct termios` (`repr(C)`, 36 bytes)
+    // for the whole call: the only memory TCGETS stores into.
+    let r = unsafe {
+        raw::sys_ioctl(
+            fd,
+            abi::tty::TCGETS,
+            &mut termios as *mut abi::tty::Termios as usize,
+        )
+    };
+    decode_result(r).is_ok()
 }
 
 /// Controls descriptor `fd`: `cmd` is one of the `F_*` commands of [`fs`](crate::fs).

@@ -3,13 +3,15 @@
 //! A Lunaix program is a `#![no_std]`, `#![no_main]` binary that names its `main` with
 //! [`entry!`]. ulib supplies everything else a freestanding program needs:
 //!
-//! - the process entry point `_start`, which records `argc`/`argv` for [`env::args`], calls
-//!   `main` and exits with the value it returns,
-//! - typed system calls: [`process`] (fork, exit, wait, execve, process groups and
-//!   sessions, ...), [`signal`] (handlers, masks, `kill`, `alarm`, ...), [`time`] (sleep,
-//!   nanosleep and a monotonic [`Instant`](time::Instant)), [`io`] (descriptors: `read`,
-//!   `write`, `close`, `dup`, `dup2`, `pipe`, `fcntl`, and the printing macros), [`fs`]
-//!   (the open flags [`OFlag`](fs::OFlag) and the `fcntl` commands),
+//! - the process entry point `_start`, which records `argc`/`argv` for [`env::args`] and the
+//!   environment for [`env::vars`], calls `main` and exits with the value it returns,
+//! - typed system calls: [`process`] (fork, exit, wait, execve with or without an
+//!   environment, process groups and sessions, ...), [`signal`] (handlers, masks, `kill`,
+//!   `alarm`, ...), [`time`] (sleep, nanosleep and a monotonic [`Instant`](time::Instant)),
+//!   [`io`] (descriptors: `read`, `write`, `lseek`, `close`, `dup`, `dup2`, `pipe`, `fcntl`,
+//!   and the printing macros), [`fs`] (files and directories: `open`, `stat`, `read_dir`,
+//!   `mkdir`, `unlink`, `rename`, `chdir`, `getcwd`, whole-file `read` and `write`, the open
+//!   flags [`OFlag`](fs::OFlag) and the `fcntl` commands),
 //! - the untyped escape hatch [`raw`], generated from the kernel's syscall table,
 //! - the kernel's address-space [`layout`] and [`limits`] (argument counts, path length),
 //!   the very constants the kernel checks against,
@@ -53,6 +55,7 @@
 
 extern crate alloc;
 
+mod cstr;
 pub mod env;
 pub mod errno;
 pub mod fs;

@@ -32,6 +32,7 @@ use core::fmt;
 pub use abi::signal::Signal;
 use abi::wait::Decoded;
 
+use crate::cstr::push_c_string;
 use crate::errno::{Errno, decode_result};
 use crate::raw;
 
@@ -332,48 +333,66 @@ pub fn getsid(pid: Option<Pid>) -> Result<Pid, Errno> {
     Ok(Pid(sid as i32))
 }
 
-/// Copies `s` with a terminating NUL onto `buf`, returning the offset of the copy.
-fn push_c_string(buf: &mut Vec<u8>, s: &str) -> Result<usize, Errno> {
-    if s.as_bytes().contains(&0) {
-        return Err(Errno::EINVAL);
-    }
-    let offset = buf.len();
-    buf.extend_from_slice(s.as_bytes());
-    buf.push(0);
-    Ok(offset)
-}
-
-/// Replaces the calling process's program with the program at `path` (a file of the initrd),
-/// started with arguments `argv` and an empty environment.
+/// Replaces the calling process's program with the program at `path`, started with arguments
+/// `argv` and an empty environment (see [`execve_env`] to pass one).
 ///
 /// `argv[0]` is, by convention, the program's path. The strings are copied with a terminating
-/// NUL; the pid, the parent and the children stay the same. On success it does not return.
+/// NUL; the pid, the parent and the children stay the same, and so do the open descriptors
+/// but those with close-on-exec. On success it does not return.
 ///
 /// # Errors
 ///
-/// `ENOENT` if there is no such file, `ENOEXEC` if it is not a program, `E2BIG` for too many
-/// or too long arguments, `ENAMETOOLONG` for a too long path, `EINVAL` if a string contains a
-/// NUL byte, `ENOMEM` when memory runs out.
+/// `ENOENT` if there is no such file, `EACCES` for a directory or a file without an execute
+/// bit, `ENOEXEC` if it is not a program, `E2BIG` for too many or too long arguments,
+/// `ENAMETOOLONG` for a too long path, `EINVAL` if a string contains a NUL byte, `ENOMEM` when
+/// memory runs out.
 pub fn execve(path: &str, argv: &[&str]) -> Result<Infallible, Errno> {
+    execve_env(path, argv, &[])
+}
+
+/// Replaces the calling process's program with the program at `path`, started with arguments
+/// `argv` and the environment `envp` (`"NAME=value"` strings, which the new program reads
+/// with [`env::vars`](crate::env::vars) and [`env::var`](crate::env::var)).
+///
+/// Otherwise the same as [`execve`]; the environment counts towards the same limits as the
+/// arguments ([`limits::MAX_ARGS`](crate::limits::MAX_ARGS) entries,
+/// [`limits::MAX_ARG_BYTES`](crate::limits::MAX_ARG_BYTES) bytes).
+///
+/// # Errors
+///
+/// As for [`execve`].
+///
+/// # Example
+///
+/// ```no_run
+/// use ulib::process::execve_env;
+///
+/// // Run /bin/env with a PATH and a HOME of its own.
+/// let err = execve_env("/bin/env", &["env"], &["PATH=/bin", "HOME=/"]).unwrap_err();
+/// ulib::eprintln!("env: {err}");
+/// ```
+pub fn execve_env(path: &str, argv: &[&str], envp: &[&str]) -> Result<Infallible, Errno> {
     let mut strings = Vec::new();
     let path_at = push_c_string(&mut strings, path)?;
-    let mut offsets = Vec::with_capacity(argv.len());
-    for arg in argv {
-        offsets.push(push_c_string(&mut strings, arg)?);
+    let mut offsets = Vec::with_capacity(argv.len() + envp.len());
+    for s in argv.iter().chain(envp) {
+        offsets.push(push_c_string(&mut strings, s)?);
     }
     // Pointers only after the last push: `strings` no longer moves.
     let base = strings.as_ptr() as usize;
-    let mut argv_ptrs: Vec<usize> = offsets.iter().map(|&o| base + o).collect();
+    let (argv_at, envp_at) = offsets.split_at(argv.len());
+    let mut argv_ptrs: Vec<usize> = argv_at.iter().map(|&o| base + o).collect();
     argv_ptrs.push(0);
-    let envp: [usize; 1] = [0];
-    // SAFETY: `path` and every argv entry point at NUL-terminated strings inside `strings`;
-    // `argv_ptrs` and `envp` are NULL-terminated arrays; all of them stay alive and unchanged
-    // for the whole call, and the kernel only reads them.
+    let mut envp_ptrs: Vec<usize> = envp_at.iter().map(|&o| base + o).collect();
+    envp_ptrs.push(0);
+    // SAFETY: `path` and every argv and envp entry point at NUL-terminated strings inside
+    // `strings`; `argv_ptrs` and `envp_ptrs` are NULL-terminated arrays; all of them stay alive
+    // and unchanged for the whole call, and the kernel only reads them.
     let r = unsafe {
         raw::sys_execve(
             base + path_at,
             argv_ptrs.as_ptr() as usize,
-            envp.as_ptr() as usize,
+            envp_ptrs.as_ptr() as usize,
         )
     };
     match decode_result(r) {

@@ -9,6 +9,7 @@
 //! - [`wait`]: wait-status encoding,
 //! - [`time`]: clocks and `struct timespec`,
 //! - [`fs`]: open flags, `fcntl` commands, `pipe2`'s descriptor pair,
+//! - [`dirent`]: the records `getdents64` fills, encoded and parsed,
 //! - [`limits`]: sizes the kernel enforces,
 //! - [`halt`]: how the end of pid 1 is reported through QEMU's exit device,
 //! - [`layout`]: the virtual address-space layout.
@@ -17,6 +18,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod dirent;
 pub mod errno;
 pub mod fs;
 pub mod halt;
