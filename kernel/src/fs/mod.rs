@@ -51,6 +51,11 @@ pub use root::{heap_room, mount, with_root, Node};
 /// Bytes moved per step between user memory and a file.
 const STEP: usize = 4096;
 
+/// Largest single write to a terminal; longer writes are partial, as POSIX
+/// allows (the console is written with interrupts off: this bounds the time
+/// it takes).
+const MAX_TERMINAL_WRITE: usize = 64 * 1024;
+
 /// What an open file is.
 enum FileKind {
     /// A device; `ino` is its node in `/dev` (for `fstat`).
@@ -184,6 +189,7 @@ impl OpenFile {
         match &self.kind {
             FileKind::Device { device, .. } => match device {
                 Device::Console | Device::Tty => {
+                    let buf = buf.prefix(MAX_TERMINAL_WRITE);
                     let mut inner = process.lock();
                     let space = inner.space()?;
                     // Checked first, then streamed from the user's pages under

@@ -17,13 +17,9 @@ use super::SyscallContext;
 use crate::fs::{self, OpenFile};
 use crate::mm::{user, In, Out, UserAddr, UserPtr, UserSlice};
 
-/// Largest single write; longer writes are partial, as POSIX allows (the
-/// console is written with interrupts off: this bounds the time it takes).
-const MAX_WRITE: usize = 64 * 1024;
-
 pub fn sys_write(ctx: &mut SyscallContext, fd: i32, buf: UserSlice<In>) -> Result<usize, Errno> {
     let file = open_file(ctx, fd)?;
-    file.write(ctx.process(), buf.prefix(MAX_WRITE))
+    file.write(ctx.process(), buf)
 }
 
 pub fn sys_read(ctx: &mut SyscallContext, fd: i32, buf: UserSlice<Out>) -> Result<usize, Errno> {
