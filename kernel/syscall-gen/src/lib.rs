@@ -839,12 +839,9 @@ pub fn fcntl_h() -> String {
     let _ = writeln!(out, " *");
     let _ = writeln!(
         out,
-        " * pipe2() (in <unistd.h>) takes O_CLOEXEC and O_NONBLOCK; F_SETFL changes O_APPEND and"
+        " * open() takes them all; pipe2() (in <unistd.h>) takes O_CLOEXEC and O_NONBLOCK;"
     );
-    let _ = writeln!(
-        out,
-        " * O_NONBLOCK; the other O_* flags are for open(), which is not there yet. */"
-    );
+    let _ = writeln!(out, " * F_SETFL changes O_APPEND and O_NONBLOCK. */");
     let _ = writeln!(out, "#ifndef _FCNTL_H");
     let _ = writeln!(out, "#define _FCNTL_H");
     let _ = writeln!(out);
@@ -887,6 +884,17 @@ pub fn fcntl_h() -> String {
         " * errno set on error (EBADF, EINVAL: unknown cmd or bad arg, EMFILE). */"
     );
     let _ = writeln!(out, "int fcntl(int fd, int cmd, ...);");
+    let _ = writeln!(out);
+    for line in [
+        "/* Open the file at path: the access mode (O_RDONLY, O_WRONLY, O_RDWR) or'ed with flags;",
+        " * with O_CREAT the file is created when missing, with the permission bits of the third",
+        " * argument (a mode_t). Returns the lowest free descriptor, or -1 with errno set: ENOENT,",
+        " * EEXIST (O_CREAT | O_EXCL), EISDIR (a directory opened for writing), ENOTDIR, EMFILE,",
+        " * ENAMETOOLONG, EACCES, EFAULT. */",
+        "int open(const char *path, int flags, ...);",
+    ] {
+        let _ = writeln!(out, "{line}");
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "#endif /* _FCNTL_H */");
     out

@@ -887,6 +887,12 @@ fn fcntl_h_defines_each_flag_and_command_once_with_abis_value() {
         out.matches("\nint fcntl(int fd, int cmd, ...);\n").count(),
         1
     );
+    assert_eq!(
+        out.matches("\nint open(const char *path, int flags, ...);\n")
+            .count(),
+        1
+    );
+    assert!(!out.contains("not there yet"));
     // The lists hold every constant of abi::fs, in the same spelling.
     let names: Vec<&str> = O_FLAGS.iter().map(|f| f.0).collect();
     assert_eq!(
