@@ -8,16 +8,24 @@
 #  3. builds the same programs against a TEST variant of the shim whose system-call layer is
 #     Linux i386 (test/linux_sys.c instead of src/sys.c) and runs them natively: crt0, printf,
 #     malloc, strings, errno handling, the wait macros and the linker script's page
-#     protections all get exercised for real. ctest must print PASS ctest.
+#     protections all get exercised for real. ctest must print PASS ctest; ftest (the file
+#     API: streams, stat, directories, paths) must print PASS ftest, working in a temporary
+#     directory; hello's output is checked for stdio's buffering on a file and on a terminal.
 #
-# Usage: ulib/c/test/host-test.sh   (exit status 0 = all passed)
+# Usage: ulib/c/test/host-test.sh   (exit status 0 = all passed; HOST_TEST_KEEP=1 keeps the
+#        work directory with the natively built programs)
 set -euo pipefail
 export LC_ALL=C
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 SHIM="$ROOT/ulib/c"
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+# HOST_TEST_KEEP=1 keeps the built programs and their output (the directory is printed).
+if [ -n "${HOST_TEST_KEEP:-}" ]; then
+    trap 'echo "host-test: kept $WORK"' EXIT
+else
+    trap 'rm -rf "$WORK"' EXIT
+fi
 failed=0
 
 fail() {
@@ -134,6 +142,29 @@ grep -qx 'ctest: pipes ok' "$WORK/ctest.out" || fail "ctest's pipe checks failed
 grep -q 'invalid pointer' "$WORK/ctest.err" || fail "double free was not reported on stderr"
 grep -q '^Assertion failed: two + two == 5 (.*ctest.c:[0-9]*: child_assert)$' "$WORK/ctest.err" ||
     fail "the failed assert() was not reported on stderr"
+
+# ftest: the file API over Linux's file system, in a directory of its own.
+host_cc "$ROOT/uapps/c/ftest.c" -o "$WORK/ftest"
+set +e
+"$WORK/ftest" "$WORK/fs" >"$WORK/ftest.out" 2>"$WORK/ftest.err"
+rc=$?
+set -e
+cat "$WORK/ftest.out"
+[ "$rc" -eq 0 ] || fail "ftest exited with $rc: $(cat "$WORK/ftest.err")"
+grep -qx 'PASS ftest' "$WORK/ftest.out" || fail "ftest did not print PASS ftest"
+grep -q 'FAIL' "$WORK/ftest.out" && fail "ftest reported failures"
+for group in setup 'text streams' binary ungetc buffering names directories \
+    'working directory' terminals stdlib exec cleanup; do
+    grep -qx "ftest: $group ok" "$WORK/ftest.out" || fail "ftest's $group checks failed"
+done
+grep -qx 'ftest: isatty(1) = 0' "$WORK/ftest.out" || fail "ftest: a file stdout is a terminal"
+[ ! -e "$WORK/fs/ftest" ] || fail "ftest left $WORK/fs/ftest behind"
+# On a terminal (script(1) gives one): isatty(1) must hold.
+if command -v script >/dev/null; then
+    script -qec "'$WORK/ftest' --tty '$WORK/fs'" /dev/null >"$WORK/ftest-tty.out" </dev/null ||
+        fail "ftest --tty on a terminal failed: $(cat "$WORK/ftest-tty.out")"
+    grep -q 'PASS ftest' "$WORK/ftest-tty.out" || fail "ftest --tty did not pass"
+fi
 
 host_cc "$ROOT/uapps/c/chello.c" -o "$WORK/hello"
 set +e
