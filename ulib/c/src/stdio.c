@@ -191,8 +191,13 @@ size_t fwrite(const void *__restrict ptr, size_t size, size_t nmemb, FILE *__res
     size_t left = total;
     int failed = 0;
 
-    if (f->mode == _IONBF)
-        return write_all(f->fd, p, total) < 0 ? (f->flags |= F_ERR, 0) : nmemb;
+    if (f->mode == _IONBF) {
+        if (write_all(f->fd, p, total) < 0) {
+            f->flags |= F_ERR;
+            return 0;
+        }
+        return nmemb;
+    }
 
     while (left > 0 && !failed) {
         if (f->wlen == 0 && left >= f->size) {
