@@ -38,7 +38,8 @@ rm -rf "$ROOT/sysroot/lib" "$ROOT/sysroot/include" "$ROOT/sysroot/i686-lunaix.js
     "$ROOT/sysroot/toolchain"
 "$ROOT/sysroot/build.sh" >/dev/null
 for f in lib/libc.a lib/crt0.o lib/user.ld include/sys/syscall.h include/stdio.h include/errno.h \
-    include/signal.h include/sys/wait.h include/fcntl.h include/limits.h \
+    include/signal.h include/sys/wait.h include/fcntl.h include/limits.h include/sys/stat.h \
+    include/dirent.h include/termios.h include/sys/ioctl.h include/sys/types.h \
     i686-lunaix.json toolchain; do
     [ -f "$ROOT/sysroot/$f" ] || fail "sysroot/$f missing after build.sh"
 done
