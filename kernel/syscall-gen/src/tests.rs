@@ -829,8 +829,8 @@ fn compile_i386_or_skip(dir: &Path, name: &str, c: &str, test: &str) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// The shim's hand-written file headers (`sys/stat.h`, `dirent.h`, `termios.h`,
-/// `sys/ioctl.h`, `unistd.h`) against `abi::fs` and `abi::tty`: every `struct stat` and
+/// The generated `sys/stat.h` and the shim's hand-written file headers (`dirent.h`,
+/// `termios.h`, `sys/ioctl.h`, `unistd.h`) against `abi::fs` and `abi::tty`: every `struct stat` and
 /// `struct termios` field at abi's offset, the sizes, and the `S_IF*`, `DT_*`, `SEEK_*`,
 /// `NCCS` and ioctl request values.
 #[test]
@@ -937,6 +937,45 @@ fn c_file_headers_match_abi_on_i386() {
         let _ = writeln!(c, "CHECK({name} == {index});");
     }
     compile_i386_or_skip(&dir, "files.c", &c, "c_file_headers_match_abi_on_i386");
+}
+
+#[test]
+fn sys_stat_h_has_every_field_and_file_type_of_abi() {
+    let out = sys_stat_h();
+    assert!(out.contains("#ifndef _SYS_STAT_H\n#define _SYS_STAT_H\n"));
+    assert!(out.trim_end().ends_with("#endif /* _SYS_STAT_H */"));
+    // The fields are abi's, in order, with nothing between them.
+    let offsets: Vec<usize> = STAT_FIELDS.iter().map(|f| f.2).collect();
+    assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{offsets:?}");
+    assert_eq!(offsets[0], 0);
+    assert_eq!(
+        STAT_FIELDS.last().unwrap().2 + core::mem::size_of::<abi::time::Timespec>(),
+        core::mem::size_of::<abi::fs::Stat>()
+    );
+    for (decl, name, offset, _) in STAT_FIELDS {
+        assert!(decl.ends_with(name), "{decl}");
+        assert_eq!(out.matches(&format!("    {decl};")).count(), 1, "{name}");
+        assert!(out.contains(&format!(
+            "_Static_assert(__builtin_offsetof(struct stat, {name}) == {offset}, "
+        )));
+    }
+    assert!(out.contains("_Static_assert(sizeof(struct stat) == 88, "));
+    for (name, value, test, _) in FILE_TYPES {
+        let lines = defines(&out, name);
+        assert_eq!(lines.len(), 1, "{name}: {lines:?}");
+        let text = lines[0].split_whitespace().nth(2).unwrap();
+        assert_eq!(u32::from_str_radix(text, 8), Ok(value), "{name}");
+        assert_eq!(
+            defines(&out, &format!("{test}(m)")),
+            [format!(
+                "#define {:<12} (((m) & S_IFMT) == {name})",
+                format!("{test}(m)")
+            )]
+        );
+    }
+    for call in ["int stat(", "int fstat(", "int mkdir("] {
+        assert_eq!(out.matches(&format!("\n{call}")).count(), 1, "{call}");
+    }
 }
 
 #[test]
@@ -1074,6 +1113,7 @@ fn c_shim_files_are_the_headers_and_the_strerror_table() {
             "include/signal.h",
             "include/sys/wait.h",
             "include/fcntl.h",
+            "include/sys/stat.h",
             "src/errno_messages.h"
         ]
     );
