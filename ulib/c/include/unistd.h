@@ -65,6 +65,7 @@ int execv(const char *path, char *const argv[]);
  * directory has it: -1 with errno ENOENT (or the error of the last candidate that exists but
  * could not be run, such as EACCES). */
 int execvp(const char *file, char *const argv[]);
+
 /* lseek() whence: from the start, from the current offset, from the end of the file. */
 #define SEEK_SET 0
 #define SEEK_CUR 1
