@@ -3,8 +3,8 @@
  * the stdlib helpers that came with them.
  *
  * Usage: ftest [--tty] [BASE]
- *   BASE     the directory to work in (default /tmp; created when missing). Everything goes
- *            into BASE/ftest, which is removed at the end.
+ *   BASE     the directory to work in (default /tmp; created when missing, and then removed
+ *            at the end). Everything goes into BASE/ftest, which is removed at the end.
  *   --tty    stdout must be a terminal (isatty(1) == 1); without it isatty(1) is only reported.
  * Prints "ftest: <group> ok" for every group whose checks all held, "FAIL: ftest.c:<line>:
  * <check>" for every check that did not, and finally "PASS ftest" (exit 0) or "FAIL ftest"
@@ -56,7 +56,10 @@ static void group_done(const char *name, int failures_before)
         printf("ftest: %s ok\n", name);
 }
 
-/* The work directory (BASE/ftest) and paths inside it. */
+/* BASE, whether ftest made it (then cleanup removes it too), the work directory (BASE/ftest)
+ * and paths inside it. */
+static const char *base_dir;
+static int made_base;
 static char dir[256];
 
 static const char *in_dir(const char *name)
@@ -102,7 +105,9 @@ static void test_setup(const char *base)
 {
     int before = failures;
     /* BASE may not exist (a fresh RAM file system has no /tmp): EEXIST is fine. */
-    CHECK(mkdir(base, 0755) == 0 || errno == EEXIST);
+    base_dir = base;
+    made_base = mkdir(base, 0755) == 0;
+    CHECK(made_base || errno == EEXIST);
     snprintf(dir, sizeof dir, "%s/ftest", base);
     remove_tree(dir, 0);
     CHECK(mkdir(dir, 0755) == 0);
@@ -670,6 +675,8 @@ static void test_cleanup(void)
     CHECK(rmdir(in_dir("sub")) == 0);
     CHECK(rmdir(dir) == 0);
     CHECK_ERR(stat(dir, &(struct stat){0}), ENOENT);
+    if (made_base)
+        CHECK(rmdir(base_dir) == 0); /* leave the file system as it was */
     group_done("cleanup", before);
 }
 

@@ -159,7 +159,7 @@ for group in setup 'text streams' binary ungetc buffering names directories \
     grep -qx "ftest: $group ok" "$WORK/ftest.out" || fail "ftest's $group checks failed"
 done
 grep -qx 'ftest: isatty(1) = 0' "$WORK/ftest.out" || fail "ftest: a file stdout is a terminal"
-[ ! -e "$WORK/fs/ftest" ] || fail "ftest left $WORK/fs/ftest behind"
+[ ! -e "$WORK/fs" ] || fail "ftest left $WORK/fs behind (it made it, so it removes it)"
 # On a terminal (script(1) gives one): isatty(1) must hold.
 if command -v script >/dev/null; then
     script -qec "'$WORK/ftest' --tty '$WORK/fs'" /dev/null >"$WORK/ftest-tty.out" </dev/null ||
