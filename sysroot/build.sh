@@ -6,7 +6,7 @@
 #   sysroot/lib/user.ld          the user linker script (from ulib/user.ld)
 #   sysroot/include/             the C shim's headers (from ulib/c/include) and the ABI
 #                                headers generated from kernel/abi (errno.h, signal.h,
-#                                sys/wait.h, fcntl.h, sys/syscall.h:
+#                                sys/wait.h, fcntl.h, sys/stat.h, sys/syscall.h:
 #                                cargo run -p syscall-gen -- c-shim)
 #   sysroot/lib/crt0.o           the C entry point
 #   sysroot/lib/libc.a           the C shim
@@ -48,8 +48,8 @@ trap 'rm -rf "$STAGE"' EXIT
 echo "sysroot: headers"
 cp -R "$SHIM/include/." "$STAGE/include/"
 # The ABI headers come from kernel/abi: sys/syscall.h from the one table (syscalls.tbl),
-# errno.h, signal.h, sys/wait.h, fcntl.h and strerror's table (gen/src) from the abi crate's
-# lists.
+# errno.h, signal.h, sys/wait.h, fcntl.h, sys/stat.h and strerror's table (gen/src) from the
+# abi crate's lists.
 (cd "$ROOT" && cargo run -q -p syscall-gen -- c-shim "$STAGE/gen") ||
     die "generating the C headers failed (cargo run -q -p syscall-gen -- c-shim DIR)"
 grep -q '#define SYS_write ' "$STAGE/gen/include/sys/syscall.h" ||

@@ -555,6 +555,34 @@ fn ctest_passes() {
 }
 
 #[test]
+#[ignore = "needs the kernel's file calls (open, stat, getdents64, getcwd, ioctl TCGETS, ...)"]
+fn ftest_passes() {
+    // The console answers TCGETS, so `--tty` makes ftest insist on isatty(1).
+    let run = boot("/bin/ftest", &["--tty"]);
+    run.expect_pass("ftest");
+    run.expect_init_status(0);
+    run.expect_exact_line_count("PASS ftest", 1);
+    run.expect_lines_in_order(&[
+        "ftest: setup ok",
+        "ftest: text streams ok",
+        "ftest: binary ok",
+        "ftest: ungetc ok",
+        "ftest: buffering ok",
+        "ftest: names ok",
+        "ftest: directories ok",
+        "ftest: working directory ok",
+        "ftest: isatty(1) = 1",
+        "ftest: terminals ok",
+        "ftest: stdlib ok",
+        "ftest: exec ok",
+        "ftest: cleanup ok",
+        "PASS ftest",
+        "init exited with status 0",
+    ]);
+    run.expect_all_frames_returned();
+}
+
+#[test]
 fn signal_demo_narrates_every_step() {
     let run = Boot::new()
         .init("/bin/signal_demo", &[])

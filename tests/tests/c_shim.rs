@@ -1,7 +1,8 @@
 //! The C shim's host test suite, `ulib/c/test/host-test.sh` (see `docs/sysroot.md`,
 //! "Testing"): it refills `sysroot/` from a clean state, checks the ELF layout of `lunaix-cc`
-//! output, and runs `ctest` and `hello` natively over Linux system calls, using `strace` to
-//! check that one `printf` line is one `write()`.
+//! output, and runs `ctest`, `ftest` (the file API, in a temporary directory) and `hello`
+//! natively over Linux system calls, using `strace` to check stdio's buffering (a file stdout
+//! gets few big `write()`s, a terminal one `write()` a line).
 //!
 //! The script deletes and rebuilds `sysroot/` in place, so it runs under the sysroot lock,
 //! which every test that builds with the sysroot (`sdk.rs`) takes too.
@@ -35,7 +36,7 @@ fn host_test_script_passes() {
     cmd.arg(&script).current_dir(repo_root());
     let out = run_command(cmd, "ulib/c/test/host-test.sh", Duration::from_secs(600));
     out.expect_success();
-    for line in ["PASS ctest", "host-test: all passed"] {
+    for line in ["PASS ctest", "PASS ftest", "host-test: all passed"] {
         if !out.stdout.lines().any(|l| l == line) {
             out.fail(&format!("no line {line:?} on stdout"));
         }

@@ -23,6 +23,7 @@
 //! | [`signal_h`]         | `abi::signal` (signals, `SA_*`, layouts, faults) | `sysroot/include/signal.h` |
 //! | [`sys_wait_h`]       | `abi::wait` (options, status macros) | `sysroot/include/sys/wait.h` |
 //! | [`fcntl_h`]          | `abi::fs` (`O_*`, `F_*`, `FD_CLOEXEC`) | `sysroot/include/fcntl.h` |
+//! | [`sys_stat_h`]       | `abi::fs` (`Stat`, `S_IF*`) | `sysroot/include/sys/stat.h` |
 //!
 //! The table format is described in the [`table`] module.
 
@@ -839,12 +840,9 @@ pub fn fcntl_h() -> String {
     let _ = writeln!(out, " *");
     let _ = writeln!(
         out,
-        " * pipe2() (in <unistd.h>) takes O_CLOEXEC and O_NONBLOCK; F_SETFL changes O_APPEND and"
+        " * open() takes them all; pipe2() (in <unistd.h>) takes O_CLOEXEC and O_NONBLOCK;"
     );
-    let _ = writeln!(
-        out,
-        " * O_NONBLOCK; the other O_* flags are for open(), which is not there yet. */"
-    );
+    let _ = writeln!(out, " * F_SETFL changes O_APPEND and O_NONBLOCK. */");
     let _ = writeln!(out, "#ifndef _FCNTL_H");
     let _ = writeln!(out, "#define _FCNTL_H");
     let _ = writeln!(out);
@@ -888,7 +886,227 @@ pub fn fcntl_h() -> String {
     );
     let _ = writeln!(out, "int fcntl(int fd, int cmd, ...);");
     let _ = writeln!(out);
+    for line in [
+        "/* Open the file at path: the access mode (O_RDONLY, O_WRONLY, O_RDWR) or'ed with flags;",
+        " * with O_CREAT the file is created when missing, with the permission bits of the third",
+        " * argument (a mode_t). Returns the lowest free descriptor, or -1 with errno set: ENOENT,",
+        " * EEXIST (O_CREAT | O_EXCL), EISDIR (a directory opened for writing), ENOTDIR, EMFILE,",
+        " * ENAMETOOLONG, EACCES, EFAULT. */",
+        "int open(const char *path, int flags, ...);",
+    ] {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out);
     let _ = writeln!(out, "#endif /* _FCNTL_H */");
+    out
+}
+
+/// `struct stat`'s fields in order: C declaration, C name, offset in [`abi::fs::Stat`] and what
+/// the field holds.
+pub const STAT_FIELDS: [(&str, &str, usize, &str); 14] = {
+    use abi::fs::Stat;
+    use core::mem::offset_of;
+    [
+        (
+            "dev_t st_dev",
+            "st_dev",
+            offset_of!(Stat, dev),
+            "the device the file is on",
+        ),
+        (
+            "ino_t st_ino",
+            "st_ino",
+            offset_of!(Stat, ino),
+            "the inode number",
+        ),
+        (
+            "mode_t st_mode",
+            "st_mode",
+            offset_of!(Stat, mode),
+            "file type (S_IF*) and permission bits",
+        ),
+        (
+            "nlink_t st_nlink",
+            "st_nlink",
+            offset_of!(Stat, nlink),
+            "names of the file",
+        ),
+        (
+            "uid_t st_uid",
+            "st_uid",
+            offset_of!(Stat, uid),
+            "always 0: there are no users",
+        ),
+        ("gid_t st_gid", "st_gid", offset_of!(Stat, gid), "always 0"),
+        (
+            "dev_t st_rdev",
+            "st_rdev",
+            offset_of!(Stat, rdev),
+            "a device node's major << 8 | minor",
+        ),
+        (
+            "off_t st_size",
+            "st_size",
+            offset_of!(Stat, size),
+            "bytes in a regular file",
+        ),
+        (
+            "blksize_t st_blksize",
+            "st_blksize",
+            offset_of!(Stat, blksize),
+            "the preferred I/O size",
+        ),
+        ("unsigned int __pad", "__pad", offset_of!(Stat, pad), "0"),
+        (
+            "blkcnt_t st_blocks",
+            "st_blocks",
+            offset_of!(Stat, blocks),
+            "512-byte blocks of data",
+        ),
+        (
+            "struct timespec st_atim",
+            "st_atim",
+            offset_of!(Stat, atime),
+            "last access",
+        ),
+        (
+            "struct timespec st_mtim",
+            "st_mtim",
+            offset_of!(Stat, mtime),
+            "last change of the data",
+        ),
+        (
+            "struct timespec st_ctim",
+            "st_ctim",
+            offset_of!(Stat, ctime),
+            "last change of the inode",
+        ),
+    ]
+};
+
+/// The file types of `sys/stat.h`: the `S_IF*` name, its value (from [`abi::fs`]), the name of
+/// its `S_IS*(m)` test and what it is.
+pub const FILE_TYPES: [(&str, u32, &str, &str); 7] = [
+    ("S_IFSOCK", abi::fs::S_IFSOCK, "S_ISSOCK", "a socket"),
+    ("S_IFLNK", abi::fs::S_IFLNK, "S_ISLNK", "a symbolic link"),
+    ("S_IFREG", abi::fs::S_IFREG, "S_ISREG", "a regular file"),
+    ("S_IFBLK", abi::fs::S_IFBLK, "S_ISBLK", "a block device"),
+    ("S_IFDIR", abi::fs::S_IFDIR, "S_ISDIR", "a directory"),
+    ("S_IFCHR", abi::fs::S_IFCHR, "S_ISCHR", "a character device"),
+    ("S_IFIFO", abi::fs::S_IFIFO, "S_ISFIFO", "a FIFO (pipe)"),
+];
+
+/// Generates `sys/stat.h` from [`abi::fs`]: `struct stat` ([`STAT_FIELDS`], with static
+/// assertions of its size and every offset, so a C compiler checks the layout at each use), the
+/// file types ([`FILE_TYPES`]) and their `S_IS*` tests, the permission bits, and the
+/// prototypes of `stat`, `fstat` and `mkdir`.
+pub fn sys_stat_h() -> String {
+    let mut out = String::new();
+    for line in [
+        "/* sys/stat.h - what a file is: struct stat, the file type and permission bits, stat(),",
+        " * fstat(), mkdir().",
+    ] {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out, " * Generated from kernel/abi/src/fs.rs {C_PROVENANCE}");
+    for line in [
+        " *",
+        " * struct stat is this kernel's own (abi::fs::Stat): every 64-bit field sits at a multiple",
+        " * of 8, so C (where i386 aligns long long to 4) and Rust agree without packing. Times are",
+        " * on the monotonic clock (the machine has no wall clock). */",
+        "#ifndef _SYS_STAT_H",
+        "#define _SYS_STAT_H",
+        "",
+        "#include <sys/types.h>",
+        "#include <time.h>",
+        "",
+        "struct stat {",
+    ] {
+        let _ = writeln!(out, "{line}");
+    }
+    for (decl, _, _, what) in STAT_FIELDS {
+        let decl = format!("{decl};");
+        let _ = writeln!(out, "    {decl:<28} /* {what} */");
+    }
+    let _ = writeln!(out, "}};");
+    let _ = writeln!(out);
+    for (field, what) in [("atime", "atim"), ("mtime", "mtim"), ("ctime", "ctim")] {
+        let _ = writeln!(out, "#define st_{field} st_{what}.tv_sec");
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "_Static_assert(sizeof(struct stat) == {}, \"struct stat is abi::fs::Stat\");",
+        core::mem::size_of::<abi::fs::Stat>()
+    );
+    for (_, name, offset, _) in STAT_FIELDS {
+        let _ = writeln!(
+            out,
+            "_Static_assert(__builtin_offsetof(struct stat, {name}) == {offset}, \"{name}\");"
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "/* File types: the S_IFMT bits of st_mode. */");
+    let _ = writeln!(
+        out,
+        "#define {:<9} {:>7}  /* the file type bits */",
+        "S_IFMT",
+        format!("0{:o}", abi::fs::S_IFMT)
+    );
+    for (name, value, _, what) in FILE_TYPES {
+        let _ = writeln!(
+            out,
+            "#define {name:<9} {:>7}  /* {what} */",
+            format!("0{value:06o}")
+        );
+    }
+    let _ = writeln!(out);
+    for (name, _, test, _) in FILE_TYPES {
+        let _ = writeln!(
+            out,
+            "#define {:<12} (((m) & S_IFMT) == {name})",
+            format!("{test}(m)")
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "/* Permission bits (kept and reported; nothing checks them: there are no users). */"
+    );
+    for (name, value) in [
+        ("S_ISUID", 0o4000),
+        ("S_ISGID", 0o2000),
+        ("S_ISVTX", 0o1000),
+        ("S_IRWXU", 0o700),
+        ("S_IRUSR", 0o400),
+        ("S_IWUSR", 0o200),
+        ("S_IXUSR", 0o100),
+        ("S_IRWXG", 0o70),
+        ("S_IRGRP", 0o40),
+        ("S_IWGRP", 0o20),
+        ("S_IXGRP", 0o10),
+        ("S_IRWXO", 0o7),
+        ("S_IROTH", 0o4),
+        ("S_IWOTH", 0o2),
+        ("S_IXOTH", 0o1),
+    ] {
+        let _ = writeln!(out, "#define {name} 0{value:04o}");
+    }
+    let _ = writeln!(out);
+    for line in [
+        "/* Store what path names (stat) or what fd refers to (fstat) in *buf. Return 0, or -1 with",
+        " * errno set: ENOENT, ENOTDIR (a path component is no directory), ENAMETOOLONG, EBADF,",
+        " * EFAULT. */",
+        "int stat(const char *__restrict path, struct stat *__restrict buf);",
+        "int fstat(int fd, struct stat *buf);",
+        "/* Create the directory path with permission bits mode. EEXIST, ENOENT (no parent),",
+        " * ENOTDIR. */",
+        "int mkdir(const char *path, mode_t mode);",
+        "",
+        "#endif /* _SYS_STAT_H */",
+    ] {
+        let _ = writeln!(out, "{line}");
+    }
     out
 }
 
@@ -901,6 +1119,7 @@ pub fn c_shim_files(t: &Table) -> Vec<(&'static str, String)> {
         ("include/signal.h", signal_h()),
         ("include/sys/wait.h", sys_wait_h()),
         ("include/fcntl.h", fcntl_h()),
+        ("include/sys/stat.h", sys_stat_h()),
         ("src/errno_messages.h", errno_messages_h()),
     ]
 }

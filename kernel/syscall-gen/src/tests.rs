@@ -714,13 +714,8 @@ fn sigaction_offset(field: &str) -> usize {
 #[test]
 fn c_signal_layouts_match_abi_on_i386() {
     use std::fmt::Write as _;
-    use std::process::Command;
     let dir = std::env::temp_dir().join(format!("syscall-gen-layout-{}", std::process::id()));
-    for (name, text) in c_shim_files(&real_table()) {
-        let path = dir.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    write_c_shim_files(&dir);
     let mut c = String::from(
         "#include <stddef.h>\n#include <signal.h>\n#include <sys/wait.h>\n\
          #define CHECK(cond) _Static_assert(cond, #cond)\n",
@@ -775,11 +770,29 @@ fn c_signal_layouts_match_abi_on_i386() {
             "CHECK(WIFCONTINUED({CONTINUED_STATUS}) && !WIFSTOPPED({CONTINUED_STATUS}));"
         );
     }
-    let source = dir.join("layout.c");
-    std::fs::write(&source, &c).unwrap();
+    compile_i386_or_skip(&dir, "layout.c", &c, "c_signal_layouts_match_abi_on_i386");
+}
+
+/// Writes the generated C files into a fresh `dir`, for a test that compiles against them.
+fn write_c_shim_files(dir: &Path) {
+    for (name, text) in c_shim_files(&real_table()) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// Compiles `c` (saved as `dir/name`) for i386 with the shim's headers (the generated ones in
+/// `dir/include`, then `ulib/c/include`), compile-only, so no 32-bit C library is needed; its
+/// `_Static_assert`s are the checks. Removes `dir` when it passed. Skipped (with a note) only
+/// where gcc is missing.
+fn compile_i386_or_skip(dir: &Path, name: &str, c: &str, test: &str) {
+    use std::process::Command;
+    let source = dir.join(name);
+    std::fs::write(&source, c).unwrap();
     let gcc_include = Command::new("gcc").arg("-print-file-name=include").output();
     let Ok(gcc_include) = gcc_include else {
-        eprintln!("note: gcc not found; c_signal_layouts_match_abi_on_i386 skipped");
+        eprintln!("note: gcc not found; {test} skipped");
         return;
     };
     let gcc_include = String::from_utf8_lossy(&gcc_include.stdout)
@@ -804,7 +817,7 @@ fn c_signal_layouts_match_abi_on_i386() {
         .arg(manifest_dir().join("../../ulib/c/include"))
         .arg(&source)
         .arg("-o")
-        .arg(dir.join("layout.o"))
+        .arg(source.with_extension("o"))
         .output()
         .expect("gcc ran once already");
     assert!(
@@ -813,7 +826,156 @@ fn c_signal_layouts_match_abi_on_i386() {
         source.display(),
         String::from_utf8_lossy(&gcc.stderr)
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The generated `sys/stat.h` and the shim's hand-written file headers (`dirent.h`,
+/// `termios.h`, `sys/ioctl.h`, `unistd.h`) against `abi::fs` and `abi::tty`: every `struct stat` and
+/// `struct termios` field at abi's offset, the sizes, and the `S_IF*`, `DT_*`, `SEEK_*`,
+/// `NCCS` and ioctl request values.
+#[test]
+fn c_file_headers_match_abi_on_i386() {
+    use abi::fs::{dirent_type as dt, Stat};
+    use abi::tty::Termios;
+    use core::mem::{offset_of, size_of};
+    use std::fmt::Write as _;
+    let dir = std::env::temp_dir().join(format!("syscall-gen-files-{}", std::process::id()));
+    write_c_shim_files(&dir);
+    let mut c = String::from(
+        "#include <stddef.h>\n#include <dirent.h>\n#include <fcntl.h>\n#include <sys/ioctl.h>\n\
+         #include <sys/stat.h>\n#include <termios.h>\n#include <unistd.h>\n\
+         #define CHECK(cond) _Static_assert(cond, #cond)\n",
+    );
+    let stat_fields = [
+        ("st_dev", offset_of!(Stat, dev)),
+        ("st_ino", offset_of!(Stat, ino)),
+        ("st_mode", offset_of!(Stat, mode)),
+        ("st_nlink", offset_of!(Stat, nlink)),
+        ("st_uid", offset_of!(Stat, uid)),
+        ("st_gid", offset_of!(Stat, gid)),
+        ("st_rdev", offset_of!(Stat, rdev)),
+        ("st_size", offset_of!(Stat, size)),
+        ("st_blksize", offset_of!(Stat, blksize)),
+        ("__pad", offset_of!(Stat, pad)),
+        ("st_blocks", offset_of!(Stat, blocks)),
+        ("st_atim", offset_of!(Stat, atime)),
+        ("st_mtim", offset_of!(Stat, mtime)),
+        ("st_ctim", offset_of!(Stat, ctime)),
+    ];
+    for (field, offset) in stat_fields {
+        let _ = writeln!(c, "CHECK(offsetof(struct stat, {field}) == {offset});");
+    }
+    let _ = writeln!(c, "CHECK(sizeof(struct stat) == {});", size_of::<Stat>());
+    let _ = writeln!(c, "CHECK(sizeof(((struct stat *)0)->st_size) == 8);");
+    let _ = writeln!(c, "CHECK(sizeof(off_t) == 8 && sizeof(ino_t) == 8);");
+    let termios_fields = [
+        ("c_iflag", offset_of!(Termios, c_iflag)),
+        ("c_oflag", offset_of!(Termios, c_oflag)),
+        ("c_cflag", offset_of!(Termios, c_cflag)),
+        ("c_lflag", offset_of!(Termios, c_lflag)),
+        ("c_line", offset_of!(Termios, c_line)),
+        ("c_cc", offset_of!(Termios, c_cc)),
+    ];
+    for (field, offset) in termios_fields {
+        let _ = writeln!(c, "CHECK(offsetof(struct termios, {field}) == {offset});");
+    }
+    let _ = writeln!(
+        c,
+        "CHECK(sizeof(struct termios) == {});",
+        size_of::<Termios>()
+    );
+    let values: [(&str, i64); 25] = [
+        ("S_IFMT", abi::fs::S_IFMT.into()),
+        ("S_IFIFO", abi::fs::S_IFIFO.into()),
+        ("S_IFCHR", abi::fs::S_IFCHR.into()),
+        ("S_IFDIR", abi::fs::S_IFDIR.into()),
+        ("S_IFBLK", abi::fs::S_IFBLK.into()),
+        ("S_IFREG", abi::fs::S_IFREG.into()),
+        ("S_IFLNK", abi::fs::S_IFLNK.into()),
+        ("S_IFSOCK", abi::fs::S_IFSOCK.into()),
+        ("DT_UNKNOWN", dt::DT_UNKNOWN.into()),
+        ("DT_FIFO", dt::DT_FIFO.into()),
+        ("DT_CHR", dt::DT_CHR.into()),
+        ("DT_DIR", dt::DT_DIR.into()),
+        ("DT_BLK", dt::DT_BLK.into()),
+        ("DT_REG", dt::DT_REG.into()),
+        ("DT_LNK", dt::DT_LNK.into()),
+        ("DT_SOCK", dt::DT_SOCK.into()),
+        ("SEEK_SET", abi::fs::SEEK_SET.into()),
+        ("SEEK_CUR", abi::fs::SEEK_CUR.into()),
+        ("SEEK_END", abi::fs::SEEK_END.into()),
+        ("NCCS", abi::tty::NCCS as i64),
+        ("TCGETS", abi::tty::TCGETS.into()),
+        ("TCSETS", abi::tty::TCSETS.into()),
+        ("TIOCGPGRP", abi::tty::TIOCGPGRP.into()),
+        ("TIOCSPGRP", abi::tty::TIOCSPGRP.into()),
+        ("O_DIRECTORY", abi::fs::O_DIRECTORY.into()),
+    ];
+    for (name, value) in values {
+        let _ = writeln!(c, "CHECK({name} == {value});");
+    }
+    // The default termios the kernel hands out has the bits termios.h names where Linux has them.
+    let t = Termios::linux_default();
+    let _ = writeln!(
+        c,
+        "CHECK(({} & (ISIG | ICANON | ECHO | ECHOE | ECHOK | IEXTEN)) == \
+         (ISIG | ICANON | ECHO | ECHOE | ECHOK | IEXTEN));",
+        t.c_lflag
+    );
+    let _ = writeln!(
+        c,
+        "CHECK(({} & (ICRNL | IXON)) == (ICRNL | IXON));",
+        t.c_iflag
+    );
+    let _ = writeln!(
+        c,
+        "CHECK(({} & (OPOST | ONLCR)) == (OPOST | ONLCR));",
+        t.c_oflag
+    );
+    for (name, index, value) in [("VINTR", 0, 3), ("VEOF", 4, 4), ("VMIN", 6, 1)] {
+        assert_eq!(t.c_cc[index], value, "{name}");
+        let _ = writeln!(c, "CHECK({name} == {index});");
+    }
+    compile_i386_or_skip(&dir, "files.c", &c, "c_file_headers_match_abi_on_i386");
+}
+
+#[test]
+fn sys_stat_h_has_every_field_and_file_type_of_abi() {
+    let out = sys_stat_h();
+    assert!(out.contains("#ifndef _SYS_STAT_H\n#define _SYS_STAT_H\n"));
+    assert!(out.trim_end().ends_with("#endif /* _SYS_STAT_H */"));
+    // The fields are abi's, in order, with nothing between them.
+    let offsets: Vec<usize> = STAT_FIELDS.iter().map(|f| f.2).collect();
+    assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{offsets:?}");
+    assert_eq!(offsets[0], 0);
+    assert_eq!(
+        STAT_FIELDS.last().unwrap().2 + core::mem::size_of::<abi::time::Timespec>(),
+        core::mem::size_of::<abi::fs::Stat>()
+    );
+    for (decl, name, offset, _) in STAT_FIELDS {
+        assert!(decl.ends_with(name), "{decl}");
+        assert_eq!(out.matches(&format!("    {decl};")).count(), 1, "{name}");
+        assert!(out.contains(&format!(
+            "_Static_assert(__builtin_offsetof(struct stat, {name}) == {offset}, "
+        )));
+    }
+    assert!(out.contains("_Static_assert(sizeof(struct stat) == 88, "));
+    for (name, value, test, _) in FILE_TYPES {
+        let lines = defines(&out, name);
+        assert_eq!(lines.len(), 1, "{name}: {lines:?}");
+        let text = lines[0].split_whitespace().nth(2).unwrap();
+        assert_eq!(u32::from_str_radix(text, 8), Ok(value), "{name}");
+        assert_eq!(
+            defines(&out, &format!("{test}(m)")),
+            [format!(
+                "#define {:<12} (((m) & S_IFMT) == {name})",
+                format!("{test}(m)")
+            )]
+        );
+    }
+    for call in ["int stat(", "int fstat(", "int mkdir("] {
+        assert_eq!(out.matches(&format!("\n{call}")).count(), 1, "{call}");
+    }
 }
 
 #[test]
@@ -887,6 +1049,12 @@ fn fcntl_h_defines_each_flag_and_command_once_with_abis_value() {
         out.matches("\nint fcntl(int fd, int cmd, ...);\n").count(),
         1
     );
+    assert_eq!(
+        out.matches("\nint open(const char *path, int flags, ...);\n")
+            .count(),
+        1
+    );
+    assert!(!out.contains("not there yet"));
     // The lists hold every constant of abi::fs, in the same spelling.
     let names: Vec<&str> = O_FLAGS.iter().map(|f| f.0).collect();
     assert_eq!(
@@ -945,6 +1113,7 @@ fn c_shim_files_are_the_headers_and_the_strerror_table() {
             "include/signal.h",
             "include/sys/wait.h",
             "include/fcntl.h",
+            "include/sys/stat.h",
             "src/errno_messages.h"
         ]
     );

@@ -9,10 +9,10 @@
 #define EXIT_SUCCESS 0
 #define EXIT_FAILURE 1
 
-/* Run the atexit() handlers (last registered first), then end with status & 0xff.
- * Output is never buffered, so there is nothing to flush. */
+/* Run the atexit() handlers (last registered first), flush every stdio stream
+ * (fflush(NULL)), then end with status & 0xff. */
 __attribute__((noreturn)) void exit(int status);
-/* End at once, like _exit(). */
+/* End at once, like _exit(): no handlers, nothing flushed. */
 __attribute__((noreturn)) void _Exit(int status);
 /* End abnormally with SIGABRT (the parent sees WIFSIGNALED, WTERMSIG == SIGABRT), even
  * when SIGABRT is blocked or its handler returns (the handler runs first). */
@@ -39,5 +39,12 @@ long labs(long x);
 
 /* The value of NAME in environ, or NULL. */
 char *getenv(const char *name);
+
+/* Sort the nmemb elements of size bytes at base into ascending order of compar (negative,
+ * zero or positive as a is before, equal to or after b). Not stable; O(n log n) (heapsort). */
+void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *a, const void *b));
+/* The element of the sorted array base equal to *key (compar(key, element)), or NULL. */
+void *bsearch(const void *key, const void *base, size_t nmemb, size_t size,
+              int (*compar)(const void *key, const void *element));
 
 #endif /* _STDLIB_H */

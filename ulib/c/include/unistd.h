@@ -14,7 +14,9 @@
 extern char **environ;
 
 /* Create a child process (memory copied on write).
- * Returns the child's pid in the parent, 0 in the child, -1 on error. */
+ * Returns the child's pid in the parent, 0 in the child, -1 on error.
+ * fork() flushes every stdio stream first (fflush(NULL)), so text printed but still buffered
+ * comes out once, not once from each process. */
 pid_t fork(void);
 pid_t getpid(void);
 /* The parent's pid; 0 for the first process. */
@@ -52,8 +54,41 @@ int dup2(int oldfd, int newfd);
 int pipe(int fds[2]);
 /* pipe() with flags O_CLOEXEC and O_NONBLOCK (<fcntl.h>) on both ends; EINVAL for others. */
 int pipe2(int fds[2], int flags);
-/* Replace the program with the initrd file `path`. Returns only on error. */
+/* Replace the program with the regular file `path` (it needs an execute bit). Returns only on
+ * error: ENOENT, ENOTDIR, EACCES, ENOEXEC, E2BIG, EFAULT, ENOMEM. Buffered stdio output that
+ * was not flushed is lost, as everywhere. */
 int execve(const char *path, char *const argv[], char *const envp[]);
+/* execve(path, argv, environ). */
+int execv(const char *path, char *const argv[]);
+/* execv() that looks a name without '/' up in the directories of $PATH (from environ; "/bin"
+ * when PATH is not set), trying each in turn; a name with a '/' is used as it is. When no
+ * directory has it: -1 with errno ENOENT (or the error of the last candidate that exists but
+ * could not be run, such as EACCES). */
+int execvp(const char *file, char *const argv[]);
+
+/* lseek() whence: from the start, from the current offset, from the end of the file. */
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+/* Move fd's offset (shared by every descriptor of the open file) and return the new one.
+ * -1 with errno set: EBADF, EINVAL (bad whence, or a negative result), ESPIPE (a pipe or the
+ * console). off_t is 64 bits: the kernel call is Linux's _llseek. */
+off_t lseek(int fd, off_t offset, int whence);
+/* Remove the name path (not a directory: EISDIR); the file goes when no name and no
+ * descriptor is left. ENOENT, ENOTDIR, EBUSY. */
+int unlink(const char *path);
+/* Remove the empty directory path. ENOTEMPTY, ENOTDIR, ENOENT, EBUSY (the root, a mount). */
+int rmdir(const char *path);
+/* Make the directory path the working directory (relative paths start there). ENOENT,
+ * ENOTDIR. */
+int chdir(const char *path);
+/* Store the working directory's absolute path in buf (size bytes, NUL included). Returns buf,
+ * or NULL with errno set: ERANGE (size too small), EINVAL (size 0), EFAULT. */
+char *getcwd(char *buf, size_t size);
+/* 1 when fd is a terminal (it answers TCGETS), else 0 with errno set (ENOTTY, EBADF). */
+int isatty(int fd);
+
 /* Set the program break to `addr`. Returns 0, or -1 with errno set (ENOMEM). */
 int brk(void *addr);
 /* Move the program break by `increment` bytes. Returns the previous break,

@@ -1,9 +1,9 @@
 /* Formatted output: the printf family over one formatting engine.
  *
  * The engine writes characters into a "sink". A string sink (snprintf) keeps what fits and
- * counts the rest; a descriptor sink (printf, dprintf) collects up to 1 KiB in a buffer on the
- * stack and write()s it when the buffer is full and once at the end, so an ordinary line
- * reaches the console in a single write().
+ * counts the rest; a descriptor sink (dprintf) and a stream sink (printf, fprintf) collect up
+ * to 1 KiB in a buffer on the stack and hand it on -- write() or fwrite() (stdio.c) -- when
+ * it is full and once at the end, so an ordinary line reaches the console in one write().
  *
  * No floating point: the shim is built with -mgeneral-regs-only. 64-bit values are converted
  * with 32-bit divisions only (see div_small). */
@@ -17,21 +17,13 @@
 
 #define OUT_BUF_SIZE 1024
 
-struct __lunaix_file {
-    int fd;
-};
-
-static struct __lunaix_file std_files[3] = {{0}, {1}, {2}};
-FILE *const stdin = &std_files[0];
-FILE *const stdout = &std_files[1];
-FILE *const stderr = &std_files[2];
-
 struct sink {
     char *buf;
     size_t cap;    /* descriptor sink: buffer size; string sink: size including the NUL */
     size_t len;    /* bytes now in buf */
     size_t total;  /* bytes produced, kept or not: the return value */
-    int fd;        /* >= 0: a descriptor sink; -1: a string sink */
+    int fd;        /* >= 0: a descriptor sink; -1: a string sink; -2: a stream sink */
+    FILE *stream;  /* the stream of a stream sink */
     int failed;    /* a write() failed (errno tells why) */
 };
 
@@ -51,18 +43,25 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+#define STRING_SINK -1
+#define STREAM_SINK -2
+
 static void sink_flush(struct sink *s)
 {
-    if (s->fd >= 0 && s->len > 0) {
-        if (!s->failed && write_all(s->fd, s->buf, s->len) < 0)
-            s->failed = 1;
-        s->len = 0;
+    if (s->fd == STRING_SINK || s->len == 0)
+        return;
+    if (!s->failed) {
+        if (s->fd == STREAM_SINK)
+            s->failed = fwrite(s->buf, 1, s->len, s->stream) != s->len;
+        else
+            s->failed = write_all(s->fd, s->buf, s->len) < 0;
     }
+    s->len = 0;
 }
 
 static void put(struct sink *s, char c)
 {
-    if (s->fd >= 0) {
+    if (s->fd != STRING_SINK) {
         if (s->len == s->cap)
             sink_flush(s);
         s->buf[s->len++] = c;
@@ -379,7 +378,7 @@ static int result(const struct sink *s)
 
 int vsnprintf(char *__restrict buf, size_t size, const char *__restrict fmt, va_list ap)
 {
-    struct sink s = {buf, size, 0, 0, -1, 0};
+    struct sink s = {buf, size, 0, 0, STRING_SINK, NULL, 0};
     va_list copy;
     va_copy(copy, ap);
     format(&s, fmt, &copy);
@@ -415,7 +414,7 @@ int sprintf(char *__restrict buf, const char *__restrict fmt, ...)
 int vdprintf(int fd, const char *__restrict fmt, va_list ap)
 {
     char buf[OUT_BUF_SIZE];
-    struct sink s = {buf, sizeof buf, 0, 0, fd, 0};
+    struct sink s = {buf, sizeof buf, 0, 0, fd, NULL, 0};
     va_list copy;
     va_copy(copy, ap);
     format(&s, fmt, &copy);
@@ -433,83 +432,39 @@ int dprintf(int fd, const char *__restrict fmt, ...)
     return n;
 }
 
-int vprintf(const char *__restrict fmt, va_list ap)
-{
-    return vdprintf(STDOUT_FILENO, fmt, ap);
-}
-
-int printf(const char *__restrict fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vdprintf(STDOUT_FILENO, fmt, ap);
-    va_end(ap);
-    return n;
-}
-
 int vfprintf(FILE *__restrict stream, const char *__restrict fmt, va_list ap)
 {
-    return vdprintf(stream->fd, fmt, ap);
+    /* Formatted in pieces of OUT_BUF_SIZE, each handed to fwrite: on a line-buffered or
+     * unbuffered stream a short line leaves in one write(). */
+    char buf[OUT_BUF_SIZE];
+    struct sink s = {buf, sizeof buf, 0, 0, STREAM_SINK, stream, 0};
+    va_list copy;
+    va_copy(copy, ap);
+    format(&s, fmt, &copy);
+    va_end(copy);
+    sink_flush(&s);
+    return result(&s);
 }
 
 int fprintf(FILE *__restrict stream, const char *__restrict fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vdprintf(stream->fd, fmt, ap);
+    int n = vfprintf(stream, fmt, ap);
     va_end(ap);
     return n;
 }
 
-/* Writes s (and a newline when newline is set) to fd, in one write() when it fits. */
-static int put_line(int fd, const char *str, int newline)
+int vprintf(const char *__restrict fmt, va_list ap)
 {
-    char buf[OUT_BUF_SIZE];
-    struct sink s = {buf, sizeof buf, 0, 0, fd, 0};
-    put_str(&s, str, strlen(str));
-    if (newline)
-        put(&s, '\n');
-    sink_flush(&s);
-    return s.failed ? EOF : 0;
+    return vfprintf(stdout, fmt, ap);
 }
 
-int puts(const char *s)
+int printf(const char *__restrict fmt, ...)
 {
-    return put_line(STDOUT_FILENO, s, 1);
-}
-
-int fputs(const char *__restrict s, FILE *__restrict stream)
-{
-    return put_line(stream->fd, s, 0);
-}
-
-int fputc(int c, FILE *stream)
-{
-    unsigned char ch = (unsigned char)c;
-    return write_all(stream->fd, (const char *)&ch, 1) < 0 ? EOF : ch;
-}
-
-int putc(int c, FILE *stream)
-{
-    return fputc(c, stream);
-}
-
-int putchar(int c)
-{
-    return fputc(c, stdout);
-}
-
-int fflush(FILE *stream)
-{
-    (void)stream;
-    return 0;
-}
-
-void perror(const char *msg)
-{
-    const char *what = strerror(errno);
-    if (msg != NULL && *msg != '\0')
-        dprintf(STDERR_FILENO, "%s: %s\n", msg, what);
-    else
-        dprintf(STDERR_FILENO, "%s\n", what);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vfprintf(stdout, fmt, ap);
+    va_end(ap);
+    return n;
 }

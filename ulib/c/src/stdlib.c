@@ -1,4 +1,4 @@
-/* Process exit, atexit, abort, number parsing, the environment. */
+/* Process exit, atexit, abort, number parsing, the environment, sorting. */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "lx_internal.h"
 
 #define MAX_ATEXIT 32
 
@@ -26,6 +28,7 @@ void exit(int status)
     /* A handler may call atexit() or exit() itself: each handler runs once. */
     while (exit_handler_count > 0)
         exit_handlers[--exit_handler_count]();
+    __lx_stdio_exit();
     _exit(status);
 }
 
@@ -165,5 +168,66 @@ char *getenv(const char *name)
     for (char **e = environ; *e != NULL; e++)
         if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
             return *e + n + 1;
+    return NULL;
+}
+
+/* Swaps two elements of size bytes. */
+static void swap_bytes(unsigned char *a, unsigned char *b, size_t size)
+{
+    while (size-- > 0) {
+        unsigned char t = *a;
+        *a++ = *b;
+        *b++ = t;
+    }
+}
+
+/* Moves the element at root down the max-heap of n elements until its children are not
+ * greater. */
+static void sift_down(unsigned char *base, size_t root, size_t n, size_t size,
+                      int (*compar)(const void *, const void *))
+{
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= n)
+            return;
+        if (child + 1 < n && compar(base + child * size, base + (child + 1) * size) < 0)
+            child++;
+        if (compar(base + root * size, base + child * size) >= 0)
+            return;
+        swap_bytes(base + root * size, base + child * size, size);
+        root = child;
+    }
+}
+
+void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *))
+{
+    /* Heapsort: O(n log n) always, no recursion, no extra memory. */
+    unsigned char *b = base;
+    if (nmemb < 2 || size == 0)
+        return;
+    for (size_t i = nmemb / 2; i-- > 0;)
+        sift_down(b, i, nmemb, size, compar);
+    for (size_t end = nmemb - 1; end > 0; end--) {
+        swap_bytes(b, b + end * size, size);
+        sift_down(b, 0, end, size, compar);
+    }
+}
+
+void *bsearch(const void *key, const void *base, size_t nmemb, size_t size,
+              int (*compar)(const void *, const void *))
+{
+    const unsigned char *b = base;
+    size_t lo = 0;
+    size_t hi = nmemb;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = compar(key, b + mid * size);
+        if (c == 0)
+            return (void *)(b + mid * size);
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
     return NULL;
 }

@@ -1,15 +1,21 @@
 /* The system-call wrappers: one function per call of kernel/abi/syscalls.tbl, built on the
  * generated traps of <sys/syscall.h>. Each returns -1 (sbrk: (void *)-1) and sets errno
  * when the kernel reports an error. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <signal.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "lx_internal.h"
 
 /* POSIX convention: on error store the code in errno and return -1; else return raw. */
 static long result(long raw)
@@ -21,7 +27,7 @@ static long result(long raw)
     return raw;
 }
 
-pid_t fork(void)
+pid_t __lx_fork(void)
 {
     return (pid_t)result(__lunaix_syscall0(SYS_fork));
 }
@@ -129,6 +135,99 @@ int fcntl(int fd, int cmd, ...)
         va_end(ap);
     }
     return (int)result(__lunaix_syscall3(SYS_fcntl, fd, cmd, arg));
+}
+
+/* ---------------------------------------------------------------- files */
+
+int open(const char *path, int flags, ...)
+{
+    /* The mode is there only with O_CREAT: do not read one the caller did not pass. */
+    mode_t mode = 0;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    return (int)result(__lunaix_syscall3(SYS_open, (long)path, flags, (long)mode));
+}
+
+off_t lseek(int fd, off_t offset, int whence)
+{
+    /* Linux's _llseek: the offset in two halves, the result stored through a pointer. */
+    unsigned long long u = (unsigned long long)offset;
+    long long pos = 0;
+    long raw = __lunaix_syscall5(SYS_lseek, fd, (long)(unsigned long)(u >> 32),
+                                 (long)(unsigned long)u, (long)&pos, whence);
+    if (__lunaix_is_error(raw)) {
+        errno = (int)-raw;
+        return -1;
+    }
+    return pos;
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+    return (int)result(__lunaix_syscall2(SYS_mkdir, (long)path, (long)mode));
+}
+
+int rmdir(const char *path)
+{
+    return (int)result(__lunaix_syscall1(SYS_rmdir, (long)path));
+}
+
+int unlink(const char *path)
+{
+    return (int)result(__lunaix_syscall1(SYS_unlink, (long)path));
+}
+
+int chdir(const char *path)
+{
+    return (int)result(__lunaix_syscall1(SYS_chdir, (long)path));
+}
+
+char *getcwd(char *buf, size_t size)
+{
+    if (size == 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    /* The kernel returns the length with the NUL (ERANGE when size is too small). */
+    long raw = __lunaix_syscall2(SYS_getcwd, (long)buf, (long)size);
+    if (__lunaix_is_error(raw)) {
+        errno = (int)-raw;
+        return NULL;
+    }
+    return buf;
+}
+
+int rename(const char *oldpath, const char *newpath)
+{
+    return (int)result(__lunaix_syscall2(SYS_rename, (long)oldpath, (long)newpath));
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+    va_list ap;
+    va_start(ap, req);
+    void *arg = va_arg(ap, void *);
+    va_end(ap);
+    return (int)result(__lunaix_syscall3(SYS_ioctl, fd, (long)req, (long)arg));
+}
+
+int fstat(int fd, struct stat *buf)
+{
+    return (int)result(__lunaix_syscall2(SYS_fstat, fd, (long)buf));
+}
+
+int stat(const char *__restrict path, struct stat *__restrict buf)
+{
+    return (int)result(__lunaix_syscall2(SYS_stat, (long)path, (long)buf));
+}
+
+ssize_t getdents64(int fd, void *buf, size_t count)
+{
+    return (ssize_t)result(__lunaix_syscall3(SYS_getdents64, fd, (long)buf, (long)count));
 }
 
 int execve(const char *path, char *const argv[], char *const envp[])

@@ -8,16 +8,24 @@
 #  3. builds the same programs against a TEST variant of the shim whose system-call layer is
 #     Linux i386 (test/linux_sys.c instead of src/sys.c) and runs them natively: crt0, printf,
 #     malloc, strings, errno handling, the wait macros and the linker script's page
-#     protections all get exercised for real. ctest must print PASS ctest.
+#     protections all get exercised for real. ctest must print PASS ctest; ftest (the file
+#     API: streams, stat, directories, paths) must print PASS ftest, working in a temporary
+#     directory; hello's output is checked for stdio's buffering on a file and on a terminal.
 #
-# Usage: ulib/c/test/host-test.sh   (exit status 0 = all passed)
+# Usage: ulib/c/test/host-test.sh   (exit status 0 = all passed; HOST_TEST_KEEP=1 keeps the
+#        work directory with the natively built programs)
 set -euo pipefail
 export LC_ALL=C
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 SHIM="$ROOT/ulib/c"
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+# HOST_TEST_KEEP=1 keeps the built programs and their output (the directory is printed).
+if [ -n "${HOST_TEST_KEEP:-}" ]; then
+    trap 'echo "host-test: kept $WORK"' EXIT
+else
+    trap 'rm -rf "$WORK"' EXIT
+fi
 failed=0
 
 fail() {
@@ -30,7 +38,8 @@ rm -rf "$ROOT/sysroot/lib" "$ROOT/sysroot/include" "$ROOT/sysroot/i686-lunaix.js
     "$ROOT/sysroot/toolchain"
 "$ROOT/sysroot/build.sh" >/dev/null
 for f in lib/libc.a lib/crt0.o lib/user.ld include/sys/syscall.h include/stdio.h include/errno.h \
-    include/signal.h include/sys/wait.h include/fcntl.h include/limits.h \
+    include/signal.h include/sys/wait.h include/fcntl.h include/limits.h include/sys/stat.h \
+    include/dirent.h include/termios.h include/sys/ioctl.h include/sys/types.h \
     i686-lunaix.json toolchain; do
     [ -f "$ROOT/sysroot/$f" ] || fail "sysroot/$f missing after build.sh"
 done
@@ -135,6 +144,29 @@ grep -q 'invalid pointer' "$WORK/ctest.err" || fail "double free was not reporte
 grep -q '^Assertion failed: two + two == 5 (.*ctest.c:[0-9]*: child_assert)$' "$WORK/ctest.err" ||
     fail "the failed assert() was not reported on stderr"
 
+# ftest: the file API over Linux's file system, in a directory of its own.
+host_cc "$ROOT/uapps/c/ftest.c" -o "$WORK/ftest"
+set +e
+"$WORK/ftest" "$WORK/fs" >"$WORK/ftest.out" 2>"$WORK/ftest.err"
+rc=$?
+set -e
+cat "$WORK/ftest.out"
+[ "$rc" -eq 0 ] || fail "ftest exited with $rc: $(cat "$WORK/ftest.err")"
+grep -qx 'PASS ftest' "$WORK/ftest.out" || fail "ftest did not print PASS ftest"
+grep -q 'FAIL' "$WORK/ftest.out" && fail "ftest reported failures"
+for group in setup 'text streams' binary ungetc buffering names directories \
+    'working directory' terminals stdlib exec cleanup; do
+    grep -qx "ftest: $group ok" "$WORK/ftest.out" || fail "ftest's $group checks failed"
+done
+grep -qx 'ftest: isatty(1) = 0' "$WORK/ftest.out" || fail "ftest: a file stdout is a terminal"
+[ ! -e "$WORK/fs" ] || fail "ftest left $WORK/fs behind (it made it, so it removes it)"
+# On a terminal (script(1) gives one): isatty(1) must hold.
+if command -v script >/dev/null; then
+    script -qec "'$WORK/ftest' --tty '$WORK/fs'" /dev/null >"$WORK/ftest-tty.out" </dev/null ||
+        fail "ftest --tty on a terminal failed: $(cat "$WORK/ftest-tty.out")"
+    grep -q 'PASS ftest' "$WORK/ftest-tty.out" || fail "ftest --tty did not pass"
+fi
+
 host_cc "$ROOT/uapps/c/chello.c" -o "$WORK/hello"
 set +e
 strace -f -qq -s 256 -e trace=write -e signal=none -o "$WORK/hello.trace" \
@@ -148,9 +180,24 @@ grep -qx '  argv\[2\] = "two words"' "$WORK/hello.out" || fail "hello: argv"
 grep -Eq '^child [0-9]+ exited with status 7$' "$WORK/hello.out" || fail "hello: child status"
 grep -qF '[   42] [42   ] [00042] [+42] [ff] [0XFF] [   right] [left    ] [!] [%]' \
     "$WORK/hello.out" || fail "hello: printf widths"
-# One printf call = one write() system call carrying the whole line.
-grep -qF 'write(1, "[   42] [42   ] [00042] [+42] [ff] [0XFF] [   right] [left    ] [!] [%]\n", 72) = 72' \
-    "$WORK/hello.trace" || fail "hello: the printf line was not one write(): $(cat "$WORK/hello.trace")"
+# stdout on a file is fully buffered: the parent's lines leave in one write() when it forks
+# (fork flushes), the child's when it exits, the parent's last ones when it exits -- three
+# writes, none of them splitting a line.
+WIDTHS='[   42] [42   ] [00042] [+42] [ff] [0XFF] [   right] [left    ] [!] [%]'
+writes="$(grep -c 'write(1, ' "$WORK/hello.trace" || true)"
+[ "$writes" -eq 3 ] || fail "hello: $writes write()s to a file stdout, want 3: $(cat "$WORK/hello.trace")"
+grep -qF "$WIDTHS\\n\", " "$WORK/hello.trace" ||
+    fail "hello: the printf line was split across write()s: $(cat "$WORK/hello.trace")"
+# stdout on a terminal (script(1) gives one) is line-buffered: one printf line = one write().
+if command -v script >/dev/null; then
+    script -qec "strace -f -qq -s 256 -e trace=write -e signal=none -o '$WORK/hello-tty.trace' \
+        '$WORK/hello' one 'two words'" /dev/null >"$WORK/hello-tty.out" </dev/null ||
+        fail "hello on a terminal exited with $?"
+    grep -qF "write(1, \"$WIDTHS\\n\", 72) = 72" "$WORK/hello-tty.trace" ||
+        fail "hello: on a terminal the printf line was not one write(): $(cat "$WORK/hello-tty.trace")"
+else
+    echo "host-test: note: script(1) is missing; the line-buffered terminal case is skipped"
+fi
 
 host_cc "$SHIM/test/printf_long.c" -o "$WORK/printf_long"
 "$WORK/printf_long" >"$WORK/long.out" || fail "printf_long exited with $?"

@@ -3,16 +3,23 @@
  * handling -- and the programs in uapps/c can run natively on a Linux build machine, with
  * the very same linker script, before (and independently of) the Lunaix kernel.
  * Used by test/host-test.sh; never part of sysroot/lib/libc.a. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../src/lx_internal.h"
 
 /* Linux i386 call numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
 #define LINUX_exit 1
@@ -44,11 +51,33 @@
 #define LINUX_fcntl 55
 #define LINUX_dup2 63
 #define LINUX_pipe2 331
+#define LINUX_open 5
+#define LINUX_unlink 10
+#define LINUX_chdir 12
+#define LINUX_rename 38
+#define LINUX_mkdir 39
+#define LINUX_rmdir 40
+#define LINUX_ioctl 54
+#define LINUX_llseek 140
+#define LINUX_getcwd 183
+#define LINUX_stat64 195
+#define LINUX_fstat64 197
+#define LINUX_getdents64 220
 
 static long linux3(long nr, long a1, long a2, long a3)
 {
     long ret;
     __asm__ volatile("int $0x80" : "=a"(ret) : "0"(nr), "b"(a1), "c"(a2), "d"(a3) : "memory");
+    return ret;
+}
+
+static long linux5(long nr, long a1, long a2, long a3, long a4, long a5)
+{
+    long ret;
+    __asm__ volatile("int $0x80"
+                     : "=a"(ret)
+                     : "0"(nr), "b"(a1), "c"(a2), "d"(a3), "S"(a4), "D"(a5)
+                     : "memory");
     return ret;
 }
 
@@ -61,7 +90,7 @@ static long result(long raw)
     return raw;
 }
 
-pid_t fork(void)
+pid_t __lx_fork(void)
 {
     return (pid_t)result(linux3(LINUX_fork, 0, 0, 0));
 }
@@ -181,6 +210,148 @@ int fcntl(int fd, int cmd, ...)
         va_end(ap);
     }
     return (int)result(linux3(LINUX_fcntl, fd, cmd, arg));
+}
+
+/* Files. Linux's O_* values are the kernel's (abi::fs), so flags pass through unchanged. */
+
+int open(const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    return (int)result(linux3(LINUX_open, (long)path, flags, (long)mode));
+}
+
+/* Lunaix's lseek is Linux's _llseek, argument for argument. */
+off_t lseek(int fd, off_t offset, int whence)
+{
+    unsigned long long u = (unsigned long long)offset;
+    long long pos = 0;
+    long raw = linux5(LINUX_llseek, fd, (long)(unsigned long)(u >> 32), (long)(unsigned long)u,
+                      (long)&pos, whence);
+    if (result(raw) < 0)
+        return -1;
+    return pos;
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+    return (int)result(linux3(LINUX_mkdir, (long)path, (long)mode, 0));
+}
+
+int rmdir(const char *path)
+{
+    return (int)result(linux3(LINUX_rmdir, (long)path, 0, 0));
+}
+
+int unlink(const char *path)
+{
+    return (int)result(linux3(LINUX_unlink, (long)path, 0, 0));
+}
+
+int chdir(const char *path)
+{
+    return (int)result(linux3(LINUX_chdir, (long)path, 0, 0));
+}
+
+/* Linux's getcwd system call returns the length with the NUL, as Lunaix's. */
+char *getcwd(char *buf, size_t size)
+{
+    if (size == 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (result(linux3(LINUX_getcwd, (long)buf, (long)size, 0)) < 0)
+        return NULL;
+    return buf;
+}
+
+int rename(const char *oldpath, const char *newpath)
+{
+    return (int)result(linux3(LINUX_rename, (long)oldpath, (long)newpath, 0));
+}
+
+/* TCGETS fills Linux's kernel struct termios, the very one Lunaix's does. */
+int ioctl(int fd, unsigned long req, ...)
+{
+    va_list ap;
+    va_start(ap, req);
+    void *arg = va_arg(ap, void *);
+    va_end(ap);
+    return (int)result(linux3(LINUX_ioctl, fd, (long)req, (long)arg));
+}
+
+ssize_t getdents64(int fd, void *buf, size_t count)
+{
+    return (ssize_t)result(linux3(LINUX_getdents64, fd, (long)buf, (long)count));
+}
+
+/* Linux i386's struct stat64 (asm/stat.h; long long aligned to 4 inside structs), 96 bytes. */
+struct linux_stat64 {
+    unsigned long long st_dev;
+    unsigned char pad0[4];
+    unsigned int short_ino;
+    unsigned int st_mode;
+    unsigned int st_nlink;
+    unsigned int st_uid;
+    unsigned int st_gid;
+    unsigned long long st_rdev;
+    unsigned char pad3[4];
+    long long st_size;
+    unsigned int st_blksize;
+    unsigned long long st_blocks;
+    unsigned int st_atime_sec, st_atime_nsec;
+    unsigned int st_mtime_sec, st_mtime_nsec;
+    unsigned int st_ctime_sec, st_ctime_nsec;
+    unsigned long long st_ino;
+};
+
+_Static_assert(sizeof(struct linux_stat64) == 96, "Linux i386 struct stat64");
+_Static_assert(__builtin_offsetof(struct linux_stat64, st_size) == 44, "st_size");
+_Static_assert(__builtin_offsetof(struct linux_stat64, st_ino) == 88, "st_ino");
+
+/* Converts Linux's struct stat64 into the kernel's struct stat (see <sys/stat.h>). */
+static void from_linux(struct stat *out, const struct linux_stat64 *in)
+{
+    memset(out, 0, sizeof *out);
+    out->st_dev = in->st_dev;
+    out->st_ino = in->st_ino;
+    out->st_mode = in->st_mode;
+    out->st_nlink = in->st_nlink;
+    out->st_uid = in->st_uid;
+    out->st_gid = in->st_gid;
+    out->st_rdev = in->st_rdev;
+    out->st_size = in->st_size;
+    out->st_blksize = in->st_blksize;
+    out->st_blocks = in->st_blocks;
+    out->st_atim.tv_sec = (long)in->st_atime_sec;
+    out->st_atim.tv_nsec = (long)in->st_atime_nsec;
+    out->st_mtim.tv_sec = (long)in->st_mtime_sec;
+    out->st_mtim.tv_nsec = (long)in->st_mtime_nsec;
+    out->st_ctim.tv_sec = (long)in->st_ctime_sec;
+    out->st_ctim.tv_nsec = (long)in->st_ctime_nsec;
+}
+
+int fstat(int fd, struct stat *buf)
+{
+    struct linux_stat64 st;
+    if (result(linux3(LINUX_fstat64, fd, (long)&st, 0)) < 0)
+        return -1;
+    from_linux(buf, &st);
+    return 0;
+}
+
+int stat(const char *__restrict path, struct stat *__restrict buf)
+{
+    struct linux_stat64 st;
+    if (result(linux3(LINUX_stat64, (long)path, (long)&st, 0)) < 0)
+        return -1;
+    from_linux(buf, &st);
+    return 0;
 }
 
 int execve(const char *path, char *const argv[], char *const envp[])

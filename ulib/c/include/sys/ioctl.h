@@ -1,0 +1,16 @@
+/* sys/ioctl.h - device requests. The requests are Linux's i386 numbers (kernel/abi/src/tty.rs):
+ * TCGETS, TCSETS, TIOCGPGRP, TIOCSPGRP (in <termios.h>). */
+#ifndef _SYS_IOCTL_H
+#define _SYS_IOCTL_H
+
+#define TCGETS    0x5401  /* store the terminal's struct termios at arg */
+#define TCSETS    0x5402  /* set the terminal's struct termios from arg, at once */
+#define TIOCGPGRP 0x540f  /* store the terminal's foreground process group at arg */
+#define TIOCSPGRP 0x5410  /* make the group at arg the terminal's foreground group */
+
+/* Make device request req on fd; the third argument (a pointer, if any) is what req says.
+ * Returns what the request returns (0 for the ones above), or -1 with errno set: EBADF,
+ * ENOTTY (fd is not a terminal, or no device knows req), EFAULT, EINVAL. */
+int ioctl(int fd, unsigned long req, ...);
+
+#endif /* _SYS_IOCTL_H */

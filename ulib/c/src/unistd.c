@@ -1,0 +1,101 @@
+/* The calls of <unistd.h>, <termios.h> and <stdio.h> that are built on system-call wrappers
+ * (sys.c) rather than being one: fork()'s flush, isatty(), tcgetattr(), tcsetattr(), execv(),
+ * execvp() and remove(). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "lx_internal.h"
+
+pid_t fork(void)
+{
+    /* Whatever sits in a buffer now would otherwise be written by both processes. */
+    fflush(NULL);
+    return __lx_fork();
+}
+
+int tcgetattr(int fd, struct termios *t)
+{
+    return ioctl(fd, TCGETS, t);
+}
+
+int tcsetattr(int fd, int when, const struct termios *t)
+{
+    if (when != TCSANOW && when != TCSADRAIN && when != TCSAFLUSH) {
+        errno = EINVAL;
+        return -1;
+    }
+    return ioctl(fd, TCSETS, t);
+}
+
+int isatty(int fd)
+{
+    struct termios t;
+    if (tcgetattr(fd, &t) < 0) {
+        /* A kernel without ioctl says ENOSYS: that is no terminal either. */
+        if (errno == ENOSYS || errno == EINVAL)
+            errno = ENOTTY;
+        return 0;
+    }
+    return 1;
+}
+
+int execv(const char *path, char *const argv[])
+{
+    return execve(path, argv, environ);
+}
+
+int execvp(const char *file, char *const argv[])
+{
+    if (file == NULL || *file == '\0') {
+        errno = ENOENT;
+        return -1;
+    }
+    if (strchr(file, '/') != NULL)
+        return execv(file, argv);
+
+    const char *path = getenv("PATH");
+    if (path == NULL)
+        path = "/bin";
+    size_t flen = strlen(file);
+    int last_error = ENOENT;
+    /* Each directory of the colon-separated list; an empty one means the current directory. */
+    for (const char *dir = path;; dir++) {
+        const char *end = strchr(dir, ':');
+        size_t dlen = end ? (size_t)(end - dir) : strlen(dir);
+        char candidate[512];
+        if (dlen + 1 + flen + 1 <= sizeof candidate) {
+            memcpy(candidate, dir, dlen);
+            size_t n = dlen;
+            if (n > 0)
+                candidate[n++] = '/';
+            memcpy(candidate + n, file, flen + 1);
+            execv(candidate, argv);
+            /* Not there: try the next directory. Anything else (EACCES, ENOEXEC, ...) is what
+             * we report if no later directory has the program. */
+            if (errno != ENOENT && errno != ENOTDIR)
+                last_error = errno;
+        } else {
+            last_error = ENAMETOOLONG;
+        }
+        if (end == NULL)
+            break;
+        dir = end;
+    }
+    errno = last_error;
+    return -1;
+}
+
+int remove(const char *path)
+{
+    if (unlink(path) == 0)
+        return 0;
+    /* A directory: Linux says EISDIR, POSIX allows EPERM. */
+    if (errno != EISDIR && errno != EPERM)
+        return -1;
+    return rmdir(path);
+}
