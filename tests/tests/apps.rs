@@ -555,7 +555,6 @@ fn ctest_passes() {
 }
 
 #[test]
-#[ignore = "needs the kernel's file calls (open, stat, getdents64, getcwd, ioctl TCGETS, ...)"]
 fn ftest_passes() {
     // The console answers TCGETS, so `--tty` makes ftest insist on isatty(1).
     let run = boot("/bin/ftest", &["--tty"]);

@@ -175,7 +175,7 @@ fn truncated_initrd_panics() {
     );
 }
 
-/// A 3 MiB initrd on a machine with 11 MiB (the minimum is 12 MiB, docs/boot.md): the loader puts it
+/// A 3 MiB initrd on a machine with 11 MiB (below the minimum of docs/boot.md): the loader puts it
 /// after the kernel image, partly past the end of memory. The kernel says so instead of reading
 /// what is not there (which used to look like "not a valid cpio newc archive").
 #[test]

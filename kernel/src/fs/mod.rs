@@ -34,8 +34,8 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use abi::errno::Errno;
 use abi::fs::{
-    dirent64_len, Stat, DIRENT64_HEADER, O_ACCMODE, O_APPEND, O_NONBLOCK, O_RDONLY, O_RDWR,
-    O_WRONLY, SEEK_CUR, SEEK_END, SEEK_SET, S_IFIFO,
+    dirent64_len, Stat, O_ACCMODE, O_APPEND, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, SEEK_CUR,
+    SEEK_END, SEEK_SET, S_IFIFO,
 };
 use abi::tty::Termios;
 
@@ -438,16 +438,11 @@ fn fill_zeros(process: &Arc<Process>, buf: UserSlice<Out>) -> Result<usize, Errn
     Ok(done)
 }
 
-/// Writes one `linux_dirent64` record into `out`; returns its length.
+/// Writes one `linux_dirent64` record into `out` (room for the longest
+/// name); returns its length.
 fn encode_dirent(out: &mut [u8], ino: u64, next: u64, kind: u8, name: &str) -> usize {
-    let len = dirent64_len(name.len());
-    out[..len].fill(0);
-    out[0..8].copy_from_slice(&ino.to_le_bytes());
-    out[8..16].copy_from_slice(&next.to_le_bytes());
-    out[16..18].copy_from_slice(&(len as u16).to_le_bytes());
-    out[18] = kind;
-    out[DIRENT64_HEADER..DIRENT64_HEADER + name.len()].copy_from_slice(name.as_bytes());
-    len
+    abi::dirent::encode_dirent64(out, ino, next as i64, kind, name.as_bytes())
+        .expect("the record buffer holds the longest name")
 }
 
 /// Appends `record` to the user's buffer at `filled` if it fits: true when

@@ -331,7 +331,11 @@ pub fn pipe_readers_killed() -> Verdict {
         nap(50);
     }
     for &writer in &writers {
-        expect_signal(writer, Signal::SIGPIPE, "a writer after the last reader died")?;
+        expect_signal(
+            writer,
+            Signal::SIGPIPE,
+            "a writer after the last reader died",
+        )?;
     }
     println!(
         "pipe_readers_killed: {READERS} readers killed among {WRITERS} writers; every writer died \
