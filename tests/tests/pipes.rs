@@ -29,6 +29,7 @@ const CASES: &[&str] = &[
     "emfile",
     "pipe_cycles",
     "pipe_readers_killed",
+    "no_starvation",
     "nonblock",
     "read_eintr",
     "fcntl_errors",
@@ -115,6 +116,14 @@ fn pipe_readers_killed() {
     let run = case_with_timeout("pipe_readers_killed", Duration::from_secs(60));
     run.expect_exact_line(
         "pipe_readers_killed: 2 readers killed among 8 writers; every writer died of SIGPIPE",
+    );
+}
+
+#[test]
+fn no_starvation() {
+    let run = case_with_timeout("no_starvation", Duration::from_secs(60));
+    run.expect_exact_line(
+        "no_starvation: a computing process kept getting the CPU while 4 others woke each other",
     );
 }
 

@@ -1,6 +1,6 @@
 //! The inode arena and every operation on it.
 
-use crate::path::{self, Last, Split};
+use crate::path::{self, Last, Split, PATH_MAX};
 use crate::store::{PageHandle, PageStore, PAGE_SIZE};
 use abi::errno::Errno;
 use alloc::collections::BTreeMap;
@@ -338,9 +338,12 @@ impl<S: PageStore> RamFs<S> {
     }
 
     /// The absolute path of the directory `dir` (for `getcwd`): `ENOENT` once it was removed,
-    /// `ENOTDIR` for a non-directory.
+    /// `ENOTDIR` for a non-directory, `ENAMETOOLONG` when it would not fit in [`PATH_MAX`]
+    /// (directories can nest deeper than a path can name), `ENOMEM` when the heap cannot hold
+    /// it.
     pub fn path_of(&self, dir: Ino) -> Result<String, Errno> {
         let mut names: Vec<&str> = Vec::new();
+        let mut len = 0;
         let mut at = dir;
         while at != ROOT_INO {
             let parent = self.dir(at)?.parent;
@@ -350,13 +353,19 @@ impl<S: PageStore> RamFs<S> {
                 .iter()
                 .find(|(_, &(ino, _))| ino == at)
                 .ok_or(Errno::ENOENT)?;
+            len += 1 + name.len();
+            if len >= PATH_MAX {
+                return Err(Errno::ENAMETOOLONG);
+            }
+            names.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
             names.push(name);
             at = parent;
         }
-        if names.is_empty() {
-            return Ok("/".to_string());
-        }
         let mut path = String::new();
+        path.try_reserve(len.max(1)).map_err(|_| Errno::ENOMEM)?;
+        if names.is_empty() {
+            path.push('/');
+        }
         for name in names.iter().rev() {
             path.push('/');
             path.push_str(name);
@@ -534,7 +543,7 @@ impl<S: PageStore> RamFs<S> {
             None => return Err(Errno::ENOENT),
         };
         let is_dir = self.is_dir(ino);
-        if is_dir && (opts.write || opts.create) {
+        if is_dir && (opts.write || opts.create || opts.truncate) {
             return Err(Errno::EISDIR);
         }
         if !is_dir && (parent.trailing_slash || opts.directory) {

@@ -240,6 +240,8 @@ fn open_applies_creation_and_truncation_rules() {
     assert_eq!(fs.open("d/", R, OpenOptions::default()), Ok(d));
     assert_eq!(fs.open("d", R, write_opts()), Err(EISDIR));
     assert_eq!(fs.open("d", R, create), Err(EISDIR));
+    // As Linux: O_TRUNC on a directory is EISDIR, even read-only.
+    assert_eq!(fs.open("d", R, trunc_ro), Err(EISDIR));
     let dir_only = OpenOptions {
         directory: true,
         ..OpenOptions::default()
@@ -1225,4 +1227,29 @@ fn the_test_store_catches_a_double_free() {
     let a = store.allocate().unwrap();
     store.free(a);
     store.free(a);
+}
+
+#[test]
+fn path_of_a_directory_deeper_than_a_path_is_enametoolong() {
+    let mut fs = RamFs::new(VecStore::new(0));
+    let mut dir = ROOT_INO;
+    // 2100 levels of "ab": 3 bytes each, past PATH_MAX long before the bottom.
+    for level in 0..2100 {
+        dir = fs.mkdir("ab", dir, 0o755).unwrap();
+        if level == 1000 {
+            let path = fs.path_of(dir).unwrap();
+            assert_eq!(path.len(), 3 * 1001);
+            assert!(path.starts_with("/ab/ab/"));
+        }
+    }
+    assert_eq!(fs.path_of(dir), Err(Errno::ENAMETOOLONG));
+    // The deepest path that still fits: 1365 levels make 4095 bytes.
+    let mut at = ROOT_INO;
+    let mut fs2 = RamFs::new(VecStore::new(0));
+    for _ in 0..1365 {
+        at = fs2.mkdir("ab", at, 0o755).unwrap();
+    }
+    assert_eq!(fs2.path_of(at).map(|p| p.len()), Ok(4095));
+    at = fs2.mkdir("ab", at, 0o755).unwrap();
+    assert_eq!(fs2.path_of(at), Err(Errno::ENAMETOOLONG));
 }

@@ -16,7 +16,12 @@
 //!
 //! Data moves between user memory and files through a buffer on the kernel
 //! stack, a page at a time, with the file system's lock taken for each page
-//! and never while user memory is touched.
+//! and never while user memory is touched. A `read` or `write` takes the
+//! description's offset, moves the bytes, and stores the new offset, with
+//! interrupts on in between: on one CPU nothing else runs meanwhile (the
+//! kernel is not preemptible and file I/O never blocks), so processes
+//! sharing the offset never see the same bytes twice. Several CPUs will
+//! need a sleeping lock around the three steps, as Linux's `f_pos_lock`.
 //!
 //! Lunaix's `v_fd` points at a `v_file` the same way; its `v_file` holds an
 //! `f_pos` and a `v_inode`, and its file operations table is what
@@ -197,18 +202,27 @@ impl OpenFile {
                     crate::console::write_with(|out| buf.read_in_pieces(space, out))?;
                     Ok(buf.len())
                 }
-                // Swallowed, once the buffer is known to be readable.
+                // Swallowed, once each piece is known to be readable (a piece
+                // at a time: checking may map demand-zero pages, with
+                // interrupts off).
                 Device::Null | Device::Zero => {
-                    buf.read_in_pieces(process.lock().space()?, |_| {})?;
-                    Ok(buf.len())
+                    let mut done = 0;
+                    while done < buf.len() {
+                        let piece = buf.sub(done, MAX_TERMINAL_WRITE);
+                        if let Err(e) = piece.read_in_pieces(process.lock().space()?, |_| {}) {
+                            return if done > 0 { Ok(done) } else { Err(e) };
+                        }
+                        done += piece.len();
+                    }
+                    Ok(done)
                 }
             },
             FileKind::PipeWrite(pipe) => pipe.write(process, buf, self.nonblocking()),
             FileKind::File { node, offset } => {
                 let append = self.status() & O_APPEND != 0;
-                let mut offset = offset.lock();
-                let (n, end) = write_file(process, node.ino(), *offset, append, buf)?;
-                *offset = end;
+                let at = *offset.lock();
+                let (n, end) = write_file(process, node.ino(), at, append, buf)?;
+                *offset.lock() = end;
                 Ok(n)
             }
             _ => Err(Errno::EBADF),
@@ -265,6 +279,11 @@ impl OpenFile {
     /// position on; 0 at the end; EINVAL when even one record does not fit;
     /// ENOTDIR for anything but a directory.
     pub fn read_dir(&self, process: &Arc<Process>, buf: UserSlice<Out>) -> Result<usize, Errno> {
+        if matches!(self.kind, FileKind::Dir { .. } | FileKind::ProcDir { .. }) {
+            // Checked whole first: a record written, then a fault, would
+            // move the position past entries the caller never learns of.
+            buf.check_writable(process.lock().space()?)?;
+        }
         match &self.kind {
             FileKind::Dir { node, cursor } => {
                 let mut cursor = cursor.lock();
@@ -298,7 +317,7 @@ impl OpenFile {
             } => {
                 let mut cursor = cursor.lock();
                 let mut filled = 0;
-                while let Some(e) = entries.get(*cursor as usize) {
+                while let Some(e) = usize::try_from(*cursor).ok().and_then(|i| entries.get(i)) {
                     let mut record = [0u8; dirent64_len(ramfs::NAME_MAX)];
                     let next = *cursor + 1;
                     let len = encode_dirent(&mut record, e.ino, next, e.kind, &e.name);
@@ -430,10 +449,14 @@ fn fill_zeros(process: &Arc<Process>, buf: UserSlice<Out>) -> Result<usize, Errn
     let zeros = [0u8; 512];
     let mut done = 0;
     while done < buf.len() {
-        let n = buf
+        match buf
             .sub(done, zeros.len())
-            .write_from(process.lock().space()?, &zeros)?;
-        done += n;
+            .write_from(process.lock().space()?, &zeros)
+        {
+            Ok(n) => done += n,
+            Err(_) if done > 0 => break,
+            Err(e) => return Err(e),
+        }
     }
     Ok(done)
 }

@@ -34,9 +34,14 @@ static PROC_DIR: Once<Ino> = Once::new();
 /// Kernel heap a file-system operation leaves free. The RAM file system
 /// keeps names and inodes in heap maps, whose inserts cannot report
 /// failure; an operation that might grow them runs only while this much
-/// is free (one operation needs well under 1 KiB), so a full heap is
+/// is free in total and [`HEAP_BLOCK`] in one piece (an insert splits at
+/// most a few nodes of under 1 KiB each), so a full or fragmented heap is
 /// ENOMEM, never a panic.
-const HEAP_RESERVE: usize = 32 * 1024;
+const HEAP_RESERVE: usize = 64 * 1024;
+
+/// The contiguous heap a file-system operation needs (see [`HEAP_RESERVE`]):
+/// room for a map's nodes, or for the list of a longest path's 2048 names.
+const HEAP_BLOCK: usize = 32 * 1024;
 
 /// Runs `f` on the root file system, locked.
 pub fn with_root<R>(f: impl FnOnce(&mut RootFs) -> R) -> R {
@@ -46,7 +51,7 @@ pub fn with_root<R>(f: impl FnOnce(&mut RootFs) -> R) -> R {
 /// ENOMEM unless the kernel heap has room for an operation that adds names,
 /// inodes or pages.
 pub fn heap_room() -> Result<(), Errno> {
-    if crate::mm::heap::free_bytes() < HEAP_RESERVE {
+    if crate::mm::heap::free_bytes() < HEAP_RESERVE || !crate::mm::heap::has_block_of(HEAP_BLOCK) {
         return Err(Errno::ENOMEM);
     }
     Ok(())
@@ -91,7 +96,8 @@ impl Drop for Node {
 /// Unpacks the initrd into a new root file system and adds `/dev` with its
 /// device nodes, `/proc` and `/tmp`.
 pub fn mount(archive: &initrd::cpio::Archive<'_>) -> Result<FillReport, Errno> {
-    let mut fs = RamFs::new(FramePages);
+    let store = FramePages::take().expect("the root file system is mounted once");
+    let mut fs = RamFs::new(store);
     let report = ramfs::fill_from_cpio(&mut fs, archive)?;
     for (dir, perm) in [("/dev", 0o755), ("/proc", 0o555), ("/tmp", 0o1777)] {
         ignore_existing(fs.mkdir(dir, ROOT_INO, perm).map(drop))?;
@@ -134,6 +140,9 @@ pub enum Route<'p> {
 /// (there are no symbolic links to make that differ from the walk, but a
 /// path through a regular file, `/bin/sh/../proc`, reaches `/proc` here
 /// where Linux says ENOTDIR).
+///
+/// Every operation on a path comes through here, so this is where the heap
+/// is checked for the walk's own allocations ([`heap_room`]).
 pub fn route<'p>(path: &'p str, cwd: &Node, caller: Pid) -> Result<Route<'p>, Errno> {
     if path.is_empty() {
         return Err(Errno::ENOENT);
@@ -141,6 +150,7 @@ pub fn route<'p>(path: &'p str, cwd: &Node, caller: Pid) -> Result<Route<'p>, Er
     if path.len() > MAX_PATH_LEN {
         return Err(Errno::ENAMETOOLONG);
     }
+    heap_room()?;
     let in_proc_dir = PROC_DIR.get() == Some(&cwd.ino());
     let proc_path = if path.starts_with('/') {
         if path.contains("proc") {

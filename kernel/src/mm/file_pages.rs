@@ -36,10 +36,21 @@ pub fn keep_frames_for_processes() {
     BOOTING.store(false, Ordering::Relaxed);
 }
 
-/// The frame allocator as a [`PageStore`]. Zero-sized: every handle is a
-/// frame this store allocated and has not freed (the file system's
-/// contract), which is what makes the references below sound.
-pub struct FramePages;
+/// The frame allocator as a [`PageStore`]. There is one ([`FramePages::take`]),
+/// owned by the root file system, which only ever passes back handles this
+/// store allocated and has not freed (the `PageStore` contract): that is
+/// what makes the references below sound.
+pub struct FramePages(());
+
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
+impl FramePages {
+    /// The store, the first time; `None` after (a second store could reach
+    /// the first one's pages).
+    pub fn take() -> Option<FramePages> {
+        (!TAKEN.swap(true, Ordering::Relaxed)).then_some(FramePages(()))
+    }
+}
 
 impl PageStore for FramePages {
     fn allocate(&mut self) -> Option<PageHandle> {

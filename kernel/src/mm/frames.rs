@@ -187,9 +187,20 @@ impl BootModule {
     }
 }
 
+/// Whether [`boot_module`] has handed out the module.
+static MODULE_TAKEN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
 /// The boot module at physical `start..end`, once checked to lie in RAM
-/// and in the direct map.
+/// and in the direct map. Handed out once: a second `BootModule` could read
+/// the bytes after the first one's [`BootModule::reclaim`].
+///
+/// # Panics
+/// When called a second time.
 pub fn boot_module(boot: &BootInfo, start: u32, end: u32) -> Result<BootModule, ModuleError> {
+    assert!(
+        !MODULE_TAKEN.swap(true, core::sync::atomic::Ordering::Relaxed),
+        "the boot module is handed out once"
+    );
     if end < start {
         return Err(ModuleError::Malformed);
     }

@@ -88,3 +88,22 @@ pub fn restrict_to(bytes: usize) -> usize {
 pub fn free_bytes() -> usize {
     ALLOCATOR.0.lock().free()
 }
+
+/// Whether one block of `bytes` could be allocated now: the free bytes may
+/// be scattered in holes too small for a map's node. Allocates and frees a
+/// probe under the heap's lock (nothing can take the block in between).
+pub fn has_block_of(bytes: usize) -> bool {
+    let Ok(layout) = Layout::from_size_align(bytes, 16) else {
+        return false;
+    };
+    let mut heap = ALLOCATOR.0.lock();
+    match heap.allocate_first_fit(layout) {
+        Ok(block) => {
+            // SAFETY: the block was allocated just above with this layout and
+            // nothing else has seen it.
+            unsafe { heap.deallocate(block, layout) };
+            true
+        }
+        Err(()) => false,
+    }
+}

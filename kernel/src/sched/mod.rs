@@ -2,9 +2,13 @@
 //! switch from one task to the next.
 //!
 //! Round-robin: a task runs for up to [`TIME_SLICE_NS`], then goes to the
-//! back of the run queue. A task woken from a wait queue or a timer goes to
-//! the *front* (after others woken before it), so that a sleeper's wake-up is
-//! not delayed by every busy task. The kernel is not preemptible: a timer
+//! back of the run queue. A task woken from a wait queue also joins at the
+//! back: tasks that keep waking each other (the two ends of a busy pipe)
+//! would otherwise hold the front for ever and starve a task that was
+//! preempted. Only a sleeper whose timer expired goes to the *front* (after
+//! other sleepers woken since the last pick), so that a sleep ends on time
+//! however many tasks are busy; a timer wakes a task at most once per sleep,
+//! so this cannot starve anyone. The kernel is not preemptible: a timer
 //! interrupt preempts only a task that was running in ring 3.
 //!
 //! Locking: one lock, `SCHED`, protects the run queue, the timer queue, each
@@ -92,7 +96,8 @@ struct Cpu {
 
 struct Scheduler {
     run_queue: VecDeque<Arc<Task>>,
-    /// Tasks woken since the last pick, at the front of the run queue.
+    /// Sleepers woken by their timer since the last pick, at the front of
+    /// the run queue.
     woken_at_front: usize,
     timers: TimerQueue<Weak<Task>>,
     cpus: [Cpu; CPUS],
@@ -109,9 +114,10 @@ impl Scheduler {
         &mut self.cpus[cpu::id() as usize]
     }
 
-    /// Makes a blocked task runnable; the front of the queue, after others
-    /// woken since the last pick.
-    fn wake(&mut self, task: &Arc<Task>) {
+    /// Makes a blocked task runnable, at the back of the run queue (or at
+    /// the front, after other sleepers woken since the last pick, when its
+    /// `timer` expired).
+    fn wake(&mut self, task: &Arc<Task>, timer: bool) {
         if task.state() != RunState::Blocked {
             return;
         }
@@ -123,8 +129,12 @@ impl Scheduler {
         }
         task.set_state(RunState::Ready);
         // Capacity for every task was reserved when it was created.
-        self.run_queue.insert(self.woken_at_front, task.clone());
-        self.woken_at_front += 1;
+        if timer {
+            self.run_queue.insert(self.woken_at_front, task.clone());
+            self.woken_at_front += 1;
+        } else {
+            self.run_queue.push_back(task.clone());
+        }
     }
 }
 
@@ -329,7 +339,7 @@ pub(crate) fn unblock_current() {
 
 /// Makes `task` runnable if it is blocked.
 pub fn wake(task: &Arc<Task>) {
-    with_sched(|s| s.wake(task));
+    with_sched(|s| s.wake(task, false));
 }
 
 /// Asks `task` to stop blocking for a reason other than its condition (a
@@ -347,7 +357,7 @@ pub fn interrupt(task: &Arc<Task>) {
                     .store(true, core::sync::atomic::Ordering::Relaxed);
             }
         }
-        s.wake(task);
+        s.wake(task, false);
     });
 }
 
@@ -464,7 +474,7 @@ pub fn timer_tick(from_user: bool) {
         while let Some(timer) = s.timers.pop_expired(now) {
             if let Some(task) = timer.upgrade() {
                 if task.state() == RunState::Blocked {
-                    s.wake(&task);
+                    s.wake(&task, true);
                     woke = true;
                 }
             }

@@ -124,12 +124,19 @@ pub fn sys_open(
 ) -> Result<usize, Errno> {
     let path = read_path(ctx, path)?;
     let process = ctx.process();
+    // No number free: fail before the open creates or truncates anything
+    // (the process has one thread, so none can be taken meanwhile).
+    if process.files.lock().len() >= klib::fdtable::MAX_FDS {
+        return Err(Errno::EMFILE);
+    }
     let file = fs::open(process, &path, flags, mode)?;
     let fd = process
         .files
         .lock()
         .insert_lowest(file, flags & O_CLOEXEC != 0, 0);
-    // On EMFILE the new description drops here, with no lock held.
+    // Should the table fail to grow (ENOMEM), the new description is dropped
+    // inside the descriptor lock: its release takes the file system's lock,
+    // which comes after that one.
     fd.map(|fd| fd as usize)
 }
 
@@ -189,10 +196,7 @@ pub fn sys_ioctl(
             Ok(0)
         }
         // Linux's answer to a request the device does not know.
-        _ => {
-            file.terminal_settings()?;
-            Err(Errno::EINVAL)
-        }
+        _ => Err(Errno::ENOTTY),
     }
 }
 

@@ -58,6 +58,7 @@ const SUITE: Suite<String> = Suite {
         Case::new("emfile", fds::emfile),
         Case::new("pipe_cycles", pipes::pipe_cycles),
         Case::new("pipe_readers_killed", pipes::pipe_readers_killed),
+        Case::new("no_starvation", pipes::no_starvation),
         Case::new("nonblock", pipes::nonblock),
         Case::new("read_eintr", pipes::read_eintr),
         Case::new("fcntl_errors", fds::fcntl_errors),

@@ -344,6 +344,55 @@ pub fn pipe_readers_killed() -> Verdict {
     Ok(())
 }
 
+/// Scheduling: two pairs of processes that keep waking each other through pipes (one byte
+/// each way, for ever) must not starve a process that computes: it is preempted many times
+/// in 300 ms of spinning on the clock and must get the CPU back each time (a scheduler that
+/// puts every woken task first never lets it run again, and the harness times out).
+pub fn no_starvation() -> Verdict {
+    const PAIRS: usize = 2;
+    let mut kids = Vec::new();
+    for _ in 0..PAIRS {
+        let (a_r, a_w) = make_pipe(0)?;
+        let (b_r, b_w) = make_pipe(0)?;
+        for (input, output, first) in [(a_r, b_w, true), (b_r, a_w, false)] {
+            kids.push(spawn_check("no_starvation", move || {
+                let mut byte = [0u8; 1];
+                if first {
+                    put_all(output, &byte)?;
+                }
+                loop {
+                    match read(input, &mut byte) {
+                        Ok(1) => put_all(output, &byte)?,
+                        other => bail!("ping-pong read gave {other:?}"),
+                    }
+                }
+            })?);
+        }
+        for fd in [a_r, a_w, b_r, b_w] {
+            shut(fd)?;
+        }
+    }
+    let start = ulib::time::Instant::now();
+    let mut spins: u64 = 0;
+    while start.elapsed() < core::time::Duration::from_millis(300) {
+        spins = spins.wrapping_add(1);
+    }
+    for &kid in &kids {
+        expect_alive(kid, "a ping-pong process")?;
+        signal::kill(kid, Some(Signal::SIGKILL)).map_err(|e| format!("kill: {}", e.name()))?;
+    }
+    for &kid in &kids {
+        expect_signal(kid, Signal::SIGKILL, "a ping-pong process")?;
+    }
+    ensure!(spins > 0, "the spinning loop never ran");
+    println!(
+        "no_starvation: a computing process kept getting the CPU while {} others woke each \
+         other",
+        2 * PAIRS
+    );
+    Ok(())
+}
+
 /// 10 000 pipes made and closed: every one gets descriptors 3 and 4 (nothing leaks); the
 /// harness checks that every frame came back at power-off.
 pub fn pipe_cycles() -> Verdict {
