@@ -31,17 +31,14 @@ static ROOT: IrqMutex<Option<RootFs>> = IrqMutex::new(None);
 /// names the place; paths through it are served by `proc.rs`.
 static PROC_DIR: Once<Ino> = Once::new();
 
-/// Kernel heap a file-system operation leaves free. The RAM file system
-/// keeps names and inodes in heap maps, whose inserts cannot report
-/// failure; an operation that might grow them runs only while this much
-/// is free in total and [`HEAP_BLOCK`] in one piece (an insert splits at
-/// most a few nodes of under 1 KiB each), so a full or fragmented heap is
-/// ENOMEM, never a panic.
-const HEAP_RESERVE: usize = 64 * 1024;
-
-/// The contiguous heap a file-system operation needs (see [`HEAP_RESERVE`]):
-/// room for a map's nodes, or for the list of a longest path's 2048 names.
-const HEAP_BLOCK: usize = 32 * 1024;
+/// Contiguous kernel heap a file-system operation needs besides its path.
+/// The RAM file system keeps names, inodes and page lists in heap maps,
+/// whose inserts cannot report failure; one insert splits at most a few
+/// nodes of under 1 KiB. An operation runs only when a block this large
+/// (plus what its path needs, see [`heap_room_for_path`]) can be allocated,
+/// and twice that is free in total, so a full or fragmented heap is ENOMEM,
+/// never a panic.
+const HEAP_BLOCK: usize = 4 * 1024;
 
 /// Runs `f` on the root file system, locked.
 pub fn with_root<R>(f: impl FnOnce(&mut RootFs) -> R) -> R {
@@ -51,7 +48,19 @@ pub fn with_root<R>(f: impl FnOnce(&mut RootFs) -> R) -> R {
 /// ENOMEM unless the kernel heap has room for an operation that adds names,
 /// inodes or pages.
 pub fn heap_room() -> Result<(), Errno> {
-    if crate::mm::heap::free_bytes() < HEAP_RESERVE || !crate::mm::heap::has_block_of(HEAP_BLOCK) {
+    heap_room_of(HEAP_BLOCK)
+}
+
+/// ENOMEM unless the heap has room for an operation on `path`: the walk
+/// lists its names (a pointer and a length each, in a vector that doubles
+/// as it grows) on top of [`HEAP_BLOCK`].
+fn heap_room_for_path(path: &str) -> Result<(), Errno> {
+    let names = path.bytes().filter(|&b| b == b'/').count() + 1;
+    heap_room_of(HEAP_BLOCK + 16 * names)
+}
+
+fn heap_room_of(block: usize) -> Result<(), Errno> {
+    if crate::mm::heap::free_bytes() < 2 * block || !crate::mm::heap::has_block_of(block) {
         return Err(Errno::ENOMEM);
     }
     Ok(())
@@ -142,7 +151,7 @@ pub enum Route<'p> {
 /// where Linux says ENOTDIR).
 ///
 /// Every operation on a path comes through here, so this is where the heap
-/// is checked for the walk's own allocations ([`heap_room`]).
+/// is checked for the walk's own allocations ([`heap_room_for_path`]).
 pub fn route<'p>(path: &'p str, cwd: &Node, caller: Pid) -> Result<Route<'p>, Errno> {
     if path.is_empty() {
         return Err(Errno::ENOENT);
@@ -150,7 +159,7 @@ pub fn route<'p>(path: &'p str, cwd: &Node, caller: Pid) -> Result<Route<'p>, Er
     if path.len() > MAX_PATH_LEN {
         return Err(Errno::ENAMETOOLONG);
     }
-    heap_room()?;
+    heap_room_for_path(path)?;
     let in_proc_dir = PROC_DIR.get() == Some(&cwd.ino());
     let proc_path = if path.starts_with('/') {
         if path.contains("proc") {
