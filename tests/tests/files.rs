@@ -32,6 +32,8 @@ const CASES: &[&str] = &[
     "bad_pointers",
     "enospc",
     "open_cycles",
+    "deep_dirs",
+    "heap_full",
 ];
 
 /// Boots `fstest <case>` and applies the checks every case shares.
@@ -199,6 +201,32 @@ fn open_cycles() {
     );
 }
 
+#[test]
+fn deep_dirs() {
+    let run = case_with("deep_dirs", Boot::new().timeout(Duration::from_secs(120)));
+    run.expect_exact_line(
+        "deep_dirs: 1400 levels: getcwd ENAMETOOLONG at the bottom, the tree removed",
+    );
+}
+
+#[test]
+fn heap_full() {
+    // 1 MiB of kernel heap left for processes and files: the same path as a full 8 MiB heap,
+    // in a tenth of the time.
+    let run = case_with(
+        "heap_full",
+        Boot::new()
+            .option("kheap=1024")
+            .timeout(Duration::from_secs(120)),
+    );
+    let line = run.scan_one_line(
+        "heap_full: {} long names filled the heap ({}), {} short ones fit in its holes, all removed",
+    );
+    if line[0].parse::<u64>().unwrap_or(0) < 1000 || !matches!(line[1], "ENOMEM" | "ENOSPC") {
+        run.fail(&[format!("the heap line says {line:?}")]);
+    }
+}
+
 // The whole program
 
 #[test]
@@ -210,8 +238,10 @@ fn list_names_every_case_once() {
 
 #[test]
 fn all_cases_in_one_boot() {
+    // The heap limit of `heap_full` (the others need far less), so it runs in seconds.
     let run = Boot::new()
         .init(FSTEST, &["all"])
+        .option("kheap=1024")
         .timeout(Duration::from_secs(600))
         .run();
     run.expect_init_status(0).expect_no_panic_word();

@@ -297,7 +297,7 @@ impl<S: PageStore> RamFs<S> {
     fn walk_parent<'p>(&self, split: Split<'p>, cwd: Ino) -> Result<Parent<'p>, Errno> {
         let mut at = if split.absolute { ROOT_INO } else { cwd };
         self.dir(at)?;
-        for name in split.dirs {
+        for name in split.dir_names() {
             at = self.step(at, name)?;
         }
         // The last component is looked up in a directory, so this must be one.
@@ -799,6 +799,25 @@ impl<S: PageStore> RamFs<S> {
             Body::File { pages, .. } => pages.len(),
             _ => 0,
         })
+    }
+
+    /// Whether a write of `len` bytes at `offset` into the file `ino` lands only in pages it
+    /// already holds (so it needs no new page and no new entry in its page map).
+    pub fn pages_present(&self, ino: Ino, offset: u64, len: usize) -> Result<bool, Errno> {
+        let Body::File { pages, .. } = &self.inode(ino)?.body else {
+            return Ok(false);
+        };
+        if len == 0 {
+            return Ok(true);
+        }
+        let first = offset / PAGE_SIZE as u64;
+        let Some(last) = offset
+            .checked_add(len as u64 - 1)
+            .map(|end| end / PAGE_SIZE as u64)
+        else {
+            return Ok(false);
+        };
+        Ok((first..=last).all(|index| pages.contains_key(&index)))
     }
 
     // ---- attributes ----

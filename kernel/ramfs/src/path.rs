@@ -28,8 +28,11 @@ pub(crate) enum Last<'p> {
 pub(crate) struct Split<'p> {
     /// Whether the walk starts at the root (else at the working directory).
     pub absolute: bool,
-    /// Every component but the last (may hold `.` and `..`), without empty components.
-    pub dirs: alloc::vec::Vec<&'p str>,
+    /// The part of the path before the last component (may hold `.` and `..`, and empty
+    /// components between repeated slashes): walk it with [`Split::dir_names`]. Kept as a
+    /// slice, so splitting a path allocates nothing (a walk must work on a full heap: that is
+    /// when files get removed).
+    dirs: &'p str,
     /// The last component.
     pub last: Last<'p>,
     /// Whether the path ends with `/`, which requires the last component to be a directory.
@@ -48,22 +51,33 @@ pub(crate) fn split(path: &str) -> Result<Split<'_>, Errno> {
     if path.contains('\0') {
         return Err(Errno::EINVAL);
     }
-    let mut names: alloc::vec::Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
-    if names.iter().any(|c| c.len() > NAME_MAX) {
+    if path.split('/').any(|c| c.len() > NAME_MAX) {
         return Err(Errno::ENAMETOOLONG);
     }
-    let last = match names.pop() {
-        None => Last::Root,
-        Some(".") => Last::Dot,
-        Some("..") => Last::DotDot,
-        Some(name) => Last::Name(name),
+    let trimmed = path.trim_end_matches('/');
+    let (dirs, last) = match trimmed.rfind('/') {
+        Some(at) => (&trimmed[..at], &trimmed[at + 1..]),
+        None => ("", trimmed),
+    };
+    let last = match last {
+        "" => Last::Root,
+        "." => Last::Dot,
+        ".." => Last::DotDot,
+        name => Last::Name(name),
     };
     Ok(Split {
         absolute: path.starts_with('/'),
-        dirs: names,
+        dirs,
         last,
         trailing_slash: path.ends_with('/') && last != Last::Root,
     })
+}
+
+impl<'p> Split<'p> {
+    /// The names of the directories the walk goes through, in order, without empty ones.
+    pub fn dir_names(&self) -> impl Iterator<Item = &'p str> {
+        self.dirs.split('/').filter(|c| !c.is_empty())
+    }
 }
 
 /// Checks a single entry name (no `/`, no NUL, not empty, `.` or `..`, within [`NAME_MAX`]).

@@ -1253,3 +1253,23 @@ fn path_of_a_directory_deeper_than_a_path_is_enametoolong() {
     at = fs2.mkdir("ab", at, 0o755).unwrap();
     assert_eq!(fs2.path_of(at), Err(Errno::ENAMETOOLONG));
 }
+
+#[test]
+fn pages_present_tells_an_overwrite_from_a_growth() {
+    let mut fs = RamFs::new(VecStore::new(8));
+    let opts = OpenOptions {
+        create: true,
+        write: true,
+        mode: 0o644,
+        ..Default::default()
+    };
+    let f = fs.open("/f", ROOT_INO, opts).unwrap();
+    assert_eq!(fs.pages_present(f, 0, 1), Ok(false));
+    fs.write_at(f, 0, &[1; 5000]).unwrap(); // pages 0 and 1
+    assert_eq!(fs.pages_present(f, 0, 8192), Ok(true));
+    assert_eq!(fs.pages_present(f, 4000, 200), Ok(true));
+    assert_eq!(fs.pages_present(f, 8000, 200), Ok(false)); // reaches page 2
+    assert_eq!(fs.pages_present(f, u64::MAX, 2), Ok(false));
+    assert_eq!(fs.pages_present(f, 100, 0), Ok(true));
+    assert_eq!(fs.pages_present(ROOT_INO, 0, 1), Ok(false));
+}

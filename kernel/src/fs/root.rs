@@ -51,12 +51,11 @@ pub fn heap_room() -> Result<(), Errno> {
     heap_room_of(HEAP_BLOCK)
 }
 
-/// ENOMEM unless the heap has room for an operation on `path`: the walk
-/// lists its names (a pointer and a length each, in a vector that doubles
-/// as it grows) on top of [`HEAP_BLOCK`].
+/// ENOMEM unless the heap has room to list the names of `path` (a pointer
+/// and a length each, in a vector that doubles as it grows).
 fn heap_room_for_path(path: &str) -> Result<(), Errno> {
     let names = path.bytes().filter(|&b| b == b'/').count() + 1;
-    heap_room_of(HEAP_BLOCK + 16 * names)
+    heap_room_of(16 * names)
 }
 
 fn heap_room_of(block: usize) -> Result<(), Errno> {
@@ -150,8 +149,9 @@ pub enum Route<'p> {
 /// path through a regular file, `/bin/sh/../proc`, reaches `/proc` here
 /// where Linux says ENOTDIR).
 ///
-/// Every operation on a path comes through here, so this is where the heap
-/// is checked for the walk's own allocations ([`heap_room_for_path`]).
+/// The walk itself allocates nothing (removing a file must work on a full
+/// heap); recognising `/proc` lists the path's names, so paths that may
+/// lead there are checked first ([`heap_room_for_path`]).
 pub fn route<'p>(path: &'p str, cwd: &Node, caller: Pid) -> Result<Route<'p>, Errno> {
     if path.is_empty() {
         return Err(Errno::ENOENT);
@@ -159,15 +159,16 @@ pub fn route<'p>(path: &'p str, cwd: &Node, caller: Pid) -> Result<Route<'p>, Er
     if path.len() > MAX_PATH_LEN {
         return Err(Errno::ENAMETOOLONG);
     }
-    heap_room_for_path(path)?;
     let in_proc_dir = PROC_DIR.get() == Some(&cwd.ino());
     let proc_path = if path.starts_with('/') {
         if path.contains("proc") {
+            heap_room_for_path(path)?;
             proc_rest(&ramfs::normalize(path), caller)?
         } else {
             None
         }
     } else if path.contains("proc") || in_proc_dir {
+        heap_room_of(HEAP_BLOCK + 16 * (MAX_PATH_LEN / 2))?;
         match with_root(|fs| fs.path_of(cwd.ino())) {
             Ok(base) => {
                 let mut full = String::new();

@@ -401,3 +401,101 @@ pub fn open_cycles() -> Verdict {
     println!("open_cycles: 20000 opens and 1000 creations, every one got descriptor {free}");
     Ok(())
 }
+
+/// Directories nested deeper than a path can name (1400 levels of `ab`, 4200 bytes): getcwd at
+/// the bottom is ENAMETOOLONG (the kernel must not build an unbounded path), relative paths
+/// still work there, and the tree comes down level by level.
+pub fn deep_dirs() -> Verdict {
+    const LEVELS: usize = 1400;
+    let dir = scratch("deep_dirs")?;
+    fs::chdir(&dir).or_fail("chdir to the scratch directory")?;
+    for level in 0..LEVELS {
+        fs::mkdir("ab", 0o755).or_fail(&format!("mkdir at level {level}"))?;
+        fs::chdir("ab").or_fail(&format!("chdir at level {level}"))?;
+    }
+    ensure!(
+        fs::getcwd() == Err(Errno::ENAMETOOLONG),
+        "getcwd {LEVELS} levels down gave {:?}, expected ENAMETOOLONG",
+        fs::getcwd().map(|p| p.len())
+    );
+    fs::write("leaf", b"deep").or_fail("a file at the bottom")?;
+    ensure!(
+        fs::read("leaf").or_fail("reading it back")? == b"deep",
+        "the file at the bottom changed"
+    );
+    fs::unlink("leaf").or_fail("unlink at the bottom")?;
+    for level in (0..LEVELS).rev() {
+        fs::chdir("..").or_fail(&format!("chdir .. at level {level}"))?;
+        fs::rmdir("ab").or_fail(&format!("rmdir at level {level}"))?;
+    }
+    ensure!(
+        fs::getcwd().or_fail("getcwd back at the top")? == dir,
+        "after climbing back the working directory is not {dir}"
+    );
+    fs::chdir("/").or_fail("chdir /")?;
+    remove_tree(&dir)?;
+    println!("deep_dirs: {LEVELS} levels: getcwd ENAMETOOLONG at the bottom, the tree removed");
+    Ok(())
+}
+
+/// The kernel heap filled with names: files with 250-byte names until creation fails with
+/// ENOMEM (or ENOSPC); then every other one removed (the free heap now in holes), short names
+/// created until it fails again, everything removed, and a new file works. Any allocation the
+/// kernel could not make must be an errno, never a panic.
+pub fn heap_full() -> Verdict {
+    let dir = scratch("heap_full")?;
+    let long = "n".repeat(240);
+    let mut made = 0usize;
+    let stopped = loop {
+        let path = format!("{dir}/{long}{made:08}");
+        match fs::open(
+            &path,
+            OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL,
+            0o644,
+        ) {
+            Ok(fd) => shut(fd)?,
+            Err(e) => break e,
+        }
+        made += 1;
+        ensure!(
+            made < 200_000,
+            "200000 files made without running out of heap"
+        );
+    };
+    ensure!(
+        matches!(stopped, Errno::ENOMEM | Errno::ENOSPC),
+        "creating file {made} failed with {}",
+        stopped.name()
+    );
+    ensure!(made >= 1000, "the heap ran out after only {made} files");
+    for i in (0..made).step_by(2) {
+        fs::unlink(&format!("{dir}/{long}{i:08}")).or_fail("unlink of every other file")?;
+    }
+    let mut short = 0usize;
+    loop {
+        match fs::open(
+            &format!("{dir}/s{short}"),
+            OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL,
+            0o644,
+        ) {
+            Ok(fd) => shut(fd)?,
+            Err(Errno::ENOMEM | Errno::ENOSPC) => break,
+            Err(e) => bail!("creating short name {short} failed with {}", e.name()),
+        }
+        short += 1;
+        ensure!(
+            short < 200_000,
+            "200000 short names made without running out"
+        );
+    }
+    remove_tree(&dir)?;
+    let again = scratch("heap_full")?;
+    fs::write(&format!("{again}/after"), b"ok").or_fail("a file after the heap came back")?;
+    remove_tree(&again)?;
+    println!(
+        "heap_full: {made} long names filled the heap ({}), {short} short ones fit in its holes, \
+         all removed",
+        stopped.name()
+    );
+    Ok(())
+}

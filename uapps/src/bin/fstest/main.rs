@@ -68,6 +68,8 @@ const SUITE: Suite<String> = Suite {
         Case::new("bad_pointers", bad::bad_pointers),
         Case::new("enospc", bad::enospc),
         Case::new("open_cycles", bad::open_cycles),
+        Case::new("deep_dirs", bad::deep_dirs),
+        Case::new("heap_full", bad::heap_full),
     ],
     wording: Wording::TEST_PROCESS,
 };
