@@ -410,8 +410,8 @@ pub fn deep_dirs() -> Verdict {
     let dir = scratch("deep_dirs")?;
     fs::chdir(&dir).or_fail("chdir to the scratch directory")?;
     for level in 0..LEVELS {
-        fs::mkdir("ab", 0o755).or_fail(&format!("mkdir at level {level}"))?;
-        fs::chdir("ab").or_fail(&format!("chdir at level {level}"))?;
+        fs::mkdir("ab", 0o755).or_fail(format!("mkdir at level {level}"))?;
+        fs::chdir("ab").or_fail(format!("chdir at level {level}"))?;
     }
     ensure!(
         fs::getcwd() == Err(Errno::ENAMETOOLONG),
@@ -425,8 +425,8 @@ pub fn deep_dirs() -> Verdict {
     );
     fs::unlink("leaf").or_fail("unlink at the bottom")?;
     for level in (0..LEVELS).rev() {
-        fs::chdir("..").or_fail(&format!("chdir .. at level {level}"))?;
-        fs::rmdir("ab").or_fail(&format!("rmdir at level {level}"))?;
+        fs::chdir("..").or_fail(format!("chdir .. at level {level}"))?;
+        fs::rmdir("ab").or_fail(format!("rmdir at level {level}"))?;
     }
     ensure!(
         fs::getcwd().or_fail("getcwd back at the top")? == dir,
