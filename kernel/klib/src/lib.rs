@@ -14,3 +14,4 @@ pub mod pipe;
 pub mod procfs;
 pub mod signal;
 pub mod timerq;
+pub mod tty;
