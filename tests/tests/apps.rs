@@ -582,6 +582,29 @@ fn ftest_passes() {
 }
 
 #[test]
+fn libctest_passes() {
+    // Strings, numbers, sscanf/fscanf/scanf (stdin on a pipe in a child), getline, access,
+    // getopt and time(), with its scratch file in /tmp.
+    let run = boot("/bin/libctest", &[]);
+    run.expect_pass("libctest");
+    run.expect_init_status(0);
+    run.expect_exact_line_count("PASS libctest", 1);
+    run.expect_lines_in_order(&[
+        "libctest: strings ok",
+        "libctest: numbers ok",
+        "libctest: sscanf ok",
+        "libctest: streams ok",
+        "libctest: scanf ok",
+        "libctest: access ok",
+        "libctest: getopt ok",
+        "libctest: time ok",
+        "PASS libctest",
+        "init exited with status 0",
+    ]);
+    run.expect_all_frames_returned();
+}
+
+#[test]
 fn signal_demo_narrates_every_step() {
     let run = Boot::new()
         .init("/bin/signal_demo", &[])

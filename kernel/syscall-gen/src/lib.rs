@@ -20,6 +20,7 @@
 //! |----------------------|-------------------------|---------------------------------|
 //! | [`errno_h`]          | `abi::Errno::ALL`       | `sysroot/include/errno.h`       |
 //! | [`errno_messages_h`] | `abi::Errno::ALL`       | the shim's `strerror` table     |
+//! | [`signal_messages_h`] | `abi::Signal::ALL`     | the shim's `strsignal` table    |
 //! | [`signal_h`]         | `abi::signal` (signals, `SA_*`, layouts, faults) | `sysroot/include/signal.h` |
 //! | [`sys_wait_h`]       | `abi::wait` (options, status macros) | `sysroot/include/sys/wait.h` |
 //! | [`fcntl_h`]          | `abi::fs` (`O_*`, `F_*`, `FD_CLOEXEC`) | `sysroot/include/fcntl.h` |
@@ -346,6 +347,27 @@ pub fn errno_messages_h() -> String {
     let _ = writeln!(out, "    [0] = \"Success\",");
     for e in Errno::ALL {
         let _ = writeln!(out, "    [{}] = \"{}\",", e.name(), e.message());
+    }
+    let _ = writeln!(out, "}};");
+    out
+}
+
+/// Generates the C shim's private `signal_messages.h`: `strsignal`'s table of descriptions,
+/// indexed by signal number, from [`abi::Signal::ALL`].
+pub fn signal_messages_h() -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/* Generated from kernel/abi/src/signal.rs {C_PROVENANCE}"
+    );
+    let _ = writeln!(
+        out,
+        " * strsignal's descriptions, indexed by signal number; gaps are NULL. Private to the C\n \
+         * shim. */"
+    );
+    let _ = writeln!(out, "static const char *const signal_messages[] = {{");
+    for s in Signal::ALL {
+        let _ = writeln!(out, "    [{}] = \"{}\",", s.name(), s.description());
     }
     let _ = writeln!(out, "}};");
     out
@@ -1121,6 +1143,7 @@ pub fn c_shim_files(t: &Table) -> Vec<(&'static str, String)> {
         ("include/fcntl.h", fcntl_h()),
         ("include/sys/stat.h", sys_stat_h()),
         ("src/errno_messages.h", errno_messages_h()),
+        ("src/signal_messages.h", signal_messages_h()),
     ]
 }
 

@@ -568,6 +568,21 @@ fn strerror_table_covers_every_error() {
 }
 
 #[test]
+fn strsignal_table_covers_every_signal() {
+    let out = signal_messages_h();
+    assert!(out.contains("static const char *const signal_messages[] = {\n"));
+    for s in abi::Signal::ALL {
+        let entry = format!("    [{}] = \"{}\",\n", s.name(), s.description());
+        assert_eq!(out.matches(&entry).count(), 1, "{s:?}");
+    }
+    let entries = out.lines().filter(|l| l.starts_with("    [")).count();
+    assert_eq!(entries, abi::Signal::ALL.len());
+    assert!(abi::Signal::ALL
+        .iter()
+        .all(|s| !s.description().contains(['"', '\\'])));
+}
+
+#[test]
 fn signal_h_defines_each_signal_once_and_states_the_fault_mapping() {
     let out = signal_h();
     assert!(out.contains("#ifndef _SIGNAL_H\n#define _SIGNAL_H\n"));
@@ -1114,7 +1129,8 @@ fn c_shim_files_are_the_headers_and_the_strerror_table() {
             "include/sys/wait.h",
             "include/fcntl.h",
             "include/sys/stat.h",
-            "src/errno_messages.h"
+            "src/errno_messages.h",
+            "src/signal_messages.h"
         ]
     );
     for (name, text) in &files {
@@ -1146,6 +1162,7 @@ fn generated_c_agrees_with_abi_when_compiled() {
     let mut c = String::from(
         "#include <errno.h>\n#include <fcntl.h>\n#include <limits.h>\n#include <signal.h>\n\
          #include <sys/syscall.h>\n#include <sys/wait.h>\n#include \"errno_messages.h\"\n\
+         #include \"signal_messages.h\"\n\
          int puts(const char *s); /* the host's; the shim's stdio.h is not included */\n\
          static int failures;\n\
          static void check(int ok, const char *what) { if (!ok) { puts(what); failures++; } }\n\
@@ -1170,6 +1187,14 @@ fn generated_c_agrees_with_abi_when_compiled() {
     }
     for s in abi::Signal::ALL {
         check(&mut c, format!("{} == {}", s.name(), s.as_raw()));
+        check(
+            &mut c,
+            format!(
+                "same(signal_messages[{}], \"{}\")",
+                s.as_raw(),
+                s.description()
+            ),
+        );
     }
     for (alias, s) in abi::Signal::ALIASES {
         check(&mut c, format!("{alias} == {}", s.as_raw()));

@@ -12,6 +12,9 @@ int isspace(int c);
 int isprint(int c);
 int ispunct(int c);
 int iscntrl(int c);
+int isgraph(int c);   /* printable but not space */
+int isblank(int c);   /* space or tab */
+int isascii(int c);   /* 0..127 */
 int toupper(int c);
 int tolower(int c);
 

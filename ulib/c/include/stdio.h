@@ -22,6 +22,13 @@
  *   length modifiers hh h l ll j z t (ll and j print 64-bit values).
  *   %s of NULL prints "(null)"; %p prints 0x followed by lowercase hex.
  *   No floating point (%f %e %g %a are not supported) and no %n.
+ *
+ * scanf conversions: %d %i %u %o %x %X %p %c %s %[...] (ranges a-z, ^ to negate) %n %%,
+ *   assignment suppression *, a maximum field width, length modifiers hh h l ll j q z t
+ *   (on the integer conversions and %n). A value out of its type's range wraps. No floating
+ *   point (%f %e %g %a end the scan as a matching failure, as does any unknown conversion),
+ *   no wide characters (%lc %ls), no %m allocation. On a stream one byte of look-ahead is
+ *   pushed back with ungetc; "0x" with no hex digit after it reads as 0 and the x is gone.
  */
 #ifndef _STDIO_H
 #define _STDIO_H
@@ -47,6 +54,11 @@
 #endif
 /* Streams that can be open at once, at least (only memory and descriptors limit them). */
 #define FOPEN_MAX 64
+/* The longest path, NUL included (PATH_MAX). */
+#define FILENAME_MAX 4096
+
+/* A stream position for fgetpos/fsetpos: the byte offset (no multibyte state). */
+typedef off_t fpos_t;
 
 typedef struct __lunaix_file FILE;
 extern FILE *const stdin;
@@ -102,6 +114,19 @@ long ftell(FILE *stream);
 off_t ftello(FILE *stream);
 void rewind(FILE *stream);
 
+/* ftello() into *pos / fseeko(stream, *pos, SEEK_SET). 0, or -1 with errno set. */
+int fgetpos(FILE *__restrict stream, fpos_t *__restrict pos);
+int fsetpos(FILE *stream, const fpos_t *pos);
+
+/* Read up to and including delim ('\n' for getline) into *line, a malloc'd buffer of *cap
+ * bytes that is grown with realloc as needed (*line NULL: one is allocated; free it when
+ * done). The text is NUL-terminated. Returns the bytes read (delim included, NUL not), or -1
+ * at end of file with nothing read, on an error (errno set; ENOMEM) or with EINVAL for NULL
+ * line or cap. */
+ssize_t getdelim(char **__restrict line, size_t *__restrict cap, int delim,
+                 FILE *__restrict stream);
+ssize_t getline(char **__restrict line, size_t *__restrict cap, FILE *__restrict stream);
+
 /* The end-of-file and error marks (set by reads and writes, cleared by clearerr). */
 int feof(FILE *stream);
 int ferror(FILE *stream);
@@ -132,6 +157,19 @@ int vsnprintf(char *__restrict buf, size_t size, const char *__restrict fmt, va_
     __lx_printf(3, 0);
 int sprintf(char *__restrict buf, const char *__restrict fmt, ...) __lx_printf(2, 3);
 int vsprintf(char *__restrict buf, const char *__restrict fmt, va_list ap) __lx_printf(2, 0);
+
+/* Formatted input. Return the number of items assigned, or EOF when the input ended (or
+ * failed) before the first conversion. */
+int scanf(const char *__restrict fmt, ...) __attribute__((format(scanf, 1, 2)));
+int vscanf(const char *__restrict fmt, va_list ap) __attribute__((format(scanf, 1, 0)));
+int fscanf(FILE *__restrict stream, const char *__restrict fmt, ...)
+    __attribute__((format(scanf, 2, 3)));
+int vfscanf(FILE *__restrict stream, const char *__restrict fmt, va_list ap)
+    __attribute__((format(scanf, 2, 0)));
+int sscanf(const char *__restrict str, const char *__restrict fmt, ...)
+    __attribute__((format(scanf, 2, 3)));
+int vsscanf(const char *__restrict str, const char *__restrict fmt, va_list ap)
+    __attribute__((format(scanf, 2, 0)));
 
 /* Prints "msg: <strerror(errno)>\n" on stderr (just the message when msg is NULL or ""). */
 void perror(const char *msg);

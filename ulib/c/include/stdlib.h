@@ -8,6 +8,24 @@
 
 #define EXIT_SUCCESS 0
 #define EXIT_FAILURE 1
+/* The largest value rand() returns. */
+#define RAND_MAX 0x7fffffff
+/* The longest multibyte character: the only locale is "C" (bytes). */
+#define MB_CUR_MAX 1
+
+/* Quotient and remainder of div(), ldiv(), lldiv(). */
+typedef struct {
+    int quot;
+    int rem;
+} div_t;
+typedef struct {
+    long quot;
+    long rem;
+} ldiv_t;
+typedef struct {
+    long long quot;
+    long long rem;
+} lldiv_t;
 
 /* Run the atexit() handlers (last registered first), flush every stdio stream
  * (fflush(NULL)), then end with status & 0xff. */
@@ -34,8 +52,23 @@ long atol(const char *s);
 /* base 0 (auto: 0x.., 0..., decimal) or 2..36; out-of-range values saturate with ERANGE. */
 long strtol(const char *__restrict s, char **__restrict end, int base);
 unsigned long strtoul(const char *__restrict s, char **__restrict end, int base);
+/* The same for 64 bits (ERANGE gives LLONG_MIN/LLONG_MAX, ULLONG_MAX). */
+long long strtoll(const char *__restrict s, char **__restrict end, int base);
+unsigned long long strtoull(const char *__restrict s, char **__restrict end, int base);
+long long atoll(const char *s);
 int abs(int x);
 long labs(long x);
+long long llabs(long long x);
+/* num / den truncated towards zero, and the remainder (with num's sign). */
+div_t div(int num, int den);
+ldiv_t ldiv(long num, long den);
+lldiv_t lldiv(long long num, long long den);
+
+/* Pseudo-random numbers in 0..RAND_MAX, the C standard's example generator (a linear
+ * congruential one: fine for tests and games, not for secrets). srand(seed) restarts the
+ * sequence; without it the seed is 1. */
+int rand(void);
+void srand(unsigned int seed);
 
 /* The value of NAME in environ, or NULL. */
 char *getenv(const char *name);

@@ -1,4 +1,4 @@
-/* time.h - clocks and sleeping. Only the monotonic clock exists. */
+/* time.h - clocks and sleeping. Only the monotonic clock exists (time() counts from boot). */
 #ifndef _TIME_H
 #define _TIME_H
 
@@ -21,5 +21,11 @@ int clock_gettime(clockid_t clock, struct timespec *ts);
  * EINTR when a caught signal ends it early (the time left goes to *rem unless rem is
  * NULL), EINVAL for a negative or non-normalized *req, EFAULT for a bad pointer. */
 int nanosleep(const struct timespec *req, struct timespec *rem);
+
+/* Seconds since BOOT (there is no wall clock yet: no CLOCK_REALTIME, no date), also stored in
+ * *t unless t is NULL; (time_t)-1 on failure. Differences of two results are meaningful;
+ * the value is not the time since 1970. clock(), CLOCKS_PER_SEC and the calendar functions
+ * (localtime, strftime, ...) do not exist. */
+time_t time(time_t *t);
 
 #endif /* _TIME_H */

@@ -89,6 +89,30 @@ char *getcwd(char *buf, size_t size);
 /* 1 when fd is a terminal (it answers TCGETS), else 0 with errno set (ENOTTY, EBADF). */
 int isatty(int fd);
 
+/* access() modes: the file exists; may be read, written, executed (ORed together). */
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
+/* 0 when path exists and allows every access in mode, else -1 with errno set (ENOENT,
+ * ENOTDIR, EACCES, EINVAL for a bad mode). Built on stat(): there is no access system call,
+ * and every process runs as root, so R_OK and W_OK always hold for an existing file; X_OK needs
+ * an x bit in st_mode (any of the three) unless path is a directory. */
+int access(const char *path, int mode);
+
+/* POSIX option parsing. Each call returns the next option letter of argv (optind: the next
+ * argument to look at, starting at 1), -1 at the first operand, at "--" (skipped) or at the
+ * end. optstring lists the letters; a letter followed by ':' takes an argument (the rest of
+ * its word or the next word), left in optarg. An unknown letter or a missing argument
+ * returns '?' with the letter in optopt and a message on stderr (unless opterr is 0); when
+ * optstring starts with ':' there is no message and a missing argument returns ':'.
+ * Setting optind to 0 (or 1) starts over. No argument permutation, no optional arguments
+ * ("::"), no getopt_long. */
+int getopt(int argc, char *const argv[], const char *optstring);
+extern char *optarg;
+extern int optind, opterr, optopt;
+
 /* Set the program break to `addr`. Returns 0, or -1 with errno set (ENOMEM). */
 int brk(void *addr);
 /* Move the program break by `increment` bytes. Returns the previous break,

@@ -60,3 +60,18 @@ int tolower(int c)
 {
     return isupper(c) ? c - 'A' + 'a' : c;
 }
+
+int isgraph(int c)
+{
+    return c > ' ' && c < 0x7f;
+}
+
+int isblank(int c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int isascii(int c)
+{
+    return c >= 0 && c <= 0x7f;
+}

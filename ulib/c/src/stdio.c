@@ -596,3 +596,60 @@ void perror(const char *msg)
     else
         fprintf(stderr, "%s\n", what);
 }
+
+ssize_t getdelim(char **__restrict line, size_t *__restrict cap, int delim, FILE *__restrict f)
+{
+    if (line == NULL || cap == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (*line == NULL)
+        *cap = 0;
+    int had_error = f->flags & F_ERR;
+    size_t len = 0;
+    for (;;) {
+        int c = fgetc(f);
+        if (c == EOF) {
+            if (len == 0 || (!had_error && (f->flags & F_ERR)))
+                return -1;
+            break;
+        }
+        /* Room for this byte and the NUL. */
+        if (len + 2 > *cap) {
+            if (len + 2 > (size_t)SSIZE_MAX) {
+                errno = EOVERFLOW;
+                return -1;
+            }
+            size_t grown = *cap < 64 ? 128 : *cap * 2;
+            char *bigger = realloc(*line, grown);
+            if (bigger == NULL)
+                return -1;
+            *line = bigger;
+            *cap = grown;
+        }
+        (*line)[len++] = (char)c;
+        if (c == delim)
+            break;
+    }
+    (*line)[len] = '\0';
+    return (ssize_t)len;
+}
+
+ssize_t getline(char **__restrict line, size_t *__restrict cap, FILE *__restrict f)
+{
+    return getdelim(line, cap, '\n', f);
+}
+
+int fgetpos(FILE *__restrict f, fpos_t *__restrict pos)
+{
+    off_t at = ftello(f);
+    if (at < 0)
+        return -1;
+    *pos = at;
+    return 0;
+}
+
+int fsetpos(FILE *f, const fpos_t *pos)
+{
+    return fseeko(f, *pos, SEEK_SET);
+}

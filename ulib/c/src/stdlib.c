@@ -66,10 +66,11 @@ static unsigned int digit_value(char c)
     return 36;
 }
 
-/* Parses [space][sign][0x|0]digits. Returns the magnitude (saturated at ULONG_MAX with
- * *overflow set), *negative tells the sign; *end is s when there are no digits. */
-static unsigned long parse_number(const char *s, char **end, int base, int *negative,
-                                  int *overflow)
+/* Parses [space][sign][0x|0]digits. Returns the magnitude (saturated at ULLONG_MAX with
+ * *overflow set), *negative tells the sign; *end is s when there are no digits. The 32-bit
+ * and 64-bit strto* functions share it and check their own ranges. */
+static unsigned long long parse_number(const char *s, char **end, int base, int *negative,
+                                       int *overflow)
 {
     const char *p = s;
     *negative = 0;
@@ -92,52 +93,88 @@ static unsigned long parse_number(const char *s, char **end, int base, int *nega
         base = p[0] == '0' ? 8 : 10;
     }
 
-    unsigned long value = 0;
-    unsigned long limit = ULONG_MAX / (unsigned long)base;
+    unsigned long long value = 0;
+    unsigned long long limit = ULLONG_MAX / (unsigned int)base;
+    unsigned int last = (unsigned int)(ULLONG_MAX % (unsigned int)base);
     const char *digits = p;
     for (;; p++) {
         unsigned int d = digit_value(*p);
         if (d >= (unsigned int)base)
             break;
-        if (value > limit || (value == limit && d > ULONG_MAX % (unsigned long)base))
+        if (value > limit || (value == limit && d > last))
             *overflow = 1;
         else
-            value = value * (unsigned long)base + d;
+            value = value * (unsigned int)base + d;
     }
     if (end)
         *end = (char *)(p == digits ? s : p);
-    return *overflow ? ULONG_MAX : value;
+    return *overflow ? ULLONG_MAX : value;
+}
+
+/* The signed result for magnitude mag within [-max - 1, max], or the bound with ERANGE. */
+static long long signed_result(unsigned long long mag, int negative, int overflow,
+                               unsigned long long max)
+{
+    if (negative) {
+        if (overflow || mag > max + 1) {
+            errno = ERANGE;
+            return (long long)(0 - max - 1);
+        }
+        return (long long)(0 - mag);
+    }
+    if (overflow || mag > max) {
+        errno = ERANGE;
+        return (long long)max;
+    }
+    return (long long)mag;
+}
+
+/* The unsigned result: a magnitude above max is ERANGE (max); "-n" is the negation of n. */
+static unsigned long long unsigned_result(unsigned long long mag, int negative, int overflow,
+                                          unsigned long long max)
+{
+    if (overflow || mag > max) {
+        errno = ERANGE;
+        return max;
+    }
+    return negative ? (0 - mag) & max : mag;
 }
 
 long strtol(const char *__restrict s, char **__restrict end, int base)
 {
     int negative;
     int overflow;
-    unsigned long mag = parse_number(s, end, base, &negative, &overflow);
-    if (negative) {
-        if (overflow || mag > (unsigned long)LONG_MAX + 1) {
-            errno = ERANGE;
-            return LONG_MIN;
-        }
-        return (long)(0 - mag);
-    }
-    if (overflow || mag > (unsigned long)LONG_MAX) {
-        errno = ERANGE;
-        return LONG_MAX;
-    }
-    return (long)mag;
+    unsigned long long mag = parse_number(s, end, base, &negative, &overflow);
+    return (long)signed_result(mag, negative, overflow, LONG_MAX);
 }
 
 unsigned long strtoul(const char *__restrict s, char **__restrict end, int base)
 {
     int negative;
     int overflow;
-    unsigned long mag = parse_number(s, end, base, &negative, &overflow);
-    if (overflow) {
-        errno = ERANGE;
-        return ULONG_MAX;
-    }
-    return negative ? 0 - mag : mag;
+    unsigned long long mag = parse_number(s, end, base, &negative, &overflow);
+    return (unsigned long)unsigned_result(mag, negative, overflow, ULONG_MAX);
+}
+
+long long strtoll(const char *__restrict s, char **__restrict end, int base)
+{
+    int negative;
+    int overflow;
+    unsigned long long mag = parse_number(s, end, base, &negative, &overflow);
+    return signed_result(mag, negative, overflow, LLONG_MAX);
+}
+
+unsigned long long strtoull(const char *__restrict s, char **__restrict end, int base)
+{
+    int negative;
+    int overflow;
+    unsigned long long mag = parse_number(s, end, base, &negative, &overflow);
+    return unsigned_result(mag, negative, overflow, ULLONG_MAX);
+}
+
+long long atoll(const char *s)
+{
+    return strtoll(s, NULL, 10);
 }
 
 long atol(const char *s)
@@ -158,6 +195,45 @@ int abs(int x)
 long labs(long x)
 {
     return x < 0 ? -x : x;
+}
+
+long long llabs(long long x)
+{
+    return x < 0 ? -x : x;
+}
+
+/* C99 and later: the quotient is truncated towards zero, so the remainder has the sign of
+ * the dividend; the compiler's / and % already do that. */
+div_t div(int num, int den)
+{
+    div_t r = {num / den, num % den};
+    return r;
+}
+
+ldiv_t ldiv(long num, long den)
+{
+    ldiv_t r = {num / den, num % den};
+    return r;
+}
+
+lldiv_t lldiv(long long num, long long den)
+{
+    lldiv_t r = {num / den, num % den};
+    return r;
+}
+
+/* The example generator of the C standard (7.22.2.2), 31 bits of it as RAND_MAX allows. */
+static unsigned long long rand_state = 1;
+
+int rand(void)
+{
+    rand_state = rand_state * 1103515245u + 12345u;
+    return (int)((rand_state >> 16) & RAND_MAX);
+}
+
+void srand(unsigned int seed)
+{
+    rand_state = seed;
 }
 
 char *getenv(const char *name)

@@ -172,3 +172,156 @@ char *strdup(const char *s)
         memcpy(copy, s, n);
     return copy;
 }
+
+char *strncat(char *__restrict dst, const char *__restrict src, size_t n)
+{
+    char *d = dst + strlen(dst);
+    for (; n > 0 && *src; n--)
+        *d++ = *src++;
+    *d = '\0';
+    return dst;
+}
+
+NO_LIBCALL char *stpcpy(char *__restrict dst, const char *__restrict src)
+{
+    while ((*dst = *src++) != '\0')
+        dst++;
+    return dst;
+}
+
+NO_LIBCALL void *memccpy(void *__restrict dst, const void *__restrict src, int c, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    for (; n > 0; n--) {
+        unsigned char byte = *s++;
+        *d++ = byte;
+        if (byte == (unsigned char)c)
+            return d;
+    }
+    return NULL;
+}
+
+char *strndup(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+    char *copy = malloc(len + 1);
+    if (copy != NULL) {
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
+
+/* One bit per byte value: is it in the set? Built once per call of the span functions. */
+struct byte_set {
+    unsigned int bits[256 / 32];
+};
+
+static void byte_set_init(struct byte_set *set, const char *chars)
+{
+    memset(set, 0, sizeof *set);
+    for (const unsigned char *p = (const unsigned char *)chars; *p; p++)
+        set->bits[*p / 32] |= 1u << (*p % 32);
+}
+
+static int byte_set_has(const struct byte_set *set, unsigned char c)
+{
+    return (set->bits[c / 32] >> (c % 32)) & 1;
+}
+
+size_t strspn(const char *s, const char *accept)
+{
+    struct byte_set set;
+    byte_set_init(&set, accept);
+    size_t n = 0;
+    while (s[n] && byte_set_has(&set, (unsigned char)s[n]))
+        n++;
+    return n;
+}
+
+size_t strcspn(const char *s, const char *reject)
+{
+    struct byte_set set;
+    byte_set_init(&set, reject);
+    size_t n = 0;
+    while (s[n] && !byte_set_has(&set, (unsigned char)s[n]))
+        n++;
+    return n;
+}
+
+char *strpbrk(const char *s, const char *accept)
+{
+    s += strcspn(s, accept);
+    return *s ? (char *)s : NULL;
+}
+
+char *strtok_r(char *__restrict s, const char *__restrict delim, char **__restrict save)
+{
+    if (s == NULL)
+        s = *save;
+    if (s == NULL)
+        return NULL;
+    s += strspn(s, delim);
+    if (*s == '\0') {
+        *save = NULL;
+        return NULL;
+    }
+    char *end = s + strcspn(s, delim);
+    if (*end == '\0') {
+        *save = NULL;
+    } else {
+        *end = '\0';
+        *save = end + 1;
+    }
+    return s;
+}
+
+char *strtok(char *__restrict s, const char *__restrict delim)
+{
+    static char *save;
+    return strtok_r(s, delim, &save);
+}
+
+/* The only locale is "C", where collation is byte order. */
+int strcoll(const char *a, const char *b)
+{
+    return strcmp(a, b);
+}
+
+size_t strxfrm(char *__restrict dst, const char *__restrict src, size_t n)
+{
+    size_t len = strlen(src);
+    if (len < n)
+        memcpy(dst, src, len + 1);
+    return len;
+}
+
+static int fold(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+int strcasecmp(const char *a, const char *b)
+{
+    const unsigned char *x = (const unsigned char *)a;
+    const unsigned char *y = (const unsigned char *)b;
+    while (*x && fold(*x) == fold(*y)) {
+        x++;
+        y++;
+    }
+    return fold(*x) - fold(*y);
+}
+
+int strncasecmp(const char *a, const char *b, size_t n)
+{
+    const unsigned char *x = (const unsigned char *)a;
+    const unsigned char *y = (const unsigned char *)b;
+    for (; n > 0; n--, x++, y++) {
+        if (fold(*x) != fold(*y))
+            return fold(*x) - fold(*y);
+        if (*x == '\0')
+            return 0;
+    }
+    return 0;
+}

@@ -1,12 +1,14 @@
 /* The calls of <unistd.h>, <termios.h> and <stdio.h> that are built on system-call wrappers
  * (sys.c) rather than being one: fork()'s flush, isatty(), tcgetattr(), tcsetattr(), execv(),
- * execvp() and remove(). */
+ * execvp(), remove(), access() (over stat) and time() (over the monotonic clock). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lx_internal.h"
@@ -98,4 +100,34 @@ int remove(const char *path)
     if (errno != EISDIR && errno != EPERM)
         return -1;
     return rmdir(path);
+}
+
+/* There is no access system call and no user other than root: like the kernel for root,
+ * reading and writing are always allowed once the file exists; executing needs an x bit on
+ * anything but a directory. */
+int access(const char *path, int mode)
+{
+    if (mode & ~(R_OK | W_OK | X_OK)) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -1;
+    if ((mode & X_OK) && !S_ISDIR(st.st_mode) && (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) == 0) {
+        errno = EACCES;
+        return -1;
+    }
+    return 0;
+}
+
+/* No wall clock yet: seconds since boot. */
+time_t time(time_t *t)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+        return (time_t)-1;
+    if (t != NULL)
+        *t = ts.tv_sec;
+    return ts.tv_sec;
 }

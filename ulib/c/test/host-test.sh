@@ -10,7 +10,9 @@
 #     malloc, strings, errno handling, the wait macros and the linker script's page
 #     protections all get exercised for real. ctest must print PASS ctest; ftest (the file
 #     API: streams, stat, directories, paths) must print PASS ftest, working in a temporary
-#     directory; hello's output is checked for stdio's buffering on a file and on a terminal.
+#     directory; libctest (string, number, scanf, getline, access, getopt and time functions)
+#     must print PASS libctest; hello's output is checked for stdio's buffering on a file and
+#     on a terminal.
 #
 # Usage: ulib/c/test/host-test.sh   (exit status 0 = all passed; HOST_TEST_KEEP=1 keeps the
 #        work directory with the natively built programs)
@@ -39,7 +41,7 @@ rm -rf "$ROOT/sysroot/lib" "$ROOT/sysroot/include" "$ROOT/sysroot/i686-lunaix.js
 "$ROOT/sysroot/build.sh" >/dev/null
 for f in lib/libc.a lib/crt0.o lib/user.ld include/sys/syscall.h include/stdio.h include/errno.h \
     include/signal.h include/sys/wait.h include/fcntl.h include/limits.h include/sys/stat.h \
-    include/dirent.h include/termios.h include/sys/ioctl.h include/sys/types.h \
+    include/dirent.h include/termios.h include/sys/ioctl.h include/sys/types.h include/strings.h \
     i686-lunaix.json toolchain; do
     [ -f "$ROOT/sysroot/$f" ] || fail "sysroot/$f missing after build.sh"
 done
@@ -166,6 +168,22 @@ if command -v script >/dev/null; then
         fail "ftest --tty on a terminal failed: $(cat "$WORK/ftest-tty.out")"
     grep -q 'PASS ftest' "$WORK/ftest-tty.out" || fail "ftest --tty did not pass"
 fi
+
+# libctest: the library functions (strings, numbers, scanf, getline, access, getopt, time),
+# its scratch file in a directory of its own.
+host_cc "$ROOT/uapps/c/libctest.c" -o "$WORK/libctest"
+set +e
+"$WORK/libctest" "$WORK/lt" >"$WORK/libctest.out" 2>"$WORK/libctest.err"
+rc=$?
+set -e
+cat "$WORK/libctest.out"
+[ "$rc" -eq 0 ] || fail "libctest exited with $rc: $(cat "$WORK/libctest.err")"
+grep -qx 'PASS libctest' "$WORK/libctest.out" || fail "libctest did not print PASS libctest"
+grep -q 'FAIL' "$WORK/libctest.out" && fail "libctest reported failures"
+for group in strings numbers sscanf streams scanf access getopt time; do
+    grep -qx "libctest: $group ok" "$WORK/libctest.out" || fail "libctest's $group checks failed"
+done
+[ ! -e "$WORK/lt" ] || fail "libctest left $WORK/lt behind (it made it, so it removes it)"
 
 host_cc "$ROOT/uapps/c/chello.c" -o "$WORK/hello"
 set +e
