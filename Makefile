@@ -21,6 +21,11 @@ BUILDER      := target/release/initrd-builder
 # The flags every boot shares with scripts/bench.sh and the test harness (comments dropped;
 # \x23 is the comment sign, spelled so make does not take it for one).
 QEMU_FLAGS   := $(strip $(shell sed -e 's/\x23.*//' scripts/qemu-flags)) -m $(MEMORY)
+# `make run` at a terminal: the console reads (console=input), and QEMU's stdio is a multiplexer
+# whose ^C goes to the guest (signal=off); Ctrl-A x quits QEMU, Ctrl-A c its monitor.
+comma        := ,
+TTY_FLAGS    := $(subst -serial stdio,-chardev stdio$(comma)id=con$(comma)mux=on$(comma)signal=off \
+                  -serial chardev:con -mon chardev=con$(comma)mode=readline,$(subst -monitor none,,$(QEMU_FLAGS)))
 
 .PHONY: all run test bench gdb kernel uapps sysroot initrd toolchain deps doc lint clean
 
@@ -70,8 +75,10 @@ initrd: uapps
 # Boots the demo (or INIT=/bin/prog ARGS="..." KOPTS="loglevel=debug").
 # QEMU's exit status encodes how pid 1 ended (docs/boot.md): 1 means it exited 0.
 run: all deps
-	@$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio \
-	  -append "init=$(INIT) $(KOPTS)$(if $(ARGS), -- $(ARGS))"; status=$$?; \
+	@if [ -t 0 ]; then flags="$(TTY_FLAGS)"; input=console=input; \
+	  else flags="$(QEMU_FLAGS)"; input=; fi; \
+	  $(QEMU) $$flags -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio \
+	  -append "init=$(INIT) $$input $(KOPTS)$(if $(ARGS), -- $(ARGS))"; status=$$?; \
 	  if [ $$status -ne 1 ]; then echo "(QEMU exit status $$status: see docs/boot.md)"; exit 1; fi
 
 test: all deps

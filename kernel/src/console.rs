@@ -34,12 +34,24 @@ pub fn write_with<R>(f: impl FnOnce(&mut dyn FnMut(&[u8])) -> R) -> R {
     }
 }
 
-/// The console's terminal settings (`ioctl(TCGETS)`): Linux's defaults for
-/// a new terminal. Nothing changes them yet, and only the output side acts
-/// on them (the console turns `\n` into `\r\n`); reading, with its line
-/// discipline, comes with console input.
-pub fn termios() -> abi::tty::Termios {
-    abi::tty::Termios::linux_default()
+/// Turns on the serial port's receive interrupt (`console=input`).
+pub fn enable_input() {
+    if let Some(serial) = CONSOLE.lock().as_mut() {
+        serial.enable_receive_interrupt();
+    }
+    crate::arch::x86::pic::unmask(crate::arch::x86::serial::COM1_IRQ);
+}
+
+/// Calls `f` with each byte the serial port has received (from its
+/// interrupt), with no lock held.
+pub fn drain_input(mut f: impl FnMut(u8)) {
+    loop {
+        let byte = CONSOLE.lock().as_mut().and_then(Serial::receive);
+        match byte {
+            Some(byte) => f(byte),
+            None => break,
+        }
+    }
 }
 
 /// Formats to the console; one lock for the whole message.

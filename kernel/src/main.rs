@@ -26,6 +26,7 @@ mod signal;
 mod syscall;
 mod time;
 mod trap;
+mod tty;
 
 use klib::cmdline::{self, CrashTest, LogLevel, Problem};
 use mm::frames::ModuleError;
@@ -127,6 +128,9 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
         // After the boot's own allocations: what is left is for processes.
         let free = mm::heap::restrict_to(kib * 1024);
         kprintln!("kheap: {} KiB of kernel heap free", free / 1024);
+    }
+    if options.console_input {
+        tty::enable_input();
     }
     power::record_free_frames();
     if let Err(e) = proc::spawn_init(options.init, &options.init_args) {

@@ -97,6 +97,10 @@ fn interrupt(irq: u32, from_user: bool) {
     if irq == TIMER_IRQ {
         crate::signal::expire_alarms();
         sched::timer_tick(from_user);
+    } else if irq == crate::arch::x86::serial::COM1_IRQ {
+        // A woken reader runs at the next switch (at once from idle, at the
+        // next tick from a busy program).
+        crate::tty::receive_interrupt();
     }
 }
 

@@ -90,6 +90,7 @@ pub struct Boot {
     memory_mb: u32,
     timeout: Duration,
     monitor_command: Option<MonitorCommand>,
+    typing: Vec<process::TypeStep>,
 }
 
 /// A QEMU monitor command sent once the serial output contains a line (see
@@ -121,6 +122,7 @@ impl Boot {
             memory_mb: DEFAULT_MEMORY_MB,
             timeout: DEFAULT_TIMEOUT,
             monitor_command: None,
+            typing: Vec::new(),
         }
     }
 
@@ -257,6 +259,21 @@ impl Boot {
         self
     }
 
+    /// Types `bytes` at the guest's serial console once its output (past the previous typing
+    /// step's match) contains `after`; steps run in the order given. Booting with any step
+    /// turns console input on (`console=input`). Control keys are bytes: `"\x03"` is ^C,
+    /// `"\x1a"` ^Z, `"\x04"` ^D; Enter is `"\r"`, as a terminal sends it.
+    pub fn type_after(mut self, after: &str, bytes: &str) -> Self {
+        if self.typing.is_empty() {
+            self = self.option("console=input");
+        }
+        self.typing.push(process::TypeStep {
+            after: after.to_owned(),
+            bytes: bytes.as_bytes().to_vec(),
+        });
+        self
+    }
+
     /// The full QEMU argument list (without the binary): [`qemu_flags`], then the memory size,
     /// the kernel, the initrd and the command line.
     pub fn qemu_args(&self) -> Vec<String> {
@@ -320,7 +337,7 @@ impl Boot {
             .chain(args.iter().map(|a| shell_quote(a)))
             .collect::<Vec<_>>()
             .join(" ");
-        let out = match process::run_watching(cmd, self.timeout, watcher) {
+        let out = match process::run_typing(cmd, self.timeout, watcher, self.typing.clone()) {
             Ok(out) => out,
             Err(e) if e.kind() == io::ErrorKind::NotFound => panic!(
                 "QEMU binary `{}` not found: install qemu-system-x86 (or set LUNAIX_QEMU), \

@@ -5,9 +5,9 @@
 //! threads; the caller never blocks on a pipe for longer than a bounded grace period, even if
 //! some stray process still holds the pipe open.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -102,16 +102,45 @@ pub fn run(cmd: Command, timeout: Duration) -> io::Result<Outcome> {
 
 /// [`run`], calling `watcher` (if any) as stdout arrives.
 pub fn run_watching(
-    mut cmd: Command,
+    cmd: Command,
     timeout: Duration,
     watcher: Option<StdoutWatcher>,
 ) -> io::Result<Outcome> {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
+    run_typing(cmd, timeout, watcher, Vec::new())
+}
+
+/// One step of typing at the child: once its stdout (past where the previous step matched)
+/// contains `after`, `bytes` go to its stdin (for QEMU: the guest's serial port).
+#[derive(Clone, Debug)]
+pub struct TypeStep {
+    /// The text to wait for.
+    pub after: String,
+    /// What to send then.
+    pub bytes: Vec<u8>,
+}
+
+/// [`run_watching`], typing `steps` in order (stdin is a pipe that stays open until the child
+/// ends; with no steps it is /dev/null).
+pub fn run_typing(
+    mut cmd: Command,
+    timeout: Duration,
+    watcher: Option<StdoutWatcher>,
+    steps: Vec<TypeStep>,
+) -> io::Result<Outcome> {
+    cmd.stdin(if steps.is_empty() {
+        Stdio::null()
+    } else {
+        Stdio::piped()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .process_group(0);
     let start = Instant::now();
     let mut child = spawn(&mut cmd)?;
+    let watcher = match child.stdin.take() {
+        Some(stdin) => Some(typist(stdin, steps, watcher)),
+        None => watcher,
+    };
 
     let (done_tx, done_rx) = mpsc::channel::<()>();
     let stdout = Arc::new(Mutex::new(Capture::default()));
@@ -211,6 +240,35 @@ fn spawn_reader(
         }
         let _ = done.send(());
     });
+}
+
+/// A watcher that types `steps` into `stdin` as their texts appear, after calling `inner`.
+fn typist(
+    mut stdin: ChildStdin,
+    steps: Vec<TypeStep>,
+    mut inner: Option<StdoutWatcher>,
+) -> StdoutWatcher {
+    let mut next = 0;
+    let mut searched_from = 0;
+    Box::new(move |out: &[u8]| {
+        if let Some(watch) = inner.as_mut() {
+            watch(out);
+        }
+        while let Some(step) = steps.get(next) {
+            let window = &out[searched_from.min(out.len())..];
+            let needle = step.after.as_bytes();
+            let Some(at) = window
+                .windows(needle.len().max(1))
+                .position(|w| w == needle)
+            else {
+                break;
+            };
+            // A broken pipe means the child has gone: the run reports that.
+            let _ = stdin.write_all(&step.bytes).and_then(|()| stdin.flush());
+            searched_from += at + needle.len();
+            next += 1;
+        }
+    })
 }
 
 fn take(cap: &Mutex<Capture>) -> (Vec<u8>, bool) {

@@ -8,6 +8,9 @@ pub const TCSETS: u32 = 0x5402;
 pub const TIOCGPGRP: u32 = 0x540f;
 /// `ioctl`: make a process group the terminal's foreground group.
 pub const TIOCSPGRP: u32 = 0x5410;
+/// `ioctl`: store the terminal's size (`struct winsize`: rows, columns, and two pixel sizes,
+/// four `u16`).
+pub const TIOCGWINSZ: u32 = 0x5413;
 
 /// Control characters in [`Termios::c_cc`].
 pub const NCCS: usize = 19;

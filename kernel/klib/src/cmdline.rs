@@ -123,6 +123,11 @@ pub struct CommandLine<'a> {
     /// `kheap=<KiB>`: use only this much of the kernel heap (tests drive
     /// it to exhaustion with a small one).
     pub heap_kib: Option<usize>,
+    /// `console=input`: read the serial console (its receive interrupt and
+    /// line discipline). Without it the console reads end of file, as a
+    /// machine whose input is closed (`make run` adds it when its input is a
+    /// terminal; the test harness when a test types).
+    pub console_input: bool,
     /// Options that were not understood.
     pub problems: Vec<Problem<'a>>,
 }
@@ -136,6 +141,7 @@ pub fn parse(line: &str) -> CommandLine<'_> {
         selftest: false,
         crashtest: None,
         heap_kib: None,
+        console_input: false,
         problems: Vec::new(),
     };
     let mut words = line.split_ascii_whitespace().peekable();
@@ -174,7 +180,8 @@ pub fn parse(line: &str) -> CommandLine<'_> {
                 Ok(kib) if kib > 0 => parsed.heap_kib = Some(kib),
                 _ => parsed.problems.push(Problem::BadValue(word)),
             },
-            ("init" | "selftest", _) => parsed.problems.push(Problem::BadValue(word)),
+            ("console", Some("input")) => parsed.console_input = true,
+            ("init" | "selftest" | "console", _) => parsed.problems.push(Problem::BadValue(word)),
             _ => parsed.problems.push(Problem::Unknown(word)),
         }
     }
@@ -297,6 +304,12 @@ mod tests {
     #[test]
     fn kernel_heap_size() {
         assert_eq!(parse("kheap=256").heap_kib, Some(256));
+        assert!(parse("console=input").console_input);
+        assert!(!parse("").console_input);
+        assert_eq!(
+            parse("console=output").problems,
+            vec![Problem::BadValue("console=output")]
+        );
         assert_eq!(parse("").heap_kib, None);
         let bad = parse("kheap=0 kheap=lots");
         assert_eq!(bad.heap_kib, None);

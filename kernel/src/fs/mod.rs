@@ -42,7 +42,6 @@ use abi::fs::{
     dirent64_len, Stat, O_ACCMODE, O_APPEND, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, SEEK_CUR,
     SEEK_END, SEEK_SET, S_IFIFO,
 };
-use abi::tty::Termios;
 
 use crate::arch::x86::lock::IrqMutex;
 use crate::mm::{In, Out, UserSlice};
@@ -158,8 +157,8 @@ impl OpenFile {
         }
         match &self.kind {
             FileKind::Device { device, .. } => match device {
-                // The console reads nothing yet: end of file.
-                Device::Console | Device::Tty | Device::Null => Ok(0),
+                Device::Console | Device::Tty => crate::tty::read(process, buf, self.nonblocking()),
+                Device::Null => Ok(0),
                 Device::Zero => fill_zeros(process, buf),
             },
             FileKind::PipeRead(pipe) => pipe.read(process, buf, self.nonblocking()),
@@ -362,14 +361,9 @@ impl OpenFile {
         })
     }
 
-    /// `ioctl(TCGETS)`: the terminal's settings; ENOTTY for anything else.
-    pub fn terminal_settings(&self) -> Result<Termios, Errno> {
-        match &self.kind {
-            FileKind::Device { device, .. } if device.is_terminal() => {
-                Ok(crate::console::termios())
-            }
-            _ => Err(Errno::ENOTTY),
-        }
+    /// Whether this is a terminal (its `ioctl`s are the console's).
+    pub fn is_terminal(&self) -> bool {
+        matches!(&self.kind, FileKind::Device { device, .. } if device.is_terminal())
     }
 }
 

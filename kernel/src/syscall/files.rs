@@ -11,7 +11,6 @@ use abi::fs::{
     FdPair, Stat, FD_CLOEXEC, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL,
     O_CLOEXEC, O_NONBLOCK,
 };
-use abi::tty::{Termios, TCGETS};
 
 use super::SyscallContext;
 use crate::fs::{self, OpenFile};
@@ -188,16 +187,10 @@ pub fn sys_ioctl(
     arg: UserAddr,
 ) -> Result<usize, Errno> {
     let file = open_file(ctx, fd)?;
-    match request {
-        TCGETS => {
-            let settings = file.terminal_settings()?;
-            arg.typed::<Termios>()
-                .write(ctx.process().lock().space()?, settings)?;
-            Ok(0)
-        }
-        // Linux's answer to a request the device does not know.
-        _ => Err(Errno::ENOTTY),
+    if !file.is_terminal() {
+        return Err(Errno::ENOTTY);
     }
+    crate::tty::ioctl(ctx.process(), request, arg)
 }
 
 pub fn sys_mkdir(ctx: &mut SyscallContext, path: UserAddr, mode: u32) -> Result<usize, Errno> {

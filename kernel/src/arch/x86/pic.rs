@@ -28,6 +28,17 @@ pub fn init() {
     }
 }
 
+/// Lets `irq` (0-7, on the first PIC) through.
+pub fn unmask(irq: u32) {
+    assert!(irq < 8, "only the first PIC's lines are used");
+    // SAFETY: the PIC ports belong to this driver; changing one mask bit
+    // affects that line only.
+    unsafe {
+        let mask = inb(MASTER_DATA);
+        outb(MASTER_DATA, mask & !(1 << irq));
+    }
+}
+
 /// True when `irq` (7 or 15) is spurious: the PIC did not really raise it.
 pub fn is_spurious(irq: u32) -> bool {
     let (port, bit) = match irq {

@@ -1,0 +1,226 @@
+//! The console as a terminal: bytes from the serial port's receive
+//! interrupt go through a line discipline (`klib::tty`: editing, echo,
+//! signal characters) to the programs that read `/dev/console` or
+//! `/dev/tty`; the terminal has a foreground process group, which gets the
+//! signals typed at it, and a process of another group that reads it gets
+//! `SIGTTIN`.
+//!
+//! Input is on only with `console=input` on the command line (`make run`
+//! adds it when its own input is a terminal). Without it the console reads
+//! end of file at once, as a terminal whose input is closed: a shell booted
+//! in CI ends instead of waiting for keys that never come.
+//!
+//! Lunaix's counterpart is its TTY layer (`kernel/tty/`): a serial device
+//! whose receive interrupt fills a buffer that its `lcntl` line control
+//! turns into lines, with a foreground group for signals.
+
+use alloc::sync::Arc;
+
+use abi::errno::Errno;
+use abi::signal::{Signal, SIG_IGN};
+use abi::tty::{Termios, TCGETS, TCSETS, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP};
+use klib::tty::{LineDiscipline, ReadOutcome};
+use spin::Once;
+
+use crate::arch::x86::lock::IrqMutex;
+use crate::mm::{Out, UserAddr, UserSlice};
+use crate::proc::{self, Pid, Process};
+use crate::sched::{block_on, WaitQueue};
+
+/// The console terminal.
+struct Tty {
+    discipline: LineDiscipline,
+    /// The foreground process group (0: none yet).
+    foreground: Pid,
+}
+
+static TTY: IrqMutex<Option<Tty>> = IrqMutex::new(None);
+
+/// Where readers wait for input.
+static READERS: Once<WaitQueue> = Once::new();
+
+/// Bytes moved per step from the line discipline to user memory.
+const STEP: usize = 512;
+
+/// Turns console input on, with pid 1's group in the foreground.
+pub fn enable_input() {
+    READERS.call_once(WaitQueue::new);
+    *TTY.lock() = Some(Tty {
+        discipline: LineDiscipline::new(),
+        foreground: proc::INIT_PID,
+    });
+    crate::console::enable_input();
+}
+
+/// The serial port's receive interrupt: every waiting byte through the line
+/// discipline; echo, signals to the foreground group, readers woken.
+pub fn receive_interrupt() {
+    let mut wake = false;
+    crate::console::drain_input(|byte| {
+        let (effects, foreground) = {
+            let mut tty = TTY.lock();
+            let Some(tty) = tty.as_mut() else { return };
+            (tty.discipline.receive(byte), tty.foreground)
+        };
+        if !effects.echo.is_empty() {
+            crate::console::write_with(|out| out(&effects.echo));
+        }
+        if let Some(signal) = effects.signal {
+            if foreground > 0 {
+                // The group may be gone: nobody to tell.
+                let _ = crate::signal::kill(0, -foreground, signal as i32);
+            }
+        }
+        wake |= effects.readable;
+    });
+    if wake {
+        if let Some(readers) = READERS.get() {
+            readers.wake_all();
+        }
+    }
+}
+
+/// `read` of the console by `process`: a line (canonical mode) or what is
+/// there; 0 at end of file, and at once when input is off.
+pub fn read(
+    process: &Arc<Process>,
+    buf: UserSlice<Out>,
+    nonblocking: bool,
+) -> Result<usize, Errno> {
+    let Some(readers) = READERS.get() else {
+        return Ok(0);
+    };
+    if buf.is_empty() {
+        return Ok(0);
+    }
+    check_foreground(process)?;
+    buf.check_writable(process.lock().space()?)?;
+    let mut chunk = [0u8; STEP];
+    loop {
+        let want = buf.len().min(STEP);
+        let outcome = TTY.lock().as_mut().map_or(ReadOutcome::Read(0), |tty| {
+            tty.discipline.read(&mut chunk[..want])
+        });
+        match outcome {
+            ReadOutcome::Read(n) => {
+                buf.write_from(process.lock().space()?, &chunk[..n])?;
+                return Ok(n);
+            }
+            ReadOutcome::WouldBlock if nonblocking => return Err(Errno::EAGAIN),
+            ReadOutcome::WouldBlock => {
+                block_on(readers, || {
+                    TTY.lock()
+                        .as_ref()
+                        .is_none_or(|tty| tty.discipline.readable())
+                })?;
+            }
+        }
+    }
+}
+
+/// A reader outside the foreground group: its group gets `SIGTTIN` and the
+/// read is interrupted (to run again once it is continued in the
+/// foreground), or EIO when the signal would not stop it (ignored, blocked,
+/// or an orphaned group, which nobody would continue).
+fn check_foreground(process: &Arc<Process>) -> Result<(), Errno> {
+    let foreground = TTY.lock().as_ref().map_or(0, |tty| tty.foreground);
+    if foreground == 0 {
+        return Ok(());
+    }
+    let (group, orphaned) = proc::with_registry(|r| {
+        let group = r.group_of(process.pid).unwrap_or(0);
+        (group, r.is_orphaned_group(group))
+    });
+    if group == foreground {
+        return Ok(());
+    }
+    let refused = {
+        let signals = process.signals.lock();
+        signals.state.action(Signal::SIGTTIN).handler == SIG_IGN
+            || signals.state.mask().contains(Signal::SIGTTIN)
+    };
+    if refused || orphaned {
+        return Err(Errno::EIO);
+    }
+    let _ = crate::signal::kill(process.pid, -group, Signal::SIGTTIN as i32);
+    Err(Errno::EINTR)
+}
+
+/// The console's `ioctl` requests: the settings (`TCGETS`, `TCSETS`), the
+/// foreground group (`TIOCGPGRP`, `TIOCSPGRP`: a group of the caller's
+/// session), the window size (`TIOCGWINSZ`: 80x24). ENOTTY for others.
+pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usize, Errno> {
+    match request {
+        TCGETS => {
+            let settings = settings();
+            arg.typed::<Termios>()
+                .write(process.lock().space()?, settings)?;
+            Ok(0)
+        }
+        TCSETS => {
+            let settings = arg.typed::<Termios>().read(process.lock().space()?)?;
+            let effects = TTY
+                .lock()
+                .as_mut()
+                .map(|tty| tty.discipline.set_termios(settings));
+            if effects.is_some_and(|e| e.readable) {
+                if let Some(readers) = READERS.get() {
+                    readers.wake_all();
+                }
+            }
+            Ok(0)
+        }
+        TIOCGPGRP => {
+            let foreground = TTY.lock().as_ref().map_or(0, |tty| tty.foreground);
+            arg.typed::<i32>()
+                .write(process.lock().space()?, foreground)?;
+            Ok(0)
+        }
+        TIOCSPGRP => {
+            let pgid = arg.typed::<i32>().read(process.lock().space()?)?;
+            if pgid <= 0 {
+                return Err(Errno::EINVAL);
+            }
+            let allowed = proc::with_registry(|r| {
+                let session = r.session_of(process.pid)?;
+                // A group of the caller's session: some process leads or is in it.
+                let mut found = false;
+                r.for_each_pid(|pid| {
+                    if !found
+                        && r.group_of(pid).ok() == Some(pgid)
+                        && r.session_of(pid).ok() == Some(session)
+                    {
+                        found = true;
+                    }
+                });
+                if found {
+                    Ok(())
+                } else {
+                    Err(Errno::EPERM)
+                }
+            });
+            allowed?;
+            if let Some(tty) = TTY.lock().as_mut() {
+                tty.foreground = pgid;
+            }
+            Ok(0)
+        }
+        TIOCGWINSZ => {
+            // struct winsize { rows, cols, xpixel, ypixel } as four u16.
+            let rows_cols: u32 = 24 | (80 << 16);
+            let mut inner = process.lock();
+            let space = inner.space()?;
+            arg.typed::<u32>().write(space, rows_cols)?;
+            arg.offset(4)?.typed::<u32>().write(space, 0)?;
+            Ok(0)
+        }
+        _ => Err(Errno::ENOTTY),
+    }
+}
+
+/// The terminal's settings (Linux's defaults while input is off).
+pub fn settings() -> Termios {
+    TTY.lock()
+        .as_ref()
+        .map_or(Termios::linux_default(), |tty| tty.discipline.termios())
+}

@@ -1,0 +1,89 @@
+//! The console as a terminal (`console=input`): `ttytest` reads what the harness types at the
+//! serial port through the line discipline, and the signal characters, background reads and
+//! terminal ioctls act as on Linux.
+
+use integration_tests::{Boot, Run};
+
+const TTYTEST: &str = "/bin/ttytest";
+
+#[track_caller]
+fn finished(run: &Run, case: &str) {
+    run.expect_init_status(0).expect_no_panic_word();
+    run.expect_exact_line(&format!("ttytest: {case} done"));
+    run.expect_all_frames_returned();
+}
+
+#[test]
+fn canonical_lines_with_editing_and_end_of_file() {
+    let run = Boot::new()
+        .init(TTYTEST, &["lines"])
+        .type_after("ttytest: ready", "hello\r")
+        .type_after("got 6: hello", "wor\x7fld\r")
+        .type_after("got 5: wold", "x\x15kill line\r")
+        .type_after("got 10: kill line", "no newline\x04")
+        .type_after("got 10: no newline", "\x04")
+        .run();
+    finished(&run, "lines");
+    run.expect_lines_in_order(&[
+        "got 6: hello",
+        "got 5: wold",
+        "got 10: kill line",
+        // ^D ends the line without echoing a newline (as on Linux): the program's answer
+        // follows the echo on the same line.
+        "no newlinegot 10: no newline",
+        "ttytest: end of file after 4 lines",
+    ]);
+}
+
+#[test]
+fn ctrl_c_kills_the_foreground_reader() {
+    let run = Boot::new()
+        .init(TTYTEST, &["ctrl_c"])
+        .type_after("blocked, type ^C", "\x03")
+        .run();
+    finished(&run, "ctrl_c");
+    run.expect_exact_line("ttytest: the reader was killed by SIGINT");
+}
+
+#[test]
+fn a_background_reader_is_stopped_by_sigttin() {
+    let run = Boot::new()
+        .init(TTYTEST, &["background"])
+        .option("console=input")
+        .run();
+    finished(&run, "background");
+    run.expect_exact_line("ttytest: the background reader was stopped by SIGTTIN");
+}
+
+#[test]
+fn raw_mode_reads_keys_unechoed() {
+    let run = Boot::new()
+        .init(TTYTEST, &["raw"])
+        .type_after("type three keys", "q\x7fz")
+        .run();
+    finished(&run, "raw");
+    run.expect_exact_line("ttytest: raw bytes [113, 127, 122]");
+    run.expect_no_line("q^?z");
+}
+
+#[test]
+fn foreground_group_and_window_size_ioctls() {
+    let run = Boot::new()
+        .init(TTYTEST, &["pgrp"])
+        .option("console=input")
+        .run();
+    finished(&run, "pgrp");
+    run.expect_lines_in_order(&[
+        "ttytest: foreground group 1",
+        "ttytest: window 80x24",
+        "ttytest: TIOCSPGRP to a missing group: Err(EPERM)",
+        "ttytest: TIOCSPGRP to group 1: Ok(())",
+    ]);
+}
+
+#[test]
+fn without_console_input_the_console_reads_end_of_file() {
+    let run = Boot::new().init(TTYTEST, &["lines"]).run();
+    finished(&run, "lines");
+    run.expect_exact_line("ttytest: end of file after 0 lines");
+}

@@ -1,0 +1,173 @@
+//! `ttytest <case>`: the console as a terminal, driven by a harness that types at the serial
+//! port (booted with `console=input`). Each case prints what it read or what happened, then
+//! `ttytest: <case> done`; the harness compares.
+//!
+//! - `lines`: reads lines from fd 0 until end of file, printing `got <n>: <line>` for each;
+//! - `ctrl_c`: a child in the foreground group blocks reading; ^C kills it;
+//! - `background`: a child in a group of its own reads and is stopped by `SIGTTIN`;
+//! - `raw`: with `ICANON` and `ECHO` off and `VMIN` 1, bytes come one read at a time, unechoed;
+//! - `pgrp`: `TIOCGPGRP` gives pid 1's group; `TIOCSPGRP` to a group of the session works, to
+//!   one that does not exist is EPERM; `TIOCGWINSZ` is 80x24.
+
+#![no_std]
+#![no_main]
+
+extern crate alloc;
+
+use abi::tty::{TCGETS, TCSETS, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP, Termios};
+use ulib::errno::Errno;
+use ulib::prelude::*;
+use ulib::process::{ForkResult, WaitFlags, WaitStatus, fork, setpgid, waitpid};
+use ulib::raw;
+
+ulib::entry!(main);
+
+const ICANON: u32 = 0o2;
+const ECHO: u32 = 0o10;
+const VMIN: usize = 6;
+
+fn ioctl(request: u32, arg: usize) -> Result<(), Errno> {
+    // SAFETY: every caller passes the address of a live value of the type the request
+    // stores or reads (a Termios, an i32, or 8 bytes for the window size).
+    let r = unsafe { raw::sys_ioctl(0, request, arg) };
+    if r < 0 {
+        Err(Errno::from_raw(-r as i32).unwrap_or(Errno::EINVAL))
+    } else {
+        Ok(())
+    }
+}
+
+fn read_some(buf: &mut [u8]) -> Result<usize, Errno> {
+    ulib::io::read(0, buf)
+}
+
+fn lines() -> i32 {
+    println!("ttytest: ready");
+    let mut buf = [0u8; 256];
+    let mut n_line = 0;
+    loop {
+        match read_some(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                n_line += 1;
+                let text = core::str::from_utf8(&buf[..n]).unwrap_or("<not utf-8>");
+                println!("got {n}: {}", text.trim_end_matches('\n'));
+            }
+            Err(e) => {
+                println!("ttytest: read failed: {}", e.name());
+                return 1;
+            }
+        }
+    }
+    println!("ttytest: end of file after {n_line} lines");
+    0
+}
+
+fn child_status(pid: ulib::process::Pid, flags: WaitFlags) -> WaitStatus {
+    waitpid(Some(pid), flags).expect("waitpid")
+}
+
+fn ctrl_c() -> i32 {
+    let pid = match fork().expect("fork") {
+        ForkResult::Child => {
+            let mut buf = [0u8; 16];
+            let r = read_some(&mut buf);
+            println!("ttytest: the reader was not killed: {r:?}");
+            ulib::process::exit(3);
+        }
+        ForkResult::Parent { child } => child,
+    };
+    println!("ttytest: reader {} blocked, type ^C", pid);
+    match child_status(pid, WaitFlags::empty()) {
+        WaitStatus::Signaled(_, sig) => println!("ttytest: the reader was killed by {sig}"),
+        other => println!("ttytest: the reader ended with {other:?}"),
+    }
+    0
+}
+
+fn background() -> i32 {
+    let pid = match fork().expect("fork") {
+        ForkResult::Child => {
+            setpgid(
+                ulib::process::Pid::from_raw(0),
+                ulib::process::Pid::from_raw(0),
+            )
+            .expect("setpgid");
+            let mut buf = [0u8; 16];
+            let r = read_some(&mut buf);
+            println!("ttytest: the background read returned {r:?}");
+            ulib::process::exit(3);
+        }
+        ForkResult::Parent { child } => child,
+    };
+    match child_status(pid, WaitFlags::WUNTRACED) {
+        WaitStatus::Stopped(_, sig) => {
+            println!("ttytest: the background reader was stopped by {sig}")
+        }
+        other => println!("ttytest: the background reader ended with {other:?}"),
+    }
+    let _ = ulib::signal::kill(pid, Some(ulib::signal::Signal::SIGKILL));
+    let _ = child_status(pid, WaitFlags::empty());
+    0
+}
+
+fn raw_mode() -> i32 {
+    let mut t = Termios::linux_default();
+    ioctl(TCGETS, &mut t as *mut Termios as usize).expect("TCGETS");
+    let saved = t;
+    t.c_lflag &= !(ICANON | ECHO);
+    t.c_cc[VMIN] = 1;
+    ioctl(TCSETS, &t as *const Termios as usize).expect("TCSETS");
+    println!("ttytest: raw, type three keys");
+    let mut got = alloc::vec::Vec::new();
+    while got.len() < 3 {
+        let mut buf = [0u8; 8];
+        match read_some(&mut buf) {
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) => {
+                println!("ttytest: raw read failed: {}", e.name());
+                return 1;
+            }
+        }
+    }
+    ioctl(TCSETS, &saved as *const Termios as usize).expect("TCSETS back");
+    println!("ttytest: raw bytes {got:?}");
+    0
+}
+
+fn pgrp() -> i32 {
+    let mut fg: i32 = 0;
+    ioctl(TIOCGPGRP, &mut fg as *mut i32 as usize).expect("TIOCGPGRP");
+    println!("ttytest: foreground group {fg}");
+    let mut size = [0u16; 4];
+    ioctl(TIOCGWINSZ, size.as_mut_ptr() as usize).expect("TIOCGWINSZ");
+    println!("ttytest: window {}x{}", size[1], size[0]);
+    let nobody: i32 = 30000;
+    println!(
+        "ttytest: TIOCSPGRP to a missing group: {:?}",
+        ioctl(TIOCSPGRP, &nobody as *const i32 as usize)
+    );
+    let one: i32 = 1;
+    println!(
+        "ttytest: TIOCSPGRP to group 1: {:?}",
+        ioctl(TIOCSPGRP, &one as *const i32 as usize)
+    );
+    0
+}
+
+fn main() -> i32 {
+    let case = ulib::env::args().nth(1).unwrap_or("");
+    let status = match case {
+        "lines" => lines(),
+        "ctrl_c" => ctrl_c(),
+        "background" => background(),
+        "raw" => raw_mode(),
+        "pgrp" => pgrp(),
+        _ => {
+            println!("usage: ttytest lines|ctrl_c|background|raw|pgrp");
+            return 2;
+        }
+    };
+    println!("ttytest: {case} done");
+    status
+}
