@@ -129,6 +129,7 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
         let free = mm::heap::restrict_to(kib * 1024);
         kprintln!("kheap: {} KiB of kernel heap free", free / 1024);
     }
+    tty::init();
     if options.console_input {
         tty::enable_input();
     }

@@ -505,6 +505,13 @@ static void test_tty(int want_tty)
         CHECK(tty == 1);
         struct termios t;
         CHECK(tcgetattr(1, &t) == 0 && (t.c_lflag & ICANON) != 0);
+        /* Our group holds the terminal. */
+        CHECK(tcgetpgrp(1) == getpgrp());
+        struct winsize ws;
+        CHECK(ioctl(1, TIOCGWINSZ, &ws) == 0);
+        cfmakeraw(&t);
+        CHECK((t.c_lflag & (ICANON | ECHO | ISIG)) == 0 && (t.c_iflag & ICRNL) == 0);
+        CHECK(t.c_cc[VMIN] == 1 && t.c_cc[VTIME] == 0 && (t.c_cflag & CSIZE) == CS8);
     }
     int fd = open(in_dir("lines.txt"), O_RDONLY);
     CHECK(fd >= 0);
@@ -513,6 +520,7 @@ static void test_tty(int want_tty)
     struct termios t;
     CHECK_ERR(tcgetattr(fd, &t), ENOTTY);
     CHECK_ERR(ioctl(fd, TCGETS, &t), ENOTTY);
+    CHECK_ERR(tcgetpgrp(fd), ENOTTY);
     close(fd);
     errno = 0;
     CHECK(isatty(99) == 0 && errno == EBADF);

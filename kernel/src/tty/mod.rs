@@ -42,13 +42,18 @@ static READERS: Once<WaitQueue> = Once::new();
 /// Bytes moved per step from the line discipline to user memory.
 const STEP: usize = 512;
 
-/// Turns console input on, with pid 1's group in the foreground.
-pub fn enable_input() {
-    READERS.call_once(WaitQueue::new);
+/// Sets the terminal up: Linux's default settings, pid 1's group in the
+/// foreground. Input stays off until [`enable_input`].
+pub fn init() {
     *TTY.lock() = Some(Tty {
         discipline: LineDiscipline::new(),
         foreground: proc::INIT_PID,
     });
+}
+
+/// Turns console input on (`console=input`).
+pub fn enable_input() {
+    READERS.call_once(WaitQueue::new);
     crate::console::enable_input();
 }
 

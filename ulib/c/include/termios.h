@@ -35,8 +35,18 @@ _Static_assert(sizeof(struct termios) == 36, "struct termios is Linux's kernel o
 #define VEOL     11
 
 /* c_iflag. */
+#define IGNBRK   0000001
+#define BRKINT   0000002
+#define PARMRK   0000010
+#define ISTRIP   0000040
+#define INLCR    0000100
+#define IGNCR    0000200
 #define ICRNL    0000400
 #define IXON     0002000
+/* c_cflag. */
+#define CSIZE    0000060
+#define CS8      0000060
+#define PARENB   0000400
 /* c_oflag. */
 #define OPOST    0000001
 #define ONLCR    0000004
@@ -61,5 +71,8 @@ int tcgetattr(int fd, struct termios *t);
 /* Set fd's terminal settings from *t (TCSETS); `when` is TCSANOW, TCSADRAIN or TCSAFLUSH.
  * 0, or -1 with errno set: EBADF, ENOTTY, EINVAL. */
 int tcsetattr(int fd, int when, const struct termios *t);
+/* Turn *t into raw settings: no echo, no canonical editing, no signal characters, no CR to NL,
+ * 8-bit bytes, VMIN 1 and VTIME 0 (a read returns as soon as one byte is there). */
+void cfmakeraw(struct termios *t);
 
 #endif /* _TERMIOS_H */

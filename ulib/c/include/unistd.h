@@ -18,6 +18,12 @@ extern char **environ;
  * fork() flushes every stdio stream first (fflush(NULL)), so text printed but still buffered
  * comes out once, not once from each process. */
 pid_t fork(void);
+/* The foreground process group of the terminal fd (TIOCGPGRP), or -1 with errno set: EBADF,
+ * ENOTTY. */
+pid_t tcgetpgrp(int fd);
+/* Make the process group pgrp of the caller's session the foreground group of the terminal fd
+ * (TIOCSPGRP). 0, or -1 with errno set: EBADF, ENOTTY, EINVAL, EPERM. */
+int tcsetpgrp(int fd, pid_t pgrp);
 pid_t getpid(void);
 /* The parent's pid; 0 for the first process. */
 pid_t getppid(void);

@@ -34,6 +34,31 @@ int tcsetattr(int fd, int when, const struct termios *t)
     return ioctl(fd, TCSETS, t);
 }
 
+void cfmakeraw(struct termios *t)
+{
+    t->c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+    t->c_oflag &= ~OPOST;
+    t->c_lflag &= ~(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+    t->c_cflag &= ~(CSIZE | PARENB);
+    t->c_cflag |= CS8;
+    t->c_cc[VMIN] = 1;
+    t->c_cc[VTIME] = 0;
+}
+
+pid_t tcgetpgrp(int fd)
+{
+    int pgrp;
+    if (ioctl(fd, TIOCGPGRP, &pgrp) < 0)
+        return -1;
+    return pgrp;
+}
+
+int tcsetpgrp(int fd, pid_t pgrp)
+{
+    int group = pgrp;
+    return ioctl(fd, TIOCSPGRP, &group);
+}
+
 int isatty(int fd)
 {
     struct termios t;
