@@ -172,7 +172,7 @@ macro_rules! out {
     };
 }
 
-/// An option [`Opts::next`] found.
+/// An option [`Opts`] found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Opt {
     /// `-c` (also each letter of `-abc`).
@@ -194,7 +194,7 @@ pub enum Opt {
 /// let mut tool = Tool::new("ls", "[-la] [path...]", "");
 /// let mut opts = Opts::from_env();
 /// let mut long = false;
-/// while let Some(opt) = opts.next() {
+/// for opt in opts.by_ref() {
 ///     match opt {
 ///         Opt::Flag('l') => long = true,
 ///         other => return tool.reject(other),
@@ -209,6 +209,8 @@ pub struct Opts {
     index: usize,
     /// Byte offset of the next letter in `args[index]` when inside a cluster (0 otherwise).
     at: usize,
+    /// The options ended.
+    done: bool,
 }
 
 impl Opts {
@@ -223,42 +225,11 @@ impl Opts {
             args,
             index: 0,
             at: 0,
+            done: false,
         }
     }
 
-    /// The next option, or `None` once the options end (at `--`, which is skipped, at `-`,
-    /// at the first argument not starting with `-`, or at the end).
-    #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> Option<Opt> {
-        let arg = *self.args.get(self.index)?;
-        if self.at == 0 {
-            if arg == "--" {
-                self.index += 1;
-                return None;
-            }
-            if arg == "--help" {
-                self.index += 1;
-                return Some(Opt::Help);
-            }
-            if arg.starts_with("--") {
-                self.index += 1;
-                return Some(Opt::Long(arg));
-            }
-            if arg.len() < 2 || !arg.starts_with('-') {
-                return None;
-            }
-            self.at = 1;
-        }
-        let c = arg[self.at..].chars().next()?;
-        self.at += c.len_utf8();
-        if self.at >= arg.len() {
-            self.index += 1;
-            self.at = 0;
-        }
-        Some(Opt::Flag(c))
-    }
-
-    /// The value of option `c` just returned by [`next`](Opts::next): the rest of its
+    /// The value of option `c` just returned by [`next`](Iterator::next): the rest of its
     /// argument (`-n5`) or the next argument (`-n 5`); `Err(Opt::MissingValue(c))` if there
     /// is none.
     ///
@@ -283,22 +254,72 @@ impl Opts {
     }
 
     /// Takes the next argument if it is `-` followed only by digits (`head -5`), returning
-    /// the digits; only at the start of an argument.
+    /// the digits; only at the start of an argument, while the options last.
     pub fn number_option(&mut self) -> Option<&'static str> {
         let arg = *self.args.get(self.index)?;
         let digits = arg.strip_prefix('-')?;
-        if self.at != 0 || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if self.done
+            || self.at != 0
+            || digits.is_empty()
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         self.index += 1;
         Some(digits)
     }
 
-    /// The arguments left: the operands, once [`next`](Opts::next) returned `None`.
+    /// The arguments left: the operands, once [`next`](Iterator::next) returned `None`.
     pub fn operands(&self) -> &[&'static str] {
         self.args.get(self.index..).unwrap_or_default()
     }
 }
+
+/// The options, in order; `None` once they end (at `--`, which is skipped, at `-`, at the
+/// first argument not starting with `-`, or at the end); after that always `None`, and
+/// [`Opts::operands`] holds the rest.
+impl Iterator for Opts {
+    type Item = Opt;
+
+    fn next(&mut self) -> Option<Opt> {
+        if self.done {
+            return None;
+        }
+        let Some(&arg) = self.args.get(self.index) else {
+            self.done = true;
+            return None;
+        };
+        if self.at == 0 {
+            if arg == "--" {
+                self.index += 1;
+                self.done = true;
+                return None;
+            }
+            if arg == "--help" {
+                self.index += 1;
+                return Some(Opt::Help);
+            }
+            if arg.starts_with("--") {
+                self.index += 1;
+                return Some(Opt::Long(arg));
+            }
+            if arg.len() < 2 || !arg.starts_with('-') {
+                self.done = true;
+                return None;
+            }
+            self.at = 1;
+        }
+        let c = arg[self.at..].chars().next()?;
+        self.at += c.len_utf8();
+        if self.at >= arg.len() {
+            self.index += 1;
+            self.at = 0;
+        }
+        Some(Opt::Flag(c))
+    }
+}
+
+impl core::iter::FusedIterator for Opts {}
 
 /// An input a tool reads: a file, or standard input for `-`.
 pub struct Input {
@@ -414,11 +435,11 @@ impl LineReader {
             self.start = 0;
             let len = self.buf.len();
             self.buf.resize(len + CHUNK, 0);
-            let n = self.input.read(&mut self.buf[len..]);
-            self.buf.truncate(len + *n.as_ref().unwrap_or(&0));
-            if n? == 0 {
-                self.eof = true;
-            }
+            let read = self.input.read(&mut self.buf[len..]);
+            let n = *read.as_ref().unwrap_or(&0);
+            self.buf.truncate(len + n);
+            read?;
+            self.eof = n == 0;
         }
     }
 }

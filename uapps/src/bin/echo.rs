@@ -17,8 +17,7 @@ fn main() -> i32 {
         return tool.help();
     }
     let mut newline = true;
-    while let Some(arg) = args.next_if(|a| is_n_flag(a)) {
-        let _ = arg;
+    while args.next_if(|a| is_n_flag(a)).is_some() {
         newline = false;
     }
     for (i, arg) in args.enumerate() {

@@ -37,7 +37,7 @@ fn main() -> i32 {
     let mut tool = Tool::new("env", "[-i] [NAME=value...] [command [arg...]]", HELP);
     let mut opts = Opts::from_env();
     let mut empty = false;
-    while let Some(opt) = opts.next() {
+    for opt in opts.by_ref() {
         match opt {
             Opt::Flag('i') => empty = true,
             other => return tool.reject(other),

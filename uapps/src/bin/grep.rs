@@ -42,7 +42,7 @@ fn main() -> i32 {
     let mut tool = Tool::new("grep", "[-v] [-c] [-n] [-i] PATTERN [file...]", HELP);
     let mut opts = Opts::from_env();
     let (mut invert, mut count, mut number, mut ignore_case) = (false, false, false, false);
-    while let Some(opt) = opts.next() {
+    for opt in opts.by_ref() {
         match opt {
             Opt::Flag('v') => invert = true,
             Opt::Flag('c') => count = true,

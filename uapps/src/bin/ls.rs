@@ -45,7 +45,7 @@ fn main() -> i32 {
         all: false,
         long: false,
     };
-    while let Some(opt) = opts.next() {
+    for opt in opts.by_ref() {
         match opt {
             Opt::Flag('a') => show.all = true,
             Opt::Flag('l') => show.long = true,

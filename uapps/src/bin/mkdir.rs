@@ -24,7 +24,7 @@ fn main() -> i32 {
     );
     let mut opts = Opts::from_env();
     let mut parents = false;
-    while let Some(opt) = opts.next() {
+    for opt in opts.by_ref() {
         match opt {
             Opt::Flag('p') => parents = true,
             other => return tool.reject(other),

@@ -24,7 +24,7 @@ fn main() -> i32 {
     let mut tool = Tool::new("rm", "[-r] [-f] path...", HELP);
     let mut opts = Opts::from_env();
     let (mut recursive, mut force) = (false, false);
-    while let Some(opt) = opts.next() {
+    for opt in opts.by_ref() {
         match opt {
             Opt::Flag('r' | 'R') => recursive = true,
             Opt::Flag('f') => force = true,

@@ -40,7 +40,7 @@ fn main() -> i32 {
         words: false,
         bytes: false,
     };
-    while let Some(opt) = opts.next() {
+    for opt in opts.by_ref() {
         match opt {
             Opt::Flag('l') => which.lines = true,
             Opt::Flag('w') => which.words = true,
