@@ -1,4 +1,5 @@
-//! Helpers shared by the sample programs in `src/bin/`.
+//! Helpers shared by the sample programs in `src/bin/`, and [`tool`], what the command-line
+//! tools (`cat`, `ls`, `grep`, ...) share.
 //!
 //! Everything here is safe Rust on top of ulib, except [`fault`], whose whole purpose is to
 //! execute instructions the kernel must punish (its `unsafe` is confined to one tiny function
@@ -19,6 +20,7 @@ use ulib::prelude::*;
 pub mod cases;
 pub mod fault;
 pub mod raw_calls;
+pub mod tool;
 
 /// Starts `path` with arguments `argv` in a new child process (fork + execve).
 ///

@@ -121,6 +121,27 @@ impl Signal {
         self as i32
     }
 
+    /// The signal called `name`, with or without the `SIG` prefix (`"SIGTERM"` and `"TERM"`
+    /// alike), including the [`ALIASES`](Signal::ALIASES); `None` for anything else. Letter
+    /// case matters, as in C; a tool that accepts `kill -s term` upper-cases first.
+    pub fn from_name(name: &str) -> Option<Signal> {
+        let short = name.strip_prefix("SIG").unwrap_or(name);
+        let bare = |full: &str| full.strip_prefix("SIG").unwrap_or(full) == short;
+        if short.is_empty() {
+            return None;
+        }
+        Signal::ALL
+            .iter()
+            .copied()
+            .find(|s| bare(s.name()))
+            .or_else(|| {
+                Signal::ALIASES
+                    .iter()
+                    .find(|(alias, _)| bare(alias))
+                    .map(|&(_, s)| s)
+            })
+    }
+
     /// `SIGKILL` and `SIGSTOP`: never caught, ignored or blocked.
     pub const fn is_unblockable(self) -> bool {
         matches!(self, Signal::SIGKILL | Signal::SIGSTOP)
@@ -499,6 +520,19 @@ mod tests {
             assert_eq!(format!("{s:?}"), s.name());
             assert_eq!(s.to_string(), s.name());
             assert!(!s.description().is_empty());
+        }
+    }
+
+    #[test]
+    fn from_name_takes_names_with_and_without_sig() {
+        for s in Signal::ALL {
+            assert_eq!(Signal::from_name(s.name()), Some(s));
+            assert_eq!(Signal::from_name(&s.name()[3..]), Some(s));
+        }
+        assert_eq!(Signal::from_name("SIGIOT"), Some(Signal::SIGABRT));
+        assert_eq!(Signal::from_name("POLL"), Some(Signal::SIGIO));
+        for bad in ["", "SIG", "term", "SIGSIGTERM", "15", "SIGTERM ", "KILLX"] {
+            assert_eq!(Signal::from_name(bad), None, "{bad:?}");
         }
     }
 

@@ -1,0 +1,19 @@
+//! `true`: does nothing, successfully (status 0). Arguments are ignored, except `--help`
+//! alone, which prints the usage.
+
+#![no_std]
+#![no_main]
+#![deny(unsafe_code)]
+
+use uapps::tool::Tool;
+
+ulib::entry!(main);
+
+fn main() -> i32 {
+    let mut tool = Tool::new("true", "[ignored...]", "");
+    let mut args = ulib::env::args().skip(1);
+    if args.len() == 1 && args.next() == Some("--help") {
+        return tool.help();
+    }
+    0
+}
