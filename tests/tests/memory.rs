@@ -13,7 +13,7 @@ use std::time::Duration;
 const SMALL_MB: u32 = 16;
 
 /// The least RAM the init demo boots with, in MiB (docs/boot.md, "Minimum RAM").
-const MIN_MB: u32 = 13;
+const MIN_MB: u32 = 14;
 
 /// The machine for the self tests.
 const SELFTEST_MB: u32 = 24;

@@ -248,3 +248,17 @@ fn tooltest_lists_its_cases() {
     let run = tool("tooltest", &["list"], 0);
     run.expect_case_listing("tooltest", CASES);
 }
+
+#[test]
+fn sleep_with_a_duration_is_the_tool() {
+    let run = tool("sleep", &["1"], 0);
+    expect_output(&run, &[]);
+    // It slept: init's exit comes a second after it started (the boot itself takes far less).
+    if run.elapsed < std::time::Duration::from_secs(1) {
+        run.fail(&[format!("sleep 1 ended after {:?}", run.elapsed)]);
+    }
+    let run = tool("sleep", &["soon"], 2);
+    run.expect_line("sleep: invalid time interval 'soon'");
+    let run = tool("sleep", &["--help"], 0);
+    run.expect_line("usage: sleep [SECONDS]");
+}

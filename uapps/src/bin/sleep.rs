@@ -1,5 +1,7 @@
-//! `sleep`: three children sleep 3, 1 and 2 seconds at once; they must wake in order 1, 2, 3,
-//! and the whole takes about 3 s, not 6.
+//! `sleep`: with no argument, the sample: three children sleep 3, 1 and 2 seconds at once;
+//! they must wake in order 1, 2, 3, and the whole takes about 3 s, not 6. `sleep N` is the
+//! tool: it sleeps N seconds (on through signals it survives) and exits 0; `--help` prints the
+//! usage, a bad N is a usage error (status 2).
 //!
 //! Each child measures its own sleep with the monotonic clock and exits with the number of
 //! seconds it slept; the parent records the order in which they end.
@@ -25,6 +27,7 @@ use alloc::vec::Vec;
 use core::fmt::Write;
 
 use uapps::Millis;
+use uapps::tool::Tool;
 use ulib::prelude::*;
 
 ulib::entry!(main);
@@ -32,6 +35,39 @@ ulib::entry!(main);
 const NAPS: [u32; 3] = [3, 1, 2];
 
 fn main() -> i32 {
+    let mut args = ulib::env::args().skip(1);
+    match (args.next(), args.next()) {
+        (None, _) => sleepers(),
+        (Some(arg), None) => sleep_for(arg),
+        (Some(_), Some(_)) => {
+            Tool::new("sleep", SYNOPSIS, "").usage_error(format_args!("one duration, in seconds"))
+        }
+    }
+}
+
+const SYNOPSIS: &str = "[SECONDS]";
+
+/// `sleep N`.
+fn sleep_for(arg: &str) -> i32 {
+    let mut tool = Tool::new(
+        "sleep",
+        SYNOPSIS,
+        "  SECONDS  sleep this many seconds (none: the three-sleepers sample)\n",
+    );
+    if arg == "--help" {
+        return tool.help();
+    }
+    let Ok(mut left) = arg.parse::<u32>() else {
+        return tool.usage_error(format_args!("invalid time interval '{arg}'"));
+    };
+    while left > 0 {
+        left = sleep(left);
+    }
+    0
+}
+
+/// The sample: three children sleeping at once.
+fn sleepers() -> i32 {
     let start = Instant::now();
     let mut children = 0;
     for seconds in NAPS {
