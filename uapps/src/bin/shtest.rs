@@ -88,13 +88,16 @@ fn status_of(child: Pid) -> i32 {
     }
 }
 
-/// Runs `/bin/sh` with `argv`, its standard input the read end `stdin` if given.
-fn run_sh(argv: &[&str], stdin: Option<i32>) -> Result<Pid, Errno> {
+/// Runs `/bin/sh` with `argv`; with `pipe`, its standard input is the pipe's read end (and
+/// the shell does not keep the write end, or it would never see the end of its input).
+fn run_sh(argv: &[&str], pipe: Option<(i32, i32)>) -> Result<Pid, Errno> {
     match fork()? {
         ForkResult::Parent { child } => Ok(child),
         ForkResult::Child => {
-            if let Some(fd) = stdin {
-                let _ = io::dup2(fd, io::STDIN);
+            if let Some((r, w)) = pipe {
+                let _ = io::dup2(r, io::STDIN);
+                let _ = io::close(r);
+                let _ = io::close(w);
             }
             let err = match execve("/bin/sh", argv) {
                 Err(e) => e,
@@ -117,7 +120,7 @@ fn main() -> i32 {
         Some("stdin") => {
             let text = script(rest);
             io::pipe().and_then(|(r, w)| {
-                let child = run_sh(&["sh"], Some(r))?;
+                let child = run_sh(&["sh"], Some((r, w)))?;
                 io::close(r)?;
                 // The shell reads while we write: a script longer than the pipe is fine.
                 let written = io::write_all(w, text.as_bytes());
