@@ -23,6 +23,8 @@ fn words(src: &str) -> Vec<String> {
         "E" => Some(String::new()),
         "S" => Some("  lead and trail  ".to_owned()),
         "?" => Some("3".to_owned()),
+        "!" => Some("1".to_owned()),
+        "$" => Some("2".to_owned()),
         _ => None,
     };
     items[0].and_or.first.commands[0]
@@ -46,6 +48,7 @@ fn quoting_and_escapes() {
     assert_eq!(words("\"a\\\"b\\$c\\d\""), ["a\"b$c\\d"]);
     assert_eq!(words("it' a'b"), ["it ab"]);
     assert_eq!(words("a$?b ${X}c $"), ["a3b", "a", "bc", "$"]);
+    assert_eq!(words("$! ${!}x $$"), ["1", "1x", "2"]);
     // Unset and empty unquoted expansions vanish; quoted ones stay as empty fields.
     assert_eq!(words("a $NOPE $E \"$E\" b"), ["a", "", "b"]);
     assert_eq!(words("\"<\"$S\">\""), ["<", "lead", "and", "trail", ">"]);

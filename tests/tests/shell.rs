@@ -226,6 +226,7 @@ fn background_jobs_wait_and_kill() {
          spin > /dev/null & kill -KILL %1; wait %1; shtest print killed9=$?; \
          spin > /dev/null & jobs; kill -s HUP %1; wait; jobs; \
          wait %7; shtest print nojob=$?; \
+         spin > /dev/null & kill $!; wait $!; shtest print bang=$?; \
          shtest print a && shtest print b & wait; exit 4",
         4,
     );
@@ -238,6 +239,7 @@ fn background_jobs_wait_and_kill() {
         "[1]+  Running  spin > /dev/null",
         "sh: wait: %7: no such job",
         "nojob=127",
+        "bang=143",
         "a",
         "b",
     ]);

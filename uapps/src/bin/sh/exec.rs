@@ -56,6 +56,7 @@ pub fn run_item(sh: &mut Shell, item: &Item) {
 /// Notes a new background job and prints `[n] pid` when interactive.
 fn background_started(sh: &mut Shell, pgid: Pid, pids: &[Pid], text: &str) {
     let id = sh.jobs.add(pgid, pids, text, true);
+    sh.last_background = pids.last().copied();
     if sh.interactive && !sh.in_child {
         eprintln!("[{id}] {}", pids.last().map_or(0, |p| p.as_raw()));
     }
@@ -373,6 +374,7 @@ pub fn wait_foreground(sh: &mut Shell, id: usize) {
     match job.state() {
         JobState::Stopped(sig) => {
             job.background = true;
+            job.stop_reported = true;
             sh.jobs.current = Some(id);
             let mark = sh.jobs.mark(id);
             let text = sh.jobs.get(id).map(|j| j.text.clone()).unwrap_or_default();

@@ -44,6 +44,8 @@ pub struct Job {
     pub text: String,
     /// Whether it runs in the background (for `jobs` and the reports).
     pub background: bool,
+    /// Whether its current stop was reported already.
+    pub stop_reported: bool,
 }
 
 /// The job's overall state.
@@ -81,6 +83,7 @@ impl Job {
 
     /// Marks every process that is not done as running again (after `SIGCONT`).
     pub fn mark_continued(&mut self) {
+        self.stop_reported = false;
         for p in &mut self.procs {
             if matches!(p.state, ProcState::Stopped(_)) {
                 p.state = ProcState::Running;
@@ -127,6 +130,7 @@ impl Jobs {
                 .collect(),
             text: String::from(text),
             background,
+            stop_reported: false,
         });
         if background {
             self.current = Some(id);

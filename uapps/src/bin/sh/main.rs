@@ -6,7 +6,7 @@
 //! sh script [args]   run the script file and exit with its status
 //! ```
 //!
-//! The grammar (section "The shell" of docs/shell.md): words with `'...'`, `"..."` and `\`
+//! The grammar (docs/shell.md): words with `'...'`, `"..."` and `\`
 //! quoting; `$?`, `$$`, `$NAME` and `${NAME}`; `NAME=value`; `;`, `&&`, `||`, `|`, `&`,
 //! newlines; `<`, `>`, `>>`, `N>`, `N>&M`; `#` comments. Builtins: `cd`, `exit`, `export`,
 //! `jobs`, `fg`, `bg`, `wait`, `kill`, `true`, `false`. Other commands are looked up in
@@ -67,6 +67,8 @@ pub struct Shell {
     pub last_status: i32,
     /// `$$`: the shell's pid (the same in a forked child).
     pub pid: Pid,
+    /// `$!`: the pid of the last background job's last process.
+    pub last_background: Option<Pid>,
     /// `$0` and the positional parameters of a script.
     pub args: Vec<String>,
     /// Standard input is a terminal.
@@ -104,6 +106,7 @@ impl Shell {
             vars,
             last_status: 0,
             pid: getpid(),
+            last_background: None,
             args: Vec::new(),
             interactive: false,
             job_control: false,
@@ -114,11 +117,12 @@ impl Shell {
         }
     }
 
-    /// The value of `$name`: a variable, or one of `?`, `$`, `#`, `0`..`9`.
+    /// The value of `$name`: a variable, or one of `?`, `$`, `!`, `#`, `0`..`9`.
     pub fn lookup(&self, name: &str) -> Option<String> {
         match name {
             "?" => Some(self.last_status.to_string()),
             "$" => Some(self.pid.to_string()),
+            "!" => self.last_background.map(|p| p.to_string()),
             "#" => Some(self.args.len().saturating_sub(1).to_string()),
             _ if name.bytes().all(|b| b.is_ascii_digit()) => name
                 .parse::<usize>()
@@ -194,8 +198,21 @@ impl Shell {
         }
     }
 
-    /// Prints `[n]+ Done  cmd` for each finished background job and forgets it.
+    /// Prints `[n]+  Done  cmd` for each finished background job and forgets it, and
+    /// `[n]+  Stopped  cmd` once for each job that stopped since the last report (a
+    /// background job that read the terminal, or one stopped by `kill -STOP`).
     pub fn report_jobs(&mut self) {
+        let ids: Vec<usize> = self.jobs.list.iter().map(|j| j.id).collect();
+        for id in ids {
+            let mark = self.jobs.mark(id);
+            if let Some(job) = self.jobs.get(id)
+                && matches!(job.state(), jobs::JobState::Stopped(_))
+                && !job.stop_reported
+            {
+                job.stop_reported = true;
+                eprintln!("[{id}]{mark}  Stopped  {}", job.text);
+            }
+        }
         let done: Vec<usize> = self
             .jobs
             .list

@@ -32,9 +32,10 @@ pub enum Piece {
         /// Whether the text was quoted.
         quoted: bool,
     },
-    /// `$NAME`, `${NAME}`, `$?` or `$$`; `quoted` inside double quotes (no field splitting).
+    /// `$NAME`, `${NAME}`, `$?`, `$$`, `$!`, `$#` or `$0`..`$9`; `quoted` inside double
+    /// quotes (no field splitting).
     Var {
-        /// The variable's name (`?` and `$` for the special ones).
+        /// The variable's name (`?`, `$`, `!`, `#` or a digit for the special ones).
         name: String,
         /// Whether the expansion was inside double quotes.
         quoted: bool,
@@ -430,7 +431,7 @@ fn dollar(
     let bytes = src.as_bytes();
     let after = *i + 1;
     match bytes.get(after) {
-        Some(b'?' | b'$' | b'#' | b'0'..=b'9') => {
+        Some(b'?' | b'$' | b'!' | b'#' | b'0'..=b'9') => {
             pieces.push(Piece::Var {
                 name: String::from(&src[after..after + 1]),
                 quoted,
@@ -442,7 +443,7 @@ fn dollar(
                 .find('}')
                 .ok_or(SyntaxError::UnterminatedQuote)?;
             let name = &src[after + 1..after + close];
-            let special = matches!(name, "?" | "$" | "#")
+            let special = matches!(name, "?" | "$" | "!" | "#")
                 || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()));
             if !is_name(name) && !special {
                 return Err(SyntaxError::BadSubstitution);
