@@ -246,6 +246,26 @@ fn background_jobs_wait_and_kill() {
 }
 
 #[test]
+fn stop_and_continue_without_job_control() {
+    // Not a terminal: the jobs share the shell's group, and `kill`, `bg` and `fg` signal
+    // their processes one by one.
+    let run = sh_c(
+        "spin > /dev/null & kill -STOP %1; wait %1; shtest print stopped=$?; jobs; \
+         bg; kill %1; wait %1; shtest print bg-killed=$?; \
+         spin 1 > /dev/null & kill -STOP %1; wait %1; fg %1; shtest print fg=$?; jobs",
+        0,
+    );
+    run.expect_lines_in_order(&[
+        "stopped=147",
+        "[1]+  Stopped  spin > /dev/null",
+        "[1]+ spin > /dev/null &",
+        "bg-killed=143",
+        "spin 1 > /dev/null",
+        "fg=0",
+    ]);
+}
+
+#[test]
 fn two_hundred_background_jobs() {
     let run = boot(
         "c",

@@ -149,6 +149,26 @@ fn job_arg(sh: &Shell, arg: Option<&str>, who: &str) -> Result<usize, i32> {
     })
 }
 
+/// Sends `sig` to job `id`: to its process group under job control; else (the job shares
+/// the shell's group) to each of its processes still running, a process already gone being
+/// no failure.
+fn signal_job(sh: &mut Shell, id: usize, sig: Signal) -> Result<(), Errno> {
+    let job_control = sh.job_control;
+    let Some(job) = sh.jobs.get(id) else {
+        return Err(Errno::ESRCH);
+    };
+    if job_control {
+        return signal::killpg(job.pgid, Some(sig));
+    }
+    job.procs
+        .iter()
+        .filter(|p| !matches!(p.state, jobs::ProcState::Done(_)))
+        .try_for_each(|p| match signal::kill(p.pid, Some(sig)) {
+            Err(Errno::ESRCH) => Ok(()),
+            other => other,
+        })
+}
+
 fn fg(sh: &mut Shell, args: &[&str]) -> i32 {
     let id = match job_arg(sh, args.first().copied(), "fg") {
         Ok(id) => id,
@@ -158,11 +178,13 @@ fn fg(sh: &mut Shell, args: &[&str]) -> i32 {
     println!("{}", job.text);
     job.background = false;
     let pgid = job.pgid;
-    job.mark_continued();
     if sh.job_control {
         let _ = ulib::tty::tcsetpgrp(ulib::io::STDIN, pgid);
     }
-    let _ = signal::killpg(pgid, Some(Signal::SIGCONT));
+    let _ = signal_job(sh, id, Signal::SIGCONT);
+    if let Some(job) = sh.jobs.get(id) {
+        job.mark_continued();
+    }
     exec::wait_foreground(sh, id);
     sh.last_status
 }
@@ -175,11 +197,14 @@ fn bg(sh: &mut Shell, args: &[&str]) -> i32 {
     let mark = sh.jobs.mark(id);
     let Some(job) = sh.jobs.get(id) else { return 1 };
     job.background = true;
-    job.mark_continued();
-    let pgid = job.pgid;
     println!("[{id}]{mark} {} &", job.text);
-    match signal::killpg(pgid, Some(Signal::SIGCONT)) {
-        Ok(()) => 0,
+    match signal_job(sh, id, Signal::SIGCONT) {
+        Ok(()) => {
+            if let Some(job) = sh.jobs.get(id) {
+                job.mark_continued();
+            }
+            0
+        }
         Err(e) => {
             eprintln!("sh: bg: {e}");
             1
@@ -298,22 +323,7 @@ fn kill(sh: &mut Shell, args: &[&str]) -> i32 {
     for target in rest {
         let result = if target.starts_with('%') {
             match job_arg(sh, Some(target), "kill") {
-                Ok(id) => {
-                    let Some(job) = sh.jobs.get(id) else { continue };
-                    let pgid = job.pgid;
-                    let pids: Vec<Pid> = job.procs.iter().map(|p| p.pid).collect();
-                    if sh.job_control {
-                        signal::killpg(pgid, Some(sig))
-                    } else {
-                        // Without job control the job shares the shell's group.
-                        // A process already gone (ESRCH) is no failure.
-                        pids.iter()
-                            .try_for_each(|&p| match signal::kill(p, Some(sig)) {
-                                Err(Errno::ESRCH) => Ok(()),
-                                other => other,
-                            })
-                    }
-                }
+                Ok(id) => signal_job(sh, id, sig),
                 Err(s) => {
                     status = s;
                     continue;

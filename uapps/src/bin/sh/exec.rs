@@ -243,21 +243,25 @@ fn fork_member(sh: &mut Shell, pgid: Pid, background: bool) -> Result<Option<Pid
                 }
             }
             // Without job control a background job must not take the shell's input, and
-            // ^C at the terminal must not reach it (POSIX).
+            // ^C at the terminal must not reach it (POSIX: SIGINT and SIGQUIT ignored).
             if background && !sh.job_control {
                 if let Ok(fd) = fs::open("/dev/null", OFlag::O_RDONLY, 0) {
                     let _ = io::dup2(fd, io::STDIN);
                     let _ = io::close(fd);
                 }
-                if sh.interactive {
-                    for sig in crate::INTERACTIVE_IGNORED {
-                        // SAFETY: ignoring a signal installs no handler code.
-                        #[allow(unsafe_code)]
-                        let _ = unsafe { signal::signal(sig, SigHandler::SigIgn) };
-                    }
+                for sig in crate::INTERACTIVE_IGNORED {
+                    // SAFETY: ignoring a signal installs no handler code.
+                    #[allow(unsafe_code)]
+                    let _ = unsafe { signal::signal(sig, SigHandler::SigIgn) };
                 }
             }
+            // The copy of the shell in the child does no job control of its own; in a
+            // background job its children keep the signals ignored above.
             sh.in_child = true;
+            sh.job_control = false;
+            if background {
+                sh.interactive = false;
+            }
             sh.jobs = jobs::Jobs::default();
             Ok(None)
         }
