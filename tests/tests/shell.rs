@@ -366,3 +366,15 @@ fn syntax_errors() {
     run.expect_exact_line("sh: syntax error: unterminated quote");
     run.expect_exact_line_count("after", 0);
 }
+
+#[test]
+fn a_prompt_on_the_console_and_end_of_file_ends_the_shell() {
+    // pid 1's standard input is the console, a terminal: one prompt. Until the console
+    // delivers input, reading it gives end of file, and the shell exits with status 0.
+    let run = Boot::new().init("/bin/sh", &[]).run();
+    run.expect_init_status(0);
+    run.expect_all_frames_returned();
+    if !run.lines().any(|l| l.trim_end() == "$") {
+        run.fail(&["no \"$ \" prompt line".to_owned()]);
+    }
+}
