@@ -371,6 +371,9 @@ pub fn wait_foreground(sh: &mut Shell, id: usize) {
     }
     if sh.job_control {
         let _ = ulib::tty::tcsetpgrp(io::STDIN, sh.pgid);
+        if let Some(modes) = &sh.tty_modes {
+            let _ = modes.set(io::STDIN);
+        }
     }
     let Some(job) = sh.jobs.get(id) else {
         return;

@@ -77,6 +77,10 @@ pub struct Shell {
     pub job_control: bool,
     /// The shell's process group.
     pub pgid: Pid,
+    /// The terminal's settings when the shell started, put back after each foreground job
+    /// under job control (a program that set raw mode and then died leaves a usable
+    /// terminal).
+    pub tty_modes: Option<ulib::tty::Termios>,
     /// The jobs.
     pub jobs: Jobs,
     /// Set by `exit`: the status to exit with.
@@ -111,6 +115,7 @@ impl Shell {
             interactive: false,
             job_control: false,
             pgid: ulib::process::getpgrp(),
+            tty_modes: None,
             jobs: Jobs::default(),
             exit_requested: None,
             in_child: false,
@@ -260,6 +265,7 @@ fn init_interactive(sh: &mut Shell) {
         && ulib::tty::tcgetpgrp(ulib::io::STDIN) == Ok(sh.pgid)
     {
         sh.job_control = true;
+        sh.tty_modes = ulib::tty::Termios::get(ulib::io::STDIN).ok();
         for sig in JOB_CONTROL_IGNORED {
             // SAFETY: ignoring a signal installs no handler code.
             #[allow(unsafe_code)]
