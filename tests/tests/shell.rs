@@ -173,7 +173,7 @@ fn redirections() {
         // 2>&1 before > sends the message to the console, not the file.
         "sh: nosuch: not found",
         "empty=0",
-        "E:usage: shtest c|stdin|file|print TEXT... | lines PREFIX | env NAME | raise N",
+        "E:usage: shtest c|stdin|file|print TEXT... | lines PREFIX | env NAME | raise N | ids TAG",
         "sh: missing: No such file or directory",
         "missing=1",
         "dir=1",
@@ -261,6 +261,83 @@ fn stop_and_continue_without_job_control() {
         "[1]+ spin > /dev/null &",
         "bg-killed=143",
         "spin 1 > /dev/null",
+        "fg=0",
+    ]);
+}
+
+/// The `pid` and `pgid` of the line `shtest ids <tag>` printed.
+#[track_caller]
+fn ids(run: &Run, tag: &str) -> (u32, u32) {
+    let holes = run.scan_one_line(&format!("{tag} pid={{}} pgid={{}}"));
+    let number = |s: &str| {
+        s.parse::<u32>()
+            .unwrap_or_else(|_| run.fail(&[format!("bad number {s:?}")]))
+    };
+    (number(holes[0]), number(holes[1]))
+}
+
+#[test]
+fn job_control_with_process_groups() {
+    // `sh -m`: job control without a terminal (tcsetpgrp fails and is ignored), so each job
+    // is a process group of its own and `kill %n`, `bg`, `fg` signal the group. (No job is
+    // sent SIGTSTP right after `&`: until its child has put the default action back, the
+    // shell's ignoring of SIGTSTP would discard it, in any shell.)
+    let run = boot(
+        "c",
+        &[
+            "sh -m -c 'shtest ids A1 >/dev/console | shtest ids A2 >/dev/console | shtest ids A3; \
+           shtest ids B; shtest ids C1 >/dev/console | shtest ids C2 & wait; \
+           spin > /dev/null | spin > /dev/null & kill %1; wait %1; shtest print group-killed=$?; \
+           spin > /dev/null & kill -STOP %1; wait %1; shtest print stopped=$?; bg %1; \
+           kill -TERM %1; wait; jobs; \
+           shtest raise 20; shtest print tstp=$?; jobs; fg; shtest print fg=$?; exit 3'",
+        ],
+    );
+    run.expect_init_status(3);
+    run.expect_all_frames_returned();
+    let (a1, a1_group) = ids(&run, "A1");
+    let (a2, a2_group) = ids(&run, "A2");
+    let (_, a3_group) = ids(&run, "A3");
+    let (b, b_group) = ids(&run, "B");
+    let (c1, c1_group) = ids(&run, "C1");
+    let (_, c2_group) = ids(&run, "C2");
+    let checks = [
+        (
+            a1_group == a1,
+            "the pipeline's group is not led by its first process",
+        ),
+        (
+            a2_group == a1 && a3_group == a1,
+            "a pipeline's processes are not in one group",
+        ),
+        (a2 != a1, "A1 and A2 are one process"),
+        (
+            b_group == b && b != a1,
+            "a lone command is not a group of its own",
+        ),
+        (
+            c1_group == c1 && c2_group == c1,
+            "a background pipeline is not one group",
+        ),
+        (a1_group != 1, "the job is in the shell's group"),
+    ];
+    let problems: Vec<String> = checks
+        .iter()
+        .filter(|(ok, _)| !ok)
+        .map(|(_, why)| why.to_string())
+        .collect();
+    if !problems.is_empty() {
+        run.fail(&problems);
+    }
+    run.expect_lines_in_order(&[
+        "group-killed=143",
+        "stopped=147",
+        "[1]+ spin > /dev/null &",
+        // A foreground job that stops (SIGTSTP, as ^Z sends) is reported and kept.
+        "[1]+  Stopped  shtest raise 20",
+        "tstp=148",
+        "[1]+  Stopped  shtest raise 20",
+        "shtest raise 20",
         "fg=0",
     ]);
 }

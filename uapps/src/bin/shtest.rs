@@ -14,6 +14,7 @@
 //!                         line; exits with the number of lines (at most 255)
 //! shtest env NAME         prints NAME=value, or "NAME unset"
 //! shtest raise N          kills itself with signal N
+//! shtest ids TAG          prints "TAG pid=<pid> pgid=<process group>"
 //! ```
 //!
 //! In the TEXT arguments of `c`, `stdin` and `file`, an argument `*N` repeats the next one
@@ -152,6 +153,11 @@ fn main() -> i32 {
             }
             Ok(0)
         }
+        Some("ids") => {
+            let tag = rest.first().copied().unwrap_or("ids");
+            println!("{tag} pid={} pgid={}", getpid(), ulib::process::getpgrp());
+            Ok(0)
+        }
         Some("raise") => {
             let sig = rest
                 .first()
@@ -162,7 +168,7 @@ fn main() -> i32 {
         }
         _ => {
             eprintln!(
-                "usage: shtest c|stdin|file|print TEXT... | lines PREFIX | env NAME | raise N"
+                "usage: shtest c|stdin|file|print TEXT... | lines PREFIX | env NAME | raise N | ids TAG"
             );
             Ok(2)
         }

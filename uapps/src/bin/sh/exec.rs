@@ -232,7 +232,7 @@ fn fork_member(sh: &mut Shell, pgid: Pid, background: bool) -> Result<Option<Pid
                 }
             }
             // Ignored signals survive execve; the command must get the defaults back.
-            if sh.interactive {
+            if sh.interactive || sh.job_control {
                 for sig in crate::INTERACTIVE_IGNORED
                     .iter()
                     .chain(crate::JOB_CONTROL_IGNORED.iter())

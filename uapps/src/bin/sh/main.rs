@@ -3,6 +3,7 @@
 //! ```text
 //! sh                 read commands from standard input (a prompt if it is a terminal)
 //! sh -c 'command'    run the command text and exit with its status
+//! sh -m ...          any of the above with job control even without a terminal
 //! sh script [args]   run the script file and exit with its status
 //! ```
 //!
@@ -264,13 +265,19 @@ fn init_interactive(sh: &mut Shell) {
     if ulib::tty::tcsetpgrp(ulib::io::STDIN, sh.pgid).is_ok()
         && ulib::tty::tcgetpgrp(ulib::io::STDIN) == Ok(sh.pgid)
     {
-        sh.job_control = true;
         sh.tty_modes = ulib::tty::Termios::get(ulib::io::STDIN).ok();
-        for sig in JOB_CONTROL_IGNORED {
-            // SAFETY: ignoring a signal installs no handler code.
-            #[allow(unsafe_code)]
-            let _ = unsafe { signal::signal(sig, SigHandler::SigIgn) };
-        }
+        enable_job_control(sh);
+    }
+}
+
+/// Turns job control on: the stop signals from the terminal are ignored by the shell (its
+/// jobs get them).
+fn enable_job_control(sh: &mut Shell) {
+    sh.job_control = true;
+    for sig in JOB_CONTROL_IGNORED {
+        // SAFETY: ignoring a signal installs no handler code.
+        #[allow(unsafe_code)]
+        let _ = unsafe { signal::signal(sig, SigHandler::SigIgn) };
     }
 }
 
@@ -337,9 +344,16 @@ fn run_stdin(sh: &mut Shell) -> i32 {
 
 fn main() -> i32 {
     let mut sh = Shell::new();
-    let args: Vec<&str> = ulib::env::args().collect();
+    let mut args: Vec<&str> = ulib::env::args().collect();
     sh.args
         .push(String::from(args.first().copied().unwrap_or("sh")));
+    // `-m` (POSIX "monitor"): job control even without a terminal: every job in a process
+    // group of its own, `kill %n`, `fg` and `bg` signal the group.
+    let monitor = args.get(1) == Some(&"-m");
+    if monitor {
+        args.remove(1);
+        enable_job_control(&mut sh);
+    }
     match args.get(1).copied() {
         Some("-c") => {
             let Some(text) = args.get(2) else {
