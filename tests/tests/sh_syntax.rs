@@ -69,6 +69,8 @@ fn lists_and_pipelines() {
     assert_eq!(ao.rest[1].0, Connector::Or);
     assert_eq!(ao.rest[1].1.commands.len(), 2);
     assert_eq!(items[2].text, "c && d || e | f");
+    assert_eq!(ao.rest[1].1.text, "e | f");
+    assert_eq!(ao.first.text, "c");
     let p = &one("a | b | c | d").and_or.first;
     assert_eq!(p.commands.len(), 4);
     // A newline may follow an operator that needs more.

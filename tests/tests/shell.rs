@@ -290,7 +290,7 @@ fn job_control_with_process_groups() {
            spin > /dev/null | spin > /dev/null & kill %1; wait %1; shtest print group-killed=$?; \
            spin > /dev/null & kill -STOP %1; wait %1; shtest print stopped=$?; bg %1; \
            kill -TERM %1; wait; jobs; \
-           shtest raise 20; shtest print tstp=$?; jobs; fg; shtest print fg=$?; exit 3'",
+           T=20; shtest raise $T; shtest print tstp=$?; jobs; fg; shtest print fg=$?; exit 3'",
         ],
     );
     run.expect_init_status(3);
@@ -334,10 +334,10 @@ fn job_control_with_process_groups() {
         "stopped=147",
         "[1]+ spin > /dev/null &",
         // A foreground job that stops (SIGTSTP, as ^Z sends) is reported and kept.
-        "[1]+  Stopped  shtest raise 20",
+        "[1]+  Stopped  shtest raise $T",
         "tstp=148",
-        "[1]+  Stopped  shtest raise 20",
-        "shtest raise 20",
+        "[1]+  Stopped  shtest raise $T",
+        "shtest raise $T",
         "fg=0",
     ]);
 }

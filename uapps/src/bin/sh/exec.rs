@@ -90,21 +90,7 @@ fn run_pipeline(sh: &mut Shell, pipeline: &Pipeline) {
         sh.last_status = run_in_shell(sh, command);
         return;
     }
-    launch(sh, pipeline, &pipeline_text(pipeline), false);
-}
-
-/// A short text for a pipeline's job entry (the first words of each command).
-fn pipeline_text(pipeline: &Pipeline) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for cmd in &pipeline.commands {
-        let words: Vec<String> = cmd
-            .words
-            .iter()
-            .map(|w| expand::single(w, &|_| None))
-            .collect();
-        parts.push(words.join(" "));
-    }
-    parts.join(" | ")
+    launch(sh, pipeline, &pipeline.text, false);
 }
 
 /// Whether `command` runs in the shell process: no words left after the assignments (only

@@ -132,6 +132,8 @@ pub struct Command {
 pub struct Pipeline {
     /// At least one command.
     pub commands: Vec<Command>,
+    /// The source text, for job listings.
+    pub text: String,
 }
 
 /// How a pipeline joins the one before it in an and-or list.
@@ -481,7 +483,11 @@ fn dollar(
 /// more lines could fix it.
 pub fn parse(src: &str) -> Result<Vec<Item>, SyntaxError> {
     let tokens = lex(src)?;
-    let mut p = Parser { tokens, pos: 0 };
+    let mut p = Parser {
+        src,
+        tokens,
+        pos: 0,
+    };
     let mut items = Vec::new();
     loop {
         p.skip_newlines();
@@ -512,12 +518,13 @@ pub fn parse(src: &str) -> Result<Vec<Item>, SyntaxError> {
     Ok(items)
 }
 
-struct Parser {
+struct Parser<'a> {
+    src: &'a str,
     tokens: Vec<Spanned>,
     pos: usize,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.pos).map(|t| &t.token)
     }
@@ -550,13 +557,18 @@ impl Parser {
     }
 
     fn pipeline(&mut self) -> Result<Pipeline, SyntaxError> {
+        let start = self.peek_start().unwrap_or(self.src.len());
         let mut commands = alloc::vec![self.command()?];
         while let Some(Token::Op(Op::Pipe)) = self.peek() {
             self.pos += 1;
             self.skip_newlines();
             commands.push(self.command()?);
         }
-        Ok(Pipeline { commands })
+        let end = self.tokens[self.pos - 1].end;
+        Ok(Pipeline {
+            commands,
+            text: String::from(self.src[start..end].trim()),
+        })
     }
 
     fn command(&mut self) -> Result<Command, SyntaxError> {
