@@ -343,11 +343,13 @@ pub fn wait_foreground(sh: &mut Shell, id: usize) {
             }
             Err(Errno::EINTR) => {}
             Err(_) => {
-                // No children left that we did not already see: count the rest as done.
+                // ECHILD: no child left, yet the table says one runs. Every child is
+                // reaped through the table, so this should not happen; rather than wait
+                // forever, count the missing ones as failed.
                 if let Some(job) = sh.jobs.get(id) {
                     for p in &mut job.procs {
                         if p.state == jobs::ProcState::Running {
-                            p.state = jobs::ProcState::Done(NOT_FOUND);
+                            p.state = jobs::ProcState::Done(CANNOT_RUN);
                         }
                     }
                 }
