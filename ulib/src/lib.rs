@@ -11,7 +11,8 @@
 //!   [`io`] (descriptors: `read`, `write`, `lseek`, `close`, `dup`, `dup2`, `pipe`, `fcntl`,
 //!   and the printing macros), [`fs`] (files and directories: `open`, `stat`, `read_dir`,
 //!   `mkdir`, `unlink`, `rename`, `chdir`, `getcwd`, whole-file `read` and `write`, the open
-//!   flags [`OFlag`](fs::OFlag) and the `fcntl` commands),
+//!   flags [`OFlag`](fs::OFlag) and the `fcntl` commands), [`tty`] (the terminal's
+//!   foreground process group and settings),
 //! - the untyped escape hatch [`raw`], generated from the kernel's syscall table,
 //! - the kernel's address-space [`layout`] and [`limits`] (argument counts, path length),
 //!   the very constants the kernel checks against,
@@ -75,6 +76,7 @@ pub mod raw;
 mod rt;
 pub mod signal;
 pub mod time;
+pub mod tty;
 
 /// Names the function a program starts in.
 ///

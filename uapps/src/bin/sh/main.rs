@@ -1,0 +1,390 @@
+//! `sh`: the shell.
+//!
+//! ```text
+//! sh                 read commands from standard input (a prompt if it is a terminal)
+//! sh -c 'command'    run the command text and exit with its status
+//! sh -m ...          any of the above with job control even without a terminal
+//! sh script [args]   run the script file and exit with its status
+//! ```
+//!
+//! The grammar (docs/shell.md): words with `'...'`, `"..."` and `\`
+//! quoting; `$?`, `$$`, `$NAME` and `${NAME}`; `NAME=value`; `;`, `&&`, `||`, `|`, `&`,
+//! newlines; `<`, `>`, `>>`, `N>`, `N>&M`; `#` comments. Builtins: `cd`, `exit`, `export`,
+//! `jobs`, `fg`, `bg`, `wait`, `kill`, `true`, `false`. Other commands are looked up in
+//! `PATH` (default `/bin`) and run with the exported variables as their environment.
+//!
+//! With a terminal on standard input whose foreground group can be set, the shell does job
+//! control: each pipeline in its own process group, the terminal handed to the foreground
+//! one, ^Z stops it (`fg`, `bg` continue it). Without one (a pipe, a file, or a console
+//! that does not yet support `TIOCSPGRP`) everything runs in the shell's own group.
+//!
+//! Exit status: that of the last command; 2 for a syntax error in a script or `-c` text;
+//! 127 when the script cannot be opened.
+
+#![no_std]
+#![no_main]
+#![deny(unsafe_code)]
+
+extern crate alloc;
+
+mod builtins;
+mod exec;
+mod expand;
+mod jobs;
+mod syntax;
+
+use alloc::collections::BTreeMap;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use ulib::prelude::*;
+use ulib::signal::{self, SigHandler};
+
+use jobs::Jobs;
+
+ulib::entry!(main);
+
+/// Status of a syntax error (as other shells give).
+const SYNTAX_STATUS: i32 = 2;
+/// Signals an interactive shell ignores (the foreground job gets them instead).
+const INTERACTIVE_IGNORED: [Signal; 2] = [Signal::SIGINT, Signal::SIGQUIT];
+/// Signals a job-control shell ignores as well.
+const JOB_CONTROL_IGNORED: [Signal; 3] = [Signal::SIGTSTP, Signal::SIGTTIN, Signal::SIGTTOU];
+
+/// A shell variable.
+#[derive(Clone, Debug)]
+pub struct Var {
+    /// Its value.
+    pub value: String,
+    /// Whether commands get it in their environment.
+    pub exported: bool,
+}
+
+/// The shell's state.
+pub struct Shell {
+    /// Variables, exported or not.
+    pub vars: BTreeMap<String, Var>,
+    /// `$?`.
+    pub last_status: i32,
+    /// `$$`: the shell's pid (the same in a forked child).
+    pub pid: Pid,
+    /// `$!`: the pid of the last background job's last process.
+    pub last_background: Option<Pid>,
+    /// `$0` and the positional parameters of a script.
+    pub args: Vec<String>,
+    /// Standard input is a terminal.
+    pub interactive: bool,
+    /// Job control is on (interactive, and the terminal's group could be set).
+    pub job_control: bool,
+    /// The shell's process group.
+    pub pgid: Pid,
+    /// The terminal's settings when the shell started, put back after each foreground job
+    /// under job control (a program that set raw mode and then died leaves a usable
+    /// terminal).
+    pub tty_modes: Option<ulib::tty::Termios>,
+    /// The jobs.
+    pub jobs: Jobs,
+    /// Set by `exit`: the status to exit with.
+    pub exit_requested: Option<i32>,
+    /// In a forked child (a pipeline member or a background and-or list): builtins like
+    /// `exit` end the child, and no job control.
+    pub in_child: bool,
+}
+
+impl Shell {
+    fn new() -> Shell {
+        let mut vars = BTreeMap::new();
+        for (name, value) in ulib::env::vars() {
+            vars.insert(
+                name.to_string(),
+                Var {
+                    value: value.to_string(),
+                    exported: true,
+                },
+            );
+        }
+        vars.entry(String::from("PATH")).or_insert(Var {
+            value: String::from("/bin"),
+            exported: true,
+        });
+        Shell {
+            vars,
+            last_status: 0,
+            pid: getpid(),
+            last_background: None,
+            args: Vec::new(),
+            interactive: false,
+            job_control: false,
+            pgid: ulib::process::getpgrp(),
+            tty_modes: None,
+            jobs: Jobs::default(),
+            exit_requested: None,
+            in_child: false,
+        }
+    }
+
+    /// The value of `$name`: a variable, or one of `?`, `$`, `!`, `#`, `0`..`9`.
+    pub fn lookup(&self, name: &str) -> Option<String> {
+        match name {
+            "?" => Some(self.last_status.to_string()),
+            "$" => Some(self.pid.to_string()),
+            "!" => self.last_background.map(|p| p.to_string()),
+            "#" => Some(self.args.len().saturating_sub(1).to_string()),
+            _ if name.bytes().all(|b| b.is_ascii_digit()) => name
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.args.get(i).cloned()),
+            _ => self.vars.get(name).map(|v| v.value.clone()),
+        }
+    }
+
+    /// Sets a variable, keeping whether it is exported.
+    pub fn set_var(&mut self, name: &str, value: &str) {
+        match self.vars.get_mut(name) {
+            Some(var) => var.value = value.to_string(),
+            None => {
+                self.vars.insert(
+                    name.to_string(),
+                    Var {
+                        value: value.to_string(),
+                        exported: false,
+                    },
+                );
+            }
+        }
+    }
+
+    /// The environment for a command: the exported variables as `NAME=value`, with
+    /// `extra` (the command's own assignments) replacing or adding to them.
+    pub fn environment(&self, extra: &[(String, String)]) -> Vec<String> {
+        let mut env: Vec<String> = self
+            .vars
+            .iter()
+            .filter(|(name, var)| var.exported && !extra.iter().any(|(n, _)| n == *name))
+            .map(|(name, var)| alloc::format!("{name}={}", var.value))
+            .collect();
+        env.extend(extra.iter().map(|(n, v)| alloc::format!("{n}={v}")));
+        env
+    }
+
+    /// Runs `text` (a whole `-c` string, a script or one line of input); returns `Err` with
+    /// the syntax error, having reported it, if it does not parse.
+    pub fn run_text(&mut self, text: &str) -> Result<(), syntax::SyntaxError> {
+        let items = match syntax::parse(text) {
+            Ok(items) => items,
+            Err(e) => {
+                report_syntax_error(e);
+                self.last_status = SYNTAX_STATUS;
+                return Err(e);
+            }
+        };
+        for item in &items {
+            if self.exit_requested.is_some() {
+                break;
+            }
+            self.reap_finished();
+            exec::run_item(self, item);
+        }
+        Ok(())
+    }
+
+    /// Collects every child that has ended without blocking (background jobs), so that
+    /// zombies do not pile up; reports finished jobs when interactive.
+    pub fn reap_finished(&mut self) {
+        loop {
+            match waitpid(None, WaitFlags::WNOHANG | WaitFlags::WUNTRACED) {
+                Ok(WaitStatus::StillAlive) | Err(_) => break,
+                Ok(ws) => {
+                    self.jobs.record(ws);
+                }
+            }
+        }
+        if self.interactive && !self.in_child {
+            self.report_jobs();
+        }
+    }
+
+    /// Prints `[n]+  Done  cmd` for each finished background job and forgets it, and
+    /// `[n]+  Stopped  cmd` once for each job that stopped since the last report (a
+    /// background job that read the terminal, or one stopped by `kill -STOP`).
+    pub fn report_jobs(&mut self) {
+        let ids: Vec<usize> = self.jobs.list.iter().map(|j| j.id).collect();
+        for id in ids {
+            let mark = self.jobs.mark(id);
+            if let Some(job) = self.jobs.get(id)
+                && matches!(job.state(), jobs::JobState::Stopped(_))
+                && !job.stop_reported
+            {
+                job.stop_reported = true;
+                eprintln!("[{id}]{mark}  Stopped  {}", job.text);
+            }
+        }
+        let done: Vec<usize> = self
+            .jobs
+            .list
+            .iter()
+            .filter(|j| matches!(j.state(), jobs::JobState::Done(_)))
+            .map(|j| j.id)
+            .collect();
+        for id in done {
+            let mark = self.jobs.mark(id);
+            if let Some(job) = self.jobs.remove(id)
+                && job.background
+            {
+                eprintln!(
+                    "[{id}]{mark}  {}  {}",
+                    jobs::describe(job.state()),
+                    job.text
+                );
+            }
+        }
+    }
+}
+
+/// Prints `sh: syntax error: <what>`.
+fn report_syntax_error(e: syntax::SyntaxError) {
+    eprintln!("sh: syntax error: {e}");
+}
+
+/// Sets up the signals and, on a terminal that supports it, job control.
+fn init_interactive(sh: &mut Shell) {
+    sh.interactive = ulib::tty::isatty(ulib::io::STDIN);
+    if !sh.interactive {
+        return;
+    }
+    for sig in INTERACTIVE_IGNORED {
+        // SAFETY: ignoring a signal installs no handler code.
+        #[allow(unsafe_code)]
+        let _ = unsafe { signal::signal(sig, SigHandler::SigIgn) };
+    }
+    // Become a group leader if we are not, then take the terminal. If the terminal does not
+    // let us (an older console without TIOCSPGRP), run without job control.
+    if sh.pgid != sh.pid && ulib::process::setpgid(Pid::from_raw(0), Pid::from_raw(0)).is_ok() {
+        sh.pgid = sh.pid;
+    }
+    if ulib::tty::tcsetpgrp(ulib::io::STDIN, sh.pgid).is_ok()
+        && ulib::tty::tcgetpgrp(ulib::io::STDIN) == Ok(sh.pgid)
+    {
+        sh.tty_modes = ulib::tty::Termios::get(ulib::io::STDIN).ok();
+        enable_job_control(sh);
+    }
+}
+
+/// Turns job control on: the stop signals from the terminal are ignored by the shell (its
+/// jobs get them).
+fn enable_job_control(sh: &mut Shell) {
+    sh.job_control = true;
+    for sig in JOB_CONTROL_IGNORED {
+        // SAFETY: ignoring a signal installs no handler code.
+        #[allow(unsafe_code)]
+        let _ = unsafe { signal::signal(sig, SigHandler::SigIgn) };
+    }
+}
+
+/// Reads standard input in chunks, splitting lines; runs each complete command (a line, or
+/// several when a quote or a trailing `|`/`&&`/`||` continues it).
+fn run_stdin(sh: &mut Shell) -> i32 {
+    let mut pending: Vec<u8> = Vec::new();
+    let mut command = String::new();
+    let mut chunk = alloc::vec![0u8; 4096];
+    let mut eof = false;
+    loop {
+        if sh.exit_requested.is_some() {
+            break;
+        }
+        // A complete line in the buffer?
+        let line = match pending.iter().position(|&b| b == b'\n') {
+            Some(at) => {
+                let rest = pending.split_off(at + 1);
+                Some(core::mem::replace(&mut pending, rest))
+            }
+            None if eof => {
+                if pending.is_empty() && command.is_empty() {
+                    break;
+                }
+                Some(core::mem::take(&mut pending))
+            }
+            None => None,
+        };
+        let Some(line) = line else {
+            if sh.interactive {
+                sh.reap_finished();
+                eprint!("{}", if command.is_empty() { "$ " } else { "> " });
+            }
+            match ulib::io::read(ulib::io::STDIN, &mut chunk) {
+                Ok(0) => eof = true,
+                Ok(n) => pending.extend_from_slice(&chunk[..n]),
+                Err(Errno::EINTR) => {}
+                Err(_) => eof = true,
+            }
+            continue;
+        };
+        command.push_str(&String::from_utf8_lossy(&line));
+        match syntax::parse(&command) {
+            Err(e) if e.is_incomplete() && !eof => continue,
+            Err(e) => {
+                report_syntax_error(e);
+                sh.last_status = SYNTAX_STATUS;
+                command.clear();
+                if !sh.interactive {
+                    return SYNTAX_STATUS;
+                }
+            }
+            Ok(_) => {
+                let text = core::mem::take(&mut command);
+                let _ = sh.run_text(&text);
+            }
+        }
+    }
+    if sh.interactive && sh.exit_requested.is_none() {
+        eprintln!();
+    }
+    sh.exit_requested.unwrap_or(sh.last_status)
+}
+
+fn main() -> i32 {
+    let mut sh = Shell::new();
+    let mut args: Vec<&str> = ulib::env::args().collect();
+    sh.args
+        .push(String::from(args.first().copied().unwrap_or("sh")));
+    // `-m` (POSIX "monitor"): job control even without a terminal: every job in a process
+    // group of its own, `kill %n`, `fg` and `bg` signal the group.
+    let monitor = args.get(1) == Some(&"-m");
+    if monitor {
+        args.remove(1);
+        enable_job_control(&mut sh);
+    }
+    match args.get(1).copied() {
+        Some("-c") => {
+            let Some(text) = args.get(2) else {
+                eprintln!("sh: -c: option requires an argument");
+                return SYNTAX_STATUS;
+            };
+            // `sh -c text name args...`: $0 is name.
+            if let Some(name) = args.get(3) {
+                sh.args[0] = String::from(*name);
+                sh.args.extend(args[4..].iter().map(|s| String::from(*s)));
+            }
+            let _ = sh.run_text(text);
+            sh.exit_requested.unwrap_or(sh.last_status)
+        }
+        Some(path) => {
+            let bytes = match ulib::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("sh: {path}: {e}");
+                    return 127;
+                }
+            };
+            sh.args[0] = String::from(path);
+            sh.args.extend(args[2..].iter().map(|s| String::from(*s)));
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let _ = sh.run_text(&text);
+            sh.exit_requested.unwrap_or(sh.last_status)
+        }
+        None => {
+            init_interactive(&mut sh);
+            run_stdin(&mut sh)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Terminals: [`isatty()`], the foreground process group ([`tcgetpgrp()`],
+//! [`tcsetpgrp()`]) and the settings ([`Termios`]).
+//!
+//! The console is the one terminal. Its foreground process group is the group that may read
+//! it and that gets `SIGINT` (^C), `SIGQUIT` (^\) and `SIGTSTP` (^Z); a shell with job
+//! control hands the terminal to each foreground job with [`tcsetpgrp()`] and takes it back
+//! when the job ends or stops. Every call here is an `ioctl` on a descriptor open on the
+//! terminal (usually 0); on anything else it fails with `ENOTTY`.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use ulib::tty::{self, Termios};
+//!
+//! if tty::isatty(0) {
+//!     // Read keys one at a time, without echo, as an editor does.
+//!     let saved = Termios::get(0).expect("TCGETS");
+//!     let mut raw = saved;
+//!     raw.set_lflag(raw.lflag() & !(tty::ICANON | tty::ECHO));
+//!     raw.set(0).expect("TCSETS");
+//!     // ...
+//!     saved.set(0).expect("TCSETS");
+//! }
+//! ```
+
+use crate::errno::{Errno, decode_result};
+use crate::process::Pid;
+use crate::raw;
+
+/// `c_lflag`: generate `SIGINT`, `SIGQUIT` and `SIGTSTP` from ^C, ^\ and ^Z.
+pub const ISIG: u32 = 0o1;
+/// `c_lflag`: canonical mode, input arrives a line at a time and can be edited.
+pub const ICANON: u32 = 0o2;
+/// `c_lflag`: echo input characters.
+pub const ECHO: u32 = 0o10;
+
+/// Whether `fd` refers to a terminal (the console, under `/dev/console` or `/dev/tty`).
+///
+/// The same as [`io::isatty`](crate::io::isatty): asks the settings with `ioctl(TCGETS)`.
+pub fn isatty(fd: i32) -> bool {
+    crate::io::isatty(fd)
+}
+
+/// The foreground process group of the terminal `fd` is open on (`ioctl(TIOCGPGRP)`).
+///
+/// # Errors
+///
+/// `EBADF` if `fd` is not open, `ENOTTY` if it is not a terminal.
+pub fn tcgetpgrp(fd: i32) -> Result<Pid, Errno> {
+    let mut pgrp: i32 = 0;
+    // SAFETY: `pgrp` is a live, exclusively borrowed i32 for the whole call: the only memory
+    // TIOCGPGRP stores into.
+    decode_result(unsafe { raw::sys_ioctl(fd, abi::tty::TIOCGPGRP, &raw mut pgrp as usize) })?;
+    Ok(Pid::from_raw(pgrp))
+}
+
+/// Makes `pgid` the foreground process group of the terminal `fd` is open on
+/// (`ioctl(TIOCSPGRP)`).
+///
+/// A process of a background group that calls this gets `SIGTTOU` unless it ignores or
+/// blocks it, as on Linux: shells ignore `SIGTTOU`.
+///
+/// # Errors
+///
+/// `EBADF` if `fd` is not open, `ENOTTY` if it is not a terminal (or not the caller's
+/// controlling terminal), `EPERM` if `pgid` is a group of another session, `EINVAL` for a
+/// bad group number.
+pub fn tcsetpgrp(fd: i32, pgid: Pid) -> Result<(), Errno> {
+    let pgrp: i32 = pgid.as_raw();
+    // SAFETY: `pgrp` is a live i32 for the whole call; TIOCSPGRP only reads it.
+    decode_result(unsafe { raw::sys_ioctl(fd, abi::tty::TIOCSPGRP, &raw const pgrp as usize) })
+        .map(drop)
+}
+
+/// A terminal's settings: Linux's i386 `struct termios` (`TCGETS`/`TCSETS`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Termios {
+    /// The kernel's `struct termios`.
+    raw: abi::tty::Termios,
+}
+
+impl Termios {
+    /// The settings of the terminal `fd` is open on (`ioctl(TCGETS)`).
+    ///
+    /// # Errors
+    ///
+    /// `EBADF` if `fd` is not open, `ENOTTY` if it is not a terminal.
+    pub fn get(fd: i32) -> Result<Termios, Errno> {
+        let mut raw = abi::tty::Termios::linux_default();
+        // SAFETY: `raw` is a live, exclusively borrowed `struct termios` (`repr(C)`, 36
+        // bytes) for the whole call: the only memory TCGETS stores into.
+        decode_result(unsafe {
+            raw::sys_ioctl(
+                fd,
+                abi::tty::TCGETS,
+                &mut raw as *mut abi::tty::Termios as usize,
+            )
+        })?;
+        Ok(Termios { raw })
+    }
+
+    /// Applies these settings to the terminal `fd` is open on at once (`ioctl(TCSETS)`).
+    ///
+    /// # Errors
+    ///
+    /// `EBADF` if `fd` is not open, `ENOTTY` if it is not a terminal, `EINVAL` for
+    /// settings the terminal does not accept.
+    pub fn set(&self, fd: i32) -> Result<(), Errno> {
+        // SAFETY: `self.raw` is a live `struct termios` for the whole call; TCSETS only reads
+        // it.
+        decode_result(unsafe {
+            raw::sys_ioctl(
+                fd,
+                abi::tty::TCSETS,
+                &self.raw as *const abi::tty::Termios as usize,
+            )
+        })
+        .map(drop)
+    }
+
+    /// The local modes (`c_lflag`: [`ISIG`], [`ICANON`], [`ECHO`], ...).
+    pub fn lflag(&self) -> u32 {
+        self.raw.c_lflag
+    }
+
+    /// Replaces the local modes.
+    pub fn set_lflag(&mut self, lflag: u32) {
+        self.raw.c_lflag = lflag;
+    }
+
+    /// The kernel's `struct termios`, for the fields without an accessor.
+    pub fn as_raw(&self) -> &abi::tty::Termios {
+        &self.raw
+    }
+
+    /// The kernel's `struct termios`, to change any field.
+    pub fn as_raw_mut(&mut self) -> &mut abi::tty::Termios {
+        &mut self.raw
+    }
+}
