@@ -64,9 +64,11 @@ sysroot: toolchain deps
 uapps: sysroot
 	cd uapps && ../sysroot/bin/lunaix-cargo build --release
 	@mkdir -p $(BUILD)/bin
-	@# Debug info stays in $(UAPPS_OUT) for gdb; the boot image gets stripped copies.
-	@for app in $(RUST_APPS); do objcopy --strip-debug $(UAPPS_OUT)/$$app $(BUILD)/bin/$$app || exit 1; done
-	@for app in $(C_APPS); do sysroot/bin/lunaix-cc uapps/c/$$app.c -o $(BUILD)/bin/$$app || exit 1; done
+	@# Debug info and symbols stay in $(UAPPS_OUT) for gdb; the boot image gets stripped copies
+	@# (every program is held twice in RAM while the initrd is unpacked: docs/boot.md).
+	@for app in $(RUST_APPS); do objcopy --strip-all $(UAPPS_OUT)/$$app $(BUILD)/bin/$$app || exit 1; done
+	@for app in $(C_APPS); do sysroot/bin/lunaix-cc uapps/c/$$app.c -o $(BUILD)/bin/$$app && \
+	  objcopy --strip-all $(BUILD)/bin/$$app || exit 1; done
 
 initrd: uapps
 	cargo build -q --release -p initrd-builder
