@@ -263,13 +263,20 @@ impl Boot {
     /// step's match) contains `after`; steps run in the order given. Booting with any step
     /// turns console input on (`console=input`). Control keys are bytes: `"\x03"` is ^C,
     /// `"\x1a"` ^Z, `"\x04"` ^D; Enter is `"\r"`, as a terminal sends it.
-    pub fn type_after(mut self, after: &str, bytes: &str) -> Self {
+    pub fn type_after(self, after: &str, bytes: &str) -> Self {
+        self.type_after_pause(after, Duration::ZERO, bytes)
+    }
+
+    /// [`Boot::type_after`], waiting `pause` after `after` shows before typing: for a key
+    /// meant for a program the shell has just started (^C, ^Z), which needs a moment to run.
+    pub fn type_after_pause(mut self, after: &str, pause: Duration, bytes: &str) -> Self {
         if self.typing.is_empty() {
             self = self.option("console=input");
         }
         self.typing.push(process::TypeStep {
             after: after.to_owned(),
             bytes: bytes.as_bytes().to_vec(),
+            pause,
         });
         self
     }

@@ -117,6 +117,9 @@ pub struct TypeStep {
     pub after: String,
     /// What to send then.
     pub bytes: Vec<u8>,
+    /// How long to wait before sending (a program the text announces may need a moment to
+    /// start reading, or to take the terminal).
+    pub pause: Duration,
 }
 
 /// [`run_watching`], typing `steps` in order (stdin is a pipe that stays open until the child
@@ -263,6 +266,9 @@ fn typist(
             else {
                 break;
             };
+            if !step.pause.is_zero() {
+                thread::sleep(step.pause);
+            }
             // A broken pipe means the child has gone: the run reports that.
             let _ = stdin.write_all(&step.bytes).and_then(|()| stdin.flush());
             searched_from += at + needle.len();

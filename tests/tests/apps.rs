@@ -78,6 +78,9 @@ fn init_demo() {
         }
     }
     steps.push("init: demo finished".to_owned());
+    // Then the shell, which reads end of file (no console input) and ends.
+    steps.push("init: starting /bin/sh".to_owned());
+    steps.push("init: /bin/sh exited with status 0".to_owned());
     steps.push("init exited with status 0".to_owned());
     let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
     run.expect_lines_in_order(&steps);
@@ -87,10 +90,10 @@ fn init_demo() {
         .lines()
         .filter(|l| l.starts_with("init: starting "))
         .count();
-    if started != DEMO.len() {
+    if started != DEMO.len() + 1 {
         run.fail(&[format!(
-            "init started {started} programs, expected {}",
-            DEMO.len()
+            "init started {started} programs, expected {} (the demo and the shell)",
+            DEMO.len() + 1
         )]);
     }
     // hello ran as init's child.

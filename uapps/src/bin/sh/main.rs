@@ -312,7 +312,13 @@ fn run_stdin(sh: &mut Shell) -> i32 {
                 eprint!("{}", if command.is_empty() { "$ " } else { "> " });
             }
             match ulib::io::read(ulib::io::STDIN, &mut chunk) {
-                Ok(0) => eof = true,
+                Ok(0) => {
+                    eof = true;
+                    if sh.interactive {
+                        // Leave the prompt's line, as other shells do at ^D.
+                        eprintln!();
+                    }
+                }
                 Ok(n) => pending.extend_from_slice(&chunk[..n]),
                 Err(Errno::EINTR) => {}
                 Err(_) => eof = true,

@@ -1,0 +1,92 @@
+//! The shell on the console, typed at through the serial port (`console=input`): a person's
+//! session, with the line discipline, the foreground group and job control all in play.
+
+use std::time::Duration;
+
+use integration_tests::{Boot, Run};
+
+/// A moment for a job that has announced itself to hold the terminal (the shell hands it
+/// over right after the fork).
+const SETTLE: Duration = Duration::from_millis(500);
+
+/// A foreground job that says `ready` once it runs, then sleeps; typed as `re''ady` so that
+/// the echo of the command line does not say it.
+const READY_THEN_SLEEP: &str = "sh -c \"echo re''ady; sleep 100\"\r";
+
+#[track_caller]
+fn session(boot: Boot) -> Run {
+    let run = boot
+        .init("/bin/sh", &[])
+        .timeout(Duration::from_secs(60))
+        .run();
+    run.expect_no_panic_word();
+    run.expect_all_frames_returned();
+    run
+}
+
+#[test]
+fn pipeline_status_and_end_of_file_at_the_prompt() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "echo one two three | wc -w\r")
+            .type_after("$ ", "false; echo status $?\r")
+            .type_after("$ ", "false\r")
+            .type_after("$ ", "\x04"),
+    );
+    run.expect_lines_in_order(&["3", "status 1"]);
+    // End of file at the prompt: the shell leaves with the last status (false's).
+    run.expect_init_status(1);
+}
+
+#[test]
+fn ctrl_c_ends_the_foreground_job_not_the_shell() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", READY_THEN_SLEEP)
+            .type_after_pause("ready", SETTLE, "\x03")
+            .type_after("$ ", "echo after $?\r")
+            .type_after("$ ", "exit 7\r"),
+    );
+    run.expect_exact_line("after 130");
+    run.expect_init_status(7);
+}
+
+#[test]
+fn ctrl_z_stops_the_job_and_fg_resumes_it() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", READY_THEN_SLEEP)
+            .type_after_pause("ready", SETTLE, "\x1a")
+            .type_after("$ ", "ps\r")
+            .type_after("$ ", "fg\r")
+            .type_after_pause("sleep 100", Duration::from_secs(1), "\x03")
+            .type_after("$ ", "echo resumed $?\r")
+            .type_after("$ ", "\x04"),
+    );
+    let stopped = run
+        .lines()
+        .filter(|l| l.contains("Stopped") && l.contains("sleep 100"))
+        .count();
+    if stopped == 0 {
+        run.fail(&["no `Stopped ... sleep 100` job report".into()]);
+    }
+    // ps lists the stopped job with state T.
+    if !run.lines().any(|l| l.ends_with(" T sleep")) {
+        run.fail(&["ps shows no stopped sleep (state T)".into()]);
+    }
+    run.expect_exact_line("resumed 130");
+}
+
+#[test]
+fn background_job_waited_and_killed() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "sleep 100 &\r")
+            .type_after("$ ", "kill %1\r")
+            .type_after("$ ", "wait\r")
+            .type_after("$ ", "echo waited\r")
+            .type_after("waited", "\x04"),
+    );
+    run.expect_exact_line("waited");
+    run.expect_init_status(0);
+}
