@@ -90,3 +90,27 @@ fn background_job_waited_and_killed() {
     run.expect_exact_line("waited");
     run.expect_init_status(0);
 }
+
+#[test]
+fn kill_ends_a_stopped_job() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", READY_THEN_SLEEP)
+            .type_after_pause("ready", SETTLE, "\x1a")
+            .type_after("$ ", "kill %1\r")
+            .type_after("$ ", "ps\r")
+            .type_after("$ ", "\x04"),
+    );
+    let lines: Vec<&str> = run.lines().collect();
+    let Some(kill_at) = lines.iter().position(|l| l.ends_with("kill %1")) else {
+        run.fail(&["the `kill %1` line is missing".into()]);
+    };
+    if !lines[..kill_at].iter().any(|l| l.contains("Stopped")) {
+        run.fail(&["the job was not reported stopped before the kill".into()]);
+    }
+    // A stopped job takes SIGTERM once continued: ps no longer shows its sleep.
+    if lines[kill_at..].iter().any(|l| l.ends_with(" sleep")) {
+        run.fail(&["the killed job's sleep is still listed by ps".into()]);
+    }
+    run.expect_init_status(0);
+}

@@ -157,16 +157,27 @@ fn signal_job(sh: &mut Shell, id: usize, sig: Signal) -> Result<(), Errno> {
     let Some(job) = sh.jobs.get(id) else {
         return Err(Errno::ESRCH);
     };
-    if job_control {
-        return signal::killpg(job.pgid, Some(sig));
+    // A stopped job takes nothing but SIGKILL until it is continued: continue it after the
+    // signal, as other shells do, so that `kill %1` ends a stopped job.
+    let stopped = matches!(job.state(), jobs::JobState::Stopped(_));
+    let mut signals = [Some(sig), None];
+    if stopped && sig != Signal::SIGCONT && sig != Signal::SIGKILL {
+        signals[1] = Some(Signal::SIGCONT);
     }
-    job.procs
-        .iter()
-        .filter(|p| !matches!(p.state, jobs::ProcState::Done(_)))
-        .try_for_each(|p| match signal::kill(p.pid, Some(sig)) {
-            Err(Errno::ESRCH) => Ok(()),
-            other => other,
-        })
+    for sig in signals.into_iter().flatten() {
+        if job_control {
+            signal::killpg(job.pgid, Some(sig))?;
+            continue;
+        }
+        job.procs
+            .iter()
+            .filter(|p| !matches!(p.state, jobs::ProcState::Done(_)))
+            .try_for_each(|p| match signal::kill(p.pid, Some(sig)) {
+                Err(Errno::ESRCH) => Ok(()),
+                other => other,
+            })?;
+    }
+    Ok(())
 }
 
 fn fg(sh: &mut Shell, args: &[&str]) -> i32 {

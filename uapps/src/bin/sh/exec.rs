@@ -373,7 +373,8 @@ pub fn wait_foreground(sh: &mut Shell, id: usize) {
             sh.jobs.current = Some(id);
             let mark = sh.jobs.mark(id);
             let text = sh.jobs.get(id).map(|j| j.text.clone()).unwrap_or_default();
-            eprintln!("\n[{id}]{mark}  Stopped  {text}");
+            // The terminal echoed `^Z` and a newline already.
+            eprintln!("[{id}]{mark}  Stopped  {text}");
             sh.last_status = 128 + sig as i32;
         }
         JobState::Done(status) => {
