@@ -43,6 +43,7 @@ fn ctrl_c_kills_the_foreground_reader() {
         .run();
     finished(&run, "ctrl_c");
     run.expect_exact_line("ttytest: the reader was killed by SIGINT");
+    run.expect_exact_line("ttytest: the bystander outside the group lives");
 }
 
 #[test]

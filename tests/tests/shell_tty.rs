@@ -114,3 +114,31 @@ fn kill_ends_a_stopped_job() {
     }
     run.expect_init_status(0);
 }
+
+#[test]
+fn garbage_nul_bytes_a_flood_of_ctrl_c_and_an_overlong_line_leave_the_shell_alive() {
+    let flood = "\x03".repeat(100);
+    let long = format!("{}\r", "x".repeat(5000));
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "\x01\x02\x00\u{7f}\u{ff}\u{1b}[A garbage\r")
+            .type_after("not found", &flood)
+            .type_after_pause("$ ", Duration::from_millis(300), &long)
+            .type_after("too long", "echo al''ive\r")
+            .type_after("alive", "\x04"),
+    );
+    // Prompts the flood of ^C brought may share lines with what was typed meanwhile.
+    if !run
+        .lines()
+        .any(|l| l.ends_with("alive") && !l.contains("al''ive"))
+    {
+        run.fail(&["the shell did not answer `echo alive` after the flood".into()]);
+    }
+    // The 5000-character line was cut at the terminal's 4095 bytes, not lost: a command of
+    // that name, looked up in /bin, is a path too long.
+    let cut = format!("sh: {}: File name too long", "x".repeat(4095));
+    if !run.lines().any(|l| l.ends_with(&cut)) {
+        run.fail(&["no `File name too long` for the line cut at 4095 bytes".into()]);
+    }
+    run.expect_init_status(0);
+}

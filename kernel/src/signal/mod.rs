@@ -225,6 +225,26 @@ pub fn kill(caller: Pid, pid: Pid, sig: i32) -> Result<(), Errno> {
     })
 }
 
+/// Sends `sig` to every process of group `pgid` (a terminal's signal to its
+/// foreground group; `kill(-pgid)` cannot name group 1, whose negative is
+/// "everyone"). ESRCH when the group is empty.
+pub fn kill_group(pgid: Pid, sig: Signal) -> Result<(), Errno> {
+    proc::with_registry(|r| {
+        let mut found = false;
+        for_each(r, |r, t| {
+            if r.group_of(t.pid) == Ok(pgid) {
+                found = true;
+                post(r, t, sig);
+            }
+        });
+        if found {
+            Ok(())
+        } else {
+            Err(Errno::ESRCH)
+        }
+    })
+}
+
 /// Calls `f` for every process, with the registry at hand (so `f` may post
 /// signals), in pid order.
 fn for_each(r: &mut Registry, mut f: impl FnMut(&mut Registry, &Arc<Process>)) {

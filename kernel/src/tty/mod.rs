@@ -73,7 +73,7 @@ pub fn receive_interrupt() {
         if let Some(signal) = effects.signal {
             if foreground > 0 {
                 // The group may be gone: nobody to tell.
-                let _ = crate::signal::kill(0, -foreground, signal as i32);
+                let _ = crate::signal::kill_group(foreground, signal);
             }
         }
         wake |= effects.readable;
@@ -147,7 +147,7 @@ fn check_foreground(process: &Arc<Process>) -> Result<(), Errno> {
     if refused || orphaned {
         return Err(Errno::EIO);
     }
-    let _ = crate::signal::kill(process.pid, -group, Signal::SIGTTIN as i32);
+    let _ = crate::signal::kill_group(group, Signal::SIGTTIN);
     Err(Errno::EINTR)
 }
 

@@ -68,6 +68,23 @@ fn child_status(pid: ulib::process::Pid, flags: WaitFlags) -> WaitStatus {
 }
 
 fn ctrl_c() -> i32 {
+    // A bystander in a group of its own: ^C is for the foreground group only.
+    let bystander = match fork().expect("fork") {
+        ForkResult::Child => {
+            setpgid(
+                ulib::process::Pid::from_raw(0),
+                ulib::process::Pid::from_raw(0),
+            )
+            .expect("setpgid");
+            loop {
+                ulib::signal::pause();
+            }
+        }
+        ForkResult::Parent { child } => child,
+    };
+    // Both sides move it, as shells do: whichever runs first, it is out of the
+    // foreground group before the reader below announces itself.
+    setpgid(bystander, bystander).expect("setpgid of the bystander");
     let pid = match fork().expect("fork") {
         ForkResult::Child => {
             let mut buf = [0u8; 16];
@@ -81,6 +98,14 @@ fn ctrl_c() -> i32 {
     match child_status(pid, WaitFlags::empty()) {
         WaitStatus::Signaled(_, sig) => println!("ttytest: the reader was killed by {sig}"),
         other => println!("ttytest: the reader ended with {other:?}"),
+    }
+    match child_status(bystander, WaitFlags::WNOHANG) {
+        WaitStatus::StillAlive => {
+            println!("ttytest: the bystander outside the group lives");
+            let _ = ulib::signal::kill(bystander, Some(ulib::signal::Signal::SIGKILL));
+            let _ = child_status(bystander, WaitFlags::empty());
+        }
+        other => println!("ttytest: the bystander ended with {other:?}"),
     }
     0
 }

@@ -279,7 +279,20 @@ fn enable_job_control(sh: &mut Shell) {
         #[allow(unsafe_code)]
         let _ = unsafe { signal::signal(sig, SigHandler::SigIgn) };
     }
+    // ^C at the prompt (the shell's group holds the terminal only then) abandons the line
+    // being typed and prompts again: caught without SA_RESTART, it cuts the read short.
+    let act = signal::SigAction::new(
+        SigHandler::Handler(interrupted),
+        signal::SaFlags::empty(),
+        signal::SigSet::empty(),
+    );
+    // SAFETY: the handler does nothing, which is safe at any point.
+    #[allow(unsafe_code)]
+    let _ = unsafe { signal::sigaction(Signal::SIGINT, &act) };
 }
+
+/// SIGINT at the prompt: nothing to do here; the interrupted read says EINTR.
+extern "C" fn interrupted(_: i32) {}
 
 /// Reads standard input in chunks, splitting lines; runs each complete command (a line, or
 /// several when a quote or a trailing `|`/`&&`/`||` continues it).
@@ -320,7 +333,8 @@ fn run_stdin(sh: &mut Shell) -> i32 {
                     }
                 }
                 Ok(n) => pending.extend_from_slice(&chunk[..n]),
-                Err(Errno::EINTR) => {}
+                // ^C at the prompt: forget the command typed so far, prompt again.
+                Err(Errno::EINTR) => command.clear(),
                 Err(_) => eof = true,
             }
             continue;
