@@ -142,3 +142,21 @@ fn garbage_nul_bytes_a_flood_of_ctrl_c_and_an_overlong_line_leave_the_shell_aliv
     }
     run.expect_init_status(0);
 }
+
+#[test]
+fn ctrl_z_to_a_job_that_ignores_it_changes_nothing() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "ttytest ignore_tstp\r")
+            .type_after_pause("ttytest: ready", SETTLE, "\x1a")
+            .type_after("ttytest: finished", "echo status $?\r")
+            .type_after("status 0", "\x04"),
+    );
+    run.expect_exact_line("ttytest: finished");
+    // Typed ahead while the job ran: the answer shares its line with the next prompt.
+    if !run.lines().any(|l| l.ends_with("status 0")) {
+        run.fail(&["the job's status is not 0".into()]);
+    }
+    run.expect_no_line("Stopped");
+    run.expect_init_status(0);
+}

@@ -6,6 +6,8 @@
 //! - `ctrl_c`: a child in the foreground group blocks reading; ^C kills it;
 //! - `background`: a child in a group of its own reads and is stopped by `SIGTTIN`;
 //! - `raw`: with `ICANON` and `ECHO` off and `VMIN` 1, bytes come one read at a time, unechoed;
+//! - `ignore_tstp`: ignores `SIGTSTP`, says `ready`, sleeps 2 s, says `finished` (a job ^Z
+//!   cannot stop);
 //! - `pgrp`: `TIOCGPGRP` gives pid 1's group; `TIOCSPGRP` to a group of the session works, to
 //!   one that does not exist is EPERM; `TIOCGWINSZ` is 80x24.
 
@@ -160,6 +162,23 @@ fn raw_mode() -> i32 {
     0
 }
 
+fn ignore_tstp() -> i32 {
+    // SAFETY: ignoring a signal installs no handler code.
+    let _ = unsafe {
+        ulib::signal::signal(
+            ulib::signal::Signal::SIGTSTP,
+            ulib::signal::SigHandler::SigIgn,
+        )
+    };
+    println!("ttytest: ready");
+    let mut left = 2;
+    while left > 0 {
+        left = ulib::time::sleep(left);
+    }
+    println!("ttytest: finished");
+    0
+}
+
 fn pgrp() -> i32 {
     let mut fg: i32 = 0;
     ioctl(TIOCGPGRP, &mut fg as *mut i32 as usize).expect("TIOCGPGRP");
@@ -188,8 +207,9 @@ fn main() -> i32 {
         "background" => background(),
         "raw" => raw_mode(),
         "pgrp" => pgrp(),
+        "ignore_tstp" => ignore_tstp(),
         _ => {
-            println!("usage: ttytest lines|ctrl_c|background|raw|pgrp");
+            println!("usage: ttytest lines|ctrl_c|background|raw|pgrp|ignore_tstp");
             return 2;
         }
     };
