@@ -160,3 +160,48 @@ fn ctrl_z_to_a_job_that_ignores_it_changes_nothing() {
     run.expect_no_line("Stopped");
     run.expect_init_status(0);
 }
+
+/// Scenarios 40, 41 and 44 typed at the console: a 5-stage pipeline, the redirections on the RAM
+/// file system, a background `sleep 2` that returns at once and `wait`.
+#[test]
+fn pipelines_redirections_and_a_background_sleep() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "echo a b c | cat | cat | cat | wc -w\r")
+            .type_after("$ ", "echo hi > /tmp/f; echo there >> /tmp/f; wc -l < /tmp/f\r")
+            .type_after("$ ", "ls /nosuch > /tmp/err 2>&1; cat /tmp/err\r")
+            .type_after("$ ", "sleep 2 &\r")
+            .type_after("$ ", "echo back at once\r")
+            .type_after("$ ", "wait; echo waited $?\r")
+            .type_after("waited", "\x04"),
+    );
+    run.expect_lines_in_order(&["3", "2", "ls: /nosuch: No such file or directory"]);
+    if !run.lines().any(|l| l.ends_with("back at once")) {
+        run.fail(&["the prompt did not come back while `sleep 2 &` ran".into()]);
+    }
+    if !run.lines().any(|l| l.ends_with("waited 0")) {
+        run.fail(&["`wait` did not report the background sleep's status 0".into()]);
+    }
+}
+
+/// Scenario 43: ^Z stops a foreground job, `jobs` lists it, `fg` resumes it, and it finishes.
+#[test]
+fn a_stopped_job_resumed_with_fg_finishes() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "sh -c \"echo re''ady; sleep 2; echo fin''ished\"\r")
+            .type_after_pause("ready", SETTLE, "\x1a")
+            .type_after("$ ", "jobs\r")
+            .type_after("$ ", "fg\r")
+            .type_after("finished", "echo status $?\r")
+            .type_after("status", "\x04"),
+    );
+    let stops = run.lines().filter(|l| l.contains("Stopped")).count();
+    if stops < 2 {
+        run.fail(&[format!("expected the stop report and `jobs` listing it, found {stops} lines")]);
+    }
+    run.expect_exact_line("finished");
+    if !run.lines().any(|l| l.ends_with("status 0")) {
+        run.fail(&["the resumed job did not end with status 0".into()]);
+    }
+}
