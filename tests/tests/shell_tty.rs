@@ -168,7 +168,10 @@ fn pipelines_redirections_and_a_background_sleep() {
     let run = session(
         Boot::new()
             .type_after("$ ", "echo a b c | cat | cat | cat | wc -w\r")
-            .type_after("$ ", "echo hi > /tmp/f; echo there >> /tmp/f; wc -l < /tmp/f\r")
+            .type_after(
+                "$ ",
+                "echo hi > /tmp/f; echo there >> /tmp/f; wc -l < /tmp/f\r",
+            )
             .type_after("$ ", "ls /nosuch > /tmp/err 2>&1; cat /tmp/err\r")
             .type_after("$ ", "sleep 2 &\r")
             .type_after("$ ", "echo back at once\r")
@@ -198,7 +201,9 @@ fn a_stopped_job_resumed_with_fg_finishes() {
     );
     let stops = run.lines().filter(|l| l.contains("Stopped")).count();
     if stops < 2 {
-        run.fail(&[format!("expected the stop report and `jobs` listing it, found {stops} lines")]);
+        run.fail(&[format!(
+            "expected the stop report and `jobs` listing it, found {stops} lines"
+        )]);
     }
     run.expect_exact_line("finished");
     if !run.lines().any(|l| l.ends_with("status 0")) {
