@@ -82,12 +82,14 @@ fn background_job_waited_and_killed() {
     let run = session(
         Boot::new()
             .type_after("$ ", "sleep 100 &\r")
-            .type_after("$ ", "kill %1\r")
-            .type_after("$ ", "wait\r")
-            .type_after("$ ", "echo waited\r")
-            .type_after("waited", "\x04"),
+            // One line: no prompt (which reaps finished jobs) comes between the kill and the wait.
+            .type_after("$ ", "kill %1; wait %1; echo killed $?\r")
+            .type_after("killed 1", "\x04"),
     );
-    run.expect_exact_line("waited");
+    // wait %1 gives the job's status: 128 + SIGTERM.
+    if !run.lines().any(|l| l.ends_with("killed 143")) {
+        run.fail(&["`wait %1` after `kill %1` did not give 143".into()]);
+    }
     run.expect_init_status(0);
 }
 
@@ -175,15 +177,15 @@ fn pipelines_redirections_and_a_background_sleep() {
             .type_after("$ ", "ls /nosuch > /tmp/err 2>&1; cat /tmp/err\r")
             .type_after("$ ", "sleep 2 &\r")
             .type_after("$ ", "echo back at once\r")
-            .type_after("$ ", "wait; echo waited $?\r")
-            .type_after("waited", "\x04"),
+            .type_after("$ ", "wait %1; echo waited $?\r")
+            .type_after("waited 0", "\x04"),
     );
     run.expect_lines_in_order(&["3", "2", "ls: /nosuch: No such file or directory"]);
     if !run.lines().any(|l| l.ends_with("back at once")) {
         run.fail(&["the prompt did not come back while `sleep 2 &` ran".into()]);
     }
     if !run.lines().any(|l| l.ends_with("waited 0")) {
-        run.fail(&["`wait` did not report the background sleep's status 0".into()]);
+        run.fail(&["`wait %1` did not report the background sleep's status 0".into()]);
     }
 }
 
@@ -197,7 +199,7 @@ fn a_stopped_job_resumed_with_fg_finishes() {
             .type_after("$ ", "jobs\r")
             .type_after("$ ", "fg\r")
             .type_after("finished", "echo status $?\r")
-            .type_after("status", "\x04"),
+            .type_after("status 0", "\x04"),
     );
     let stops = run.lines().filter(|l| l.contains("Stopped")).count();
     if stops < 2 {
@@ -209,4 +211,43 @@ fn a_stopped_job_resumed_with_fg_finishes() {
     if !run.lines().any(|l| l.ends_with("status 0")) {
         run.fail(&["the resumed job did not end with status 0".into()]);
     }
+}
+
+/// Leaving the shell with a job stopped: the job gets SIGHUP and SIGCONT and ends, so init
+/// (which waits for every process) powers the machine off instead of waiting for ever.
+#[test]
+fn leaving_the_shell_ends_its_stopped_jobs() {
+    // The shell under init, as `make run` has it: init waits for every process it inherits.
+    let run = Boot::new()
+        .init("/bin/init", &["/bin/sh"])
+        .type_after("$ ", READY_THEN_SLEEP)
+        .type_after_pause("ready", SETTLE, "\x1a")
+        .type_after("Stopped", "exit 0\r")
+        .timeout(Duration::from_secs(60))
+        .run();
+    run.expect_no_panic_word();
+    run.expect_exact_line("init: /bin/sh exited with status 0");
+    run.expect_init_status(0);
+    run.expect_all_frames_returned();
+}
+
+/// A background job that tries to take the terminal (TIOCSPGRP) is stopped by SIGTTOU, and the
+/// shell keeps the terminal.
+#[test]
+fn a_background_job_taking_the_terminal_is_stopped_by_sigttou() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "ttytest pgrp &\r")
+            .type_after_pause("$ ", SETTLE, "jobs\r")
+            .type_after("$ ", "kill %1; echo still here\r")
+            .type_after("still here", "\x04"),
+    );
+    if !run
+        .lines()
+        .any(|l| l.contains("Stopped") && l.contains("ttytest pgrp"))
+    {
+        run.fail(&["the background job was not reported stopped".into()]);
+    }
+    run.expect_no_line("ttytest: TIOCSPGRP to group 1: Ok(())");
+    run.expect_init_status(0);
 }

@@ -179,8 +179,10 @@ impl LineDiscipline {
         c != 0 && byte == c
     }
 
+    /// Whether `more` bytes would pass [`MAX_INPUT`]; each end of file waiting counts as a
+    /// byte, so a flood of ^D on empty lines is bounded too.
     fn input_full(&self, more: usize) -> bool {
-        self.ready.len() + self.line.len() + more > MAX_INPUT
+        self.ready.len() + self.line.len() + self.line_ends.len() + more > MAX_INPUT
     }
 
     /// One byte from the terminal.
@@ -263,6 +265,10 @@ impl LineDiscipline {
             return effects;
         }
         if self.is(byte, VEOF) {
+            if self.input_full(1) {
+                self.dropped += 1;
+                return effects;
+            }
             // The line so far becomes readable without a newline; alone, it
             // is an end of file.
             self.finish_line();
@@ -469,6 +475,20 @@ mod tests {
         }
         assert!(total <= MAX_INPUT);
         assert_eq!(total + ld.dropped(), 200 * 100);
+    }
+
+    #[test]
+    fn a_flood_of_eof_is_bounded_too() {
+        let mut ld = LineDiscipline::new();
+        for _ in 0..(MAX_INPUT + 100) {
+            feed(&mut ld, b"\x04");
+        }
+        assert_eq!(ld.dropped(), 100);
+        let mut eofs = 0;
+        while read_all(&mut ld, 10) == Some(alloc::vec::Vec::new()) {
+            eofs += 1;
+        }
+        assert_eq!(eofs, MAX_INPUT);
     }
 
     #[test]

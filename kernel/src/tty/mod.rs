@@ -3,7 +3,7 @@
 //! signal characters) to the programs that read `/dev/console` or
 //! `/dev/tty`; the terminal has a foreground process group, which gets the
 //! signals typed at it, and a process of another group that reads it gets
-//! `SIGTTIN`.
+//! `SIGTTIN` (one that changes its settings or foreground group, `SIGTTOU`).
 //!
 //! Input is on only with `console=input` on the command line (`make run`
 //! adds it when its own input is a terminal). Without it the console reads
@@ -151,6 +151,39 @@ fn check_foreground(process: &Arc<Process>) -> Result<(), Errno> {
     Err(Errno::EINTR)
 }
 
+/// A change of the terminal (`TCSETS`, `TIOCSPGRP`) by a process outside its
+/// foreground group: as on Linux, its group gets `SIGTTOU` (which stops it by
+/// default) and the call is interrupted, unless the process ignores or
+/// blocks `SIGTTOU` (then it goes ahead) or its group is orphaned (EIO).
+fn check_foreground_change(process: &Arc<Process>) -> Result<(), Errno> {
+    let foreground = TTY.lock().as_ref().map_or(0, |tty| tty.foreground);
+    if foreground == 0 {
+        return Ok(());
+    }
+    let (group, orphaned) = proc::with_registry(|r| {
+        let group = r.group_of(process.pid).unwrap_or(0);
+        (group, r.is_orphaned_group(group))
+    });
+    if group == foreground {
+        return Ok(());
+    }
+    let allowed = {
+        let signals = process.signals.lock();
+        matches!(
+            signals.state.disposition(Signal::SIGTTOU),
+            klib::signal::Disposition::Ignore
+        ) || signals.state.mask().contains(Signal::SIGTTOU)
+    };
+    if allowed {
+        return Ok(());
+    }
+    if orphaned {
+        return Err(Errno::EIO);
+    }
+    let _ = crate::signal::kill_group(group, Signal::SIGTTOU);
+    Err(Errno::EINTR)
+}
+
 /// The console's `ioctl` requests: the settings (`TCGETS`, `TCSETS`), the
 /// foreground group (`TIOCGPGRP`, `TIOCSPGRP`: a group of the caller's
 /// session), the window size (`TIOCGWINSZ`: 80x24). ENOTTY for others.
@@ -164,6 +197,7 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
         }
         TCSETS => {
             let settings = arg.typed::<Termios>().read(process.lock().space()?)?;
+            check_foreground_change(process)?;
             let effects = TTY
                 .lock()
                 .as_mut()
@@ -186,6 +220,7 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
             if pgid <= 0 {
                 return Err(Errno::EINVAL);
             }
+            check_foreground_change(process)?;
             let allowed = proc::with_registry(|r| {
                 let session = r.session_of(process.pid)?;
                 // A group of the caller's session: some process leads or is in it.

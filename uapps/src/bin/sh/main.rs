@@ -257,6 +257,14 @@ fn init_interactive(sh: &mut Shell) {
         #[allow(unsafe_code)]
         let _ = unsafe { signal::signal(sig, SigHandler::SigIgn) };
     }
+    // Taking the terminal from the group we were started in is a change from the background:
+    // SIGTTOU would stop us. Ignore it (and the other stop signals, as a job-control shell
+    // does) first.
+    for sig in JOB_CONTROL_IGNORED {
+        // SAFETY: ignoring a signal installs no handler code.
+        #[allow(unsafe_code)]
+        let _ = unsafe { signal::signal(sig, SigHandler::SigIgn) };
+    }
     // Become a group leader if we are not, then take the terminal. If the terminal does not
     // let us (an older console without TIOCSPGRP), run without job control.
     if sh.pgid != sh.pid && ulib::process::setpgid(Pid::from_raw(0), Pid::from_raw(0)).is_ok() {
@@ -404,7 +412,24 @@ fn main() -> i32 {
         }
         None => {
             init_interactive(&mut sh);
-            run_stdin(&mut sh)
+            let status = run_stdin(&mut sh);
+            hang_up_stopped_jobs(&sh);
+            status
+        }
+    }
+}
+
+/// Leaving with jobs stopped: nobody could continue them (their parent becomes init, whose
+/// group keeps theirs from counting as orphaned), so each gets SIGHUP and then SIGCONT, and
+/// ends, as a login shell's jobs do when it exits.
+fn hang_up_stopped_jobs(sh: &Shell) {
+    if !sh.job_control {
+        return;
+    }
+    for job in &sh.jobs.list {
+        if matches!(job.state(), jobs::JobState::Stopped(_)) {
+            let _ = signal::killpg(job.pgid, Some(Signal::SIGHUP));
+            let _ = signal::killpg(job.pgid, Some(Signal::SIGCONT));
         }
     }
 }
