@@ -251,3 +251,23 @@ fn a_background_job_taking_the_terminal_is_stopped_by_sigttou() {
     run.expect_no_line("ttytest: TIOCSPGRP to group 1: Ok(())");
     run.expect_init_status(0);
 }
+
+/// ^C during the `wait` builtin ends the wait (status 130), not the shell; the job lives on.
+#[test]
+fn ctrl_c_ends_the_wait_builtin() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "sleep 100 &\r")
+            .type_after("$ ", "wait %1\r")
+            .type_after_pause("wait %1", SETTLE, "\x03")
+            .type_after("$ ", "echo wait gave $?\r")
+            .type_after("wait gave 1", "kill %1; wait %1; echo then $?\r")
+            .type_after("then 1", "\x04"),
+    );
+    if !run.lines().any(|l| l.ends_with("wait gave 130")) {
+        run.fail(&["^C did not end `wait` with 130".into()]);
+    }
+    if !run.lines().any(|l| l.ends_with("then 143")) {
+        run.fail(&["the job did not live on until `kill %1`".into()]);
+    }
+}

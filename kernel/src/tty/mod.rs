@@ -198,14 +198,12 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
         TCSETS => {
             let settings = arg.typed::<Termios>().read(process.lock().space()?)?;
             check_foreground_change(process)?;
-            let effects = TTY
-                .lock()
-                .as_mut()
-                .map(|tty| tty.discipline.set_termios(settings));
-            if effects.is_some_and(|e| e.readable) {
-                if let Some(readers) = READERS.get() {
-                    readers.wake_all();
-                }
+            if let Some(tty) = TTY.lock().as_mut() {
+                tty.discipline.set_termios(settings);
+            }
+            // Readers re-check under the new settings (a line handed over, VMIN now 0).
+            if let Some(readers) = READERS.get() {
+                readers.wake_all();
             }
             Ok(0)
         }
@@ -223,20 +221,20 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
             check_foreground_change(process)?;
             let allowed = proc::with_registry(|r| {
                 let session = r.session_of(process.pid)?;
-                // A group of the caller's session: some process leads or is in it.
-                let mut found = false;
+                // As Linux: ESRCH when no process is in the group, EPERM when it
+                // is another session's.
+                let mut exists = false;
+                let mut ours = false;
                 r.for_each_pid(|pid| {
-                    if !found
-                        && r.group_of(pid).ok() == Some(pgid)
-                        && r.session_of(pid).ok() == Some(session)
-                    {
-                        found = true;
+                    if r.group_of(pid).ok() == Some(pgid) {
+                        exists = true;
+                        ours |= r.session_of(pid).ok() == Some(session);
                     }
                 });
-                if found {
-                    Ok(())
-                } else {
-                    Err(Errno::EPERM)
+                match (exists, ours) {
+                    (false, _) => Err(Errno::ESRCH),
+                    (true, false) => Err(Errno::EPERM),
+                    (true, true) => Ok(()),
                 }
             });
             allowed?;

@@ -22,7 +22,8 @@ pid_t fork(void);
  * ENOTTY. */
 pid_t tcgetpgrp(int fd);
 /* Make the process group pgrp of the caller's session the foreground group of the terminal fd
- * (TIOCSPGRP). 0, or -1 with errno set: EBADF, ENOTTY, EINVAL, EPERM. */
+ * (TIOCSPGRP). 0, or -1 with errno set: EBADF, ENOTTY, EINVAL, ESRCH (no such group), EPERM
+ * (another session's group). */
 int tcsetpgrp(int fd, pid_t pgrp);
 pid_t getpid(void);
 /* The parent's pid; 0 for the first process. */

@@ -239,7 +239,9 @@ fn wait_builtin(sh: &mut Shell, args: &[&str]) -> i32 {
                 Ok(ws) => {
                     sh.jobs.record(ws);
                 }
-                Err(Errno::EINTR) => {}
+                // ^C (the only signal the shell catches) ends the wait, as in other shells:
+                // status 128 + SIGINT.
+                Err(Errno::EINTR) => return 128 + Signal::SIGINT as i32,
                 Err(_) => break,
             }
         }
@@ -283,7 +285,7 @@ fn wait_builtin(sh: &mut Shell, args: &[&str]) -> i32 {
                 Ok(ws) => {
                     sh.jobs.record(ws);
                 }
-                Err(Errno::EINTR) => {}
+                Err(Errno::EINTR) => return 128 + Signal::SIGINT as i32,
                 Err(_) => break,
             }
         }
