@@ -73,6 +73,21 @@ pub fn parse_thousandths(s: &str) -> Option<u64> {
 }
 
 impl Run {
+    /// Fails if the serial output holds a kernel kill line (`... killed by SIG...`), leaving out
+    /// the program's own lines, which start with one of `own` followed by `:` (a test program
+    /// may print a line that looks like one while reporting what it checked).
+    #[track_caller]
+    pub fn expect_no_kill_lines(&self, own: &[&str]) {
+        let is_own = |l: &str| own.iter().any(|name| l.starts_with(&format!("{name}:")));
+        let kills: Vec<&str> = self
+            .lines()
+            .filter(|l| crate::expect::is_kill_line(l, "SIG") && !is_own(l))
+            .collect();
+        if !kills.is_empty() {
+            self.fail(&[format!("expected no kernel kill line, found {kills:?}")]);
+        }
+    }
+
     /// The variable parts of every line that matches `pattern` (see [`scan`]), in order.
     pub fn scan_lines(&self, pattern: &str) -> Vec<Vec<&str>> {
         self.lines().filter_map(|l| scan(l, pattern)).collect()

@@ -9,7 +9,6 @@
 
 use std::time::Duration;
 
-use integration_tests::expect;
 use integration_tests::{Boot, Run};
 
 const FSTEST: &str = "/bin/fstest";
@@ -55,19 +54,8 @@ fn case_with(name: &str, boot: Boot) -> Run {
 /// No kernel kill line (the program's own lines start with `<case>:` or `fstest:`).
 #[track_caller]
 fn expect_no_kills(run: &Run) {
-    let own = |l: &str| {
-        CASES
-            .iter()
-            .chain(&["fstest", "none"])
-            .any(|name| l.starts_with(&format!("{name}:")))
-    };
-    let kills: Vec<&str> = run
-        .lines()
-        .filter(|l| expect::is_kill_line(l, "SIG") && !own(l))
-        .collect();
-    if !kills.is_empty() {
-        run.fail(&[format!("expected no kernel kill line, found {kills:?}")]);
-    }
+    let own: Vec<&str> = CASES.iter().copied().chain(["fstest", "none"]).collect();
+    run.expect_no_kill_lines(&own);
 }
 
 // Files (scenarios 35-39)

@@ -9,7 +9,6 @@
 
 use std::time::Duration;
 
-use integration_tests::expect;
 use integration_tests::{Boot, Run};
 
 const PIPETEST: &str = "/bin/pipetest";
@@ -57,19 +56,8 @@ fn case_with_timeout(name: &str, timeout: Duration) -> Run {
 /// No kernel kill line (the program's own lines start with `<case>:` or `pipetest:`).
 #[track_caller]
 fn expect_no_kills(run: &Run) {
-    let own = |l: &str| {
-        CASES
-            .iter()
-            .chain(&["pipetest"])
-            .any(|name| l.starts_with(&format!("{name}:")))
-    };
-    let kills: Vec<&str> = run
-        .lines()
-        .filter(|l| expect::is_kill_line(l, "SIG") && !own(l))
-        .collect();
-    if !kills.is_empty() {
-        run.fail(&[format!("expected no kernel kill line, found {kills:?}")]);
-    }
+    let own: Vec<&str> = CASES.iter().copied().chain(["pipetest"]).collect();
+    run.expect_no_kill_lines(&own);
 }
 
 // Pipes and descriptors (scenarios 26-34)
