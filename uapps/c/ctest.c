@@ -21,34 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures;
-
-static void fail(int line, const char *why)
-{
-    failures++;
-    printf("FAIL: ctest.c:%d: %s\n", line, why);
-}
-
-/* CHECK(cond): record a failure (with the condition's text) when cond is false. */
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            fail(__LINE__, #cond);                                                                 \
-    } while (0)
-
-/* CHECK_ERR(call, code): call must return -1 and set errno to code. */
-#define CHECK_ERR(call, code)                                                                      \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long r_ = (long)(call);                                                                    \
-        int e_ = errno;                                                                            \
-        if (r_ != -1 || e_ != (code)) {                                                            \
-            char why_[160];                                                                        \
-            snprintf(why_, sizeof why_, "%s: got %ld, errno %d (%s); want -1, errno %d (%s)",      \
-                     #call, r_, e_, strerror(e_), (code), strerror(code));                         \
-            fail(__LINE__, why_);                                                                  \
-        }                                                                                          \
-    } while (0)
+#define CHECK_PROGRAM "ctest"
+#include "check.h"
 
 /* CHECK_FMT(expected, fmt, ...): snprintf must produce exactly expected (and its length). */
 #define CHECK_FMT(expected, ...)                                                                   \
@@ -59,15 +33,9 @@ static void fail(int line, const char *why)
             char why_[400];                                                                        \
             snprintf(why_, sizeof why_, "snprintf(%s) gave \"%s\" (%d), want \"%s\"",              \
                      #__VA_ARGS__, got_, n_, (expected));                                          \
-            fail(__LINE__, why_);                                                                  \
+            check_failed(__LINE__, why_);                                                          \
         }                                                                                          \
     } while (0)
-
-static void section_done(const char *name, int failures_before)
-{
-    if (failures == failures_before)
-        printf("ctest: %s ok\n", name);
-}
 
 /* Runs fn in a child and returns the raw wait status (-1 when fork/waitpid failed). */
 static int run_child(void (*fn)(void))
@@ -95,7 +63,6 @@ static int killed_by(int status, int sig)
 
 static void test_errno(void)
 {
-    int before = failures;
 
     /* No children yet. */
     CHECK_ERR(waitpid(-1, NULL, 0), ECHILD);
@@ -129,14 +96,13 @@ static void test_errno(void)
     CHECK(strcmp(strerror(ECHILD), "No child processes") == 0);
     CHECK(strcmp(strerror(EFAULT), "Bad address") == 0);
     CHECK(strcmp(strerror(-5), "Unknown error -5") == 0);
-    section_done("errno", before);
+    section_done("errno");
 }
 
 /* ---------------------------------------------------------------- printf */
 
 static void test_printf(void)
 {
-    int before = failures;
     const char *volatile null_str = NULL;
 
     CHECK_FMT("42", "%d", 42);
@@ -202,14 +168,13 @@ static void test_printf(void)
     /* printf returns the number of bytes written. */
     CHECK(printf("ctest: printf returns %d\n", 25) == 25);
     CHECK(puts("ctest: puts works") >= 0);
-    section_done("printf", before);
+    section_done("printf");
 }
 
 /* ---------------------------------------------------------------- strings */
 
 static void test_strings(void)
 {
-    int before = failures;
     char buf[32];
 
     strcpy(buf, "0123456789");
@@ -259,14 +224,13 @@ static void test_strings(void)
     CHECK(strtol("-2147483648", NULL, 10) == LONG_MIN && errno == 0);
     CHECK(strtoul("4294967295", NULL, 10) == 4294967295ul);
     CHECK(isdigit('7') && !isdigit('a') && isspace('\n') && toupper('q') == 'Q');
-    section_done("strings", before);
+    section_done("strings");
 }
 
 /* ---------------------------------------------------------------- 64-bit arithmetic */
 
 static void test_int64(void)
 {
-    int before = failures;
     volatile unsigned long long big = 1000000000000ULL;
     volatile unsigned long long seven = 7;
     volatile long long neg = -7;
@@ -279,7 +243,7 @@ static void test_int64(void)
     CHECK(-neg / -two == -3 && -neg % -two == 1);
     CHECK(huge / wide_divisor == 0xfedcba97ULL && huge % wide_divisor == 0x77777779ULL);
     CHECK(huge / huge == 1 && huge % huge == 0 && seven / huge == 0 && seven % huge == 7);
-    section_done("64-bit division", before);
+    section_done("64-bit division");
 }
 
 /* ---------------------------------------------------------------- heap */
@@ -293,7 +257,6 @@ static void double_free(void)
 
 static void test_heap(void)
 {
-    int before = failures;
 
     /* Raw break. */
     char *b0 = sbrk(0);
@@ -401,7 +364,7 @@ static void test_heap(void)
 
     int status = run_child(double_free);
     CHECK(killed_by(status, SIGABRT));
-    section_done("heap", before);
+    section_done("heap");
 }
 
 /* ---------------------------------------------------------------- processes */
@@ -494,7 +457,6 @@ static void child_assert(void)
 
 static void test_processes(void)
 {
-    int before = failures;
     parent_pid = getpid();
     CHECK(parent_pid > 0 && getppid() >= 0);
 
@@ -563,7 +525,7 @@ static void test_processes(void)
     CHECK_ERR(wait(&status), ECHILD);
 
     CHECK(sleep(0) == 0);
-    section_done("processes", before);
+    section_done("processes");
 }
 
 /* ---------------------------------------------------------------- execve */
@@ -593,7 +555,6 @@ static int exec_check(int argc, char **argv)
 
 static void test_execve(const char *argv0)
 {
-    int before = failures;
     if (argv0 == NULL || argv0[0] != '/') {
         printf("ctest: execve round trip skipped (argv[0] \"%s\" is not a path)\n",
                argv0 ? argv0 : "(none)");
@@ -602,7 +563,7 @@ static void test_execve(const char *argv0)
     self_path = argv0;
     int status = run_child(child_exec_self);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 42);
-    section_done("execve", before);
+    section_done("execve");
 }
 
 /* ---------------------------------------------------------------- clock */
@@ -614,7 +575,6 @@ static long long nanos(const struct timespec *ts)
 
 static void test_clock(void)
 {
-    int before = failures;
     struct timespec t0, t1, t2;
     CHECK(clock_gettime(CLOCK_MONOTONIC, &t0) == 0);
     CHECK(clock_gettime(CLOCK_MONOTONIC, &t1) == 0);
@@ -626,7 +586,7 @@ static void test_clock(void)
     /* At least a second (minus one 20 ms tick of clock granularity), and not forever. */
     CHECK(slept >= 980000000LL);
     CHECK(slept < 5000000000LL);
-    section_done("clock", before);
+    section_done("clock");
 }
 
 /* ---------------------------------------------------------------- signals */
@@ -757,7 +717,6 @@ static long long now_nanos(void)
 
 static void test_signals(void)
 {
-    int before = failures;
     sigset_t set, got, none;
     struct sigaction old;
     sigemptyset(&none);
@@ -930,14 +889,13 @@ static void test_signals(void)
     signal(SIGUSR2, SIG_DFL);
     signal(SIGALRM, SIG_DFL);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    section_done("signals", before);
+    section_done("signals");
 }
 
 /* ---------------------------------------------------------------- pipes */
 
 static void test_pipes(void)
 {
-    int before = failures;
     int fds[2] = {-1, -1};
     char buf[32];
 
@@ -967,7 +925,7 @@ static void test_pipes(void)
     CHECK((fcntl(fds[0], F_GETFL) & O_NONBLOCK) != 0);
     CHECK_ERR(read(fds[0], buf, 1), EAGAIN);
     CHECK(close(fds[0]) == 0 && close(fds[1]) == 0);
-    section_done("pipes", before);
+    section_done("pipes");
 }
 
 int main(int argc, char **argv)

@@ -21,40 +21,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-static int failures;
-
-static void fail(int line, const char *why)
-{
-    failures++;
-    printf("FAIL: ftest.c:%d: %s\n", line, why);
-}
-
-/* CHECK(cond): record a failure (with the condition's text) when cond is false. */
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            fail(__LINE__, #cond);                                                                 \
-    } while (0)
-
-/* CHECK_ERR(call, code): call must return -1 (or NULL) and set errno to code. */
-#define CHECK_ERR(call, code)                                                                      \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long r_ = (long)(call);                                                                    \
-        int e_ = errno;                                                                            \
-        if ((r_ != -1 && r_ != 0) || e_ != (code)) {                                               \
-            char why_[200];                                                                        \
-            snprintf(why_, sizeof why_, "%s: got %ld, errno %d (%s); want errno %d (%s)", #call,   \
-                     r_, e_, strerror(e_), (code), strerror(code));                                \
-            fail(__LINE__, why_);                                                                  \
-        }                                                                                          \
-    } while (0)
-
-static void group_done(const char *name, int failures_before)
-{
-    if (failures == failures_before)
-        printf("ftest: %s ok\n", name);
-}
+#define CHECK_PROGRAM "ftest"
+#include "check.h"
 
 /* BASE, whether ftest made it (then cleanup removes it too), the work directory (BASE/ftest)
  * and paths inside it. */
@@ -103,7 +71,6 @@ static void remove_tree(const char *path, int depth)
 
 static void test_setup(const char *base)
 {
-    int before = failures;
     /* BASE may not exist (a fresh RAM file system has no /tmp): EEXIST is fine. */
     base_dir = base;
     made_base = mkdir(base, 0755) == 0;
@@ -114,14 +81,13 @@ static void test_setup(const char *base)
     CHECK_ERR(mkdir(dir, 0755), EEXIST);
     struct stat st;
     CHECK(stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode));
-    group_done("setup", before);
+    section_done("setup");
 }
 
 /* ---------------------------------------------------------------- text streams */
 
 static void test_text(void)
 {
-    int before = failures;
     const char *path = in_dir("lines.txt");
     char line[128];
 
@@ -203,10 +169,10 @@ static void test_text(void)
     }
 
     /* Bad modes and missing files. */
-    CHECK_ERR(fopen(path, "q"), EINVAL);
-    CHECK_ERR(fopen(path, "rw"), EINVAL);
-    CHECK_ERR(fopen(in_dir("missing.txt"), "r"), ENOENT);
-    group_done("text streams", before);
+    CHECK_NULL_ERR(fopen(path, "q"), EINVAL);
+    CHECK_NULL_ERR(fopen(path, "rw"), EINVAL);
+    CHECK_NULL_ERR(fopen(in_dir("missing.txt"), "r"), ENOENT);
+    section_done("text streams");
 }
 
 /* ---------------------------------------------------------------- binary blocks */
@@ -216,7 +182,6 @@ static unsigned char blob[BLOB], back[BLOB];
 
 static void test_binary(void)
 {
-    int before = failures;
     const char *path = in_dir("blob.bin");
     for (int i = 0; i < BLOB; i++)
         blob[i] = (unsigned char)(i * 7 + i / 256);
@@ -265,14 +230,13 @@ static void test_binary(void)
     CHECK_ERR(lseek(fds[0], 0, SEEK_SET), ESPIPE);
     close(fds[0]);
     close(fds[1]);
-    group_done("binary", before);
+    section_done("binary");
 }
 
 /* ---------------------------------------------------------------- ungetc */
 
 static void test_ungetc(void)
 {
-    int before = failures;
     const char *path = in_dir("abc.txt");
     FILE *f = fopen(path, "w");
     CHECK(f != NULL && fputs("abc", f) >= 0 && fclose(f) == 0);
@@ -291,14 +255,13 @@ static void test_ungetc(void)
     CHECK(fgetc(f) == 'z' && fgetc(f) == EOF);
     CHECK(ungetc(EOF, f) == EOF);
     CHECK(fclose(f) == 0);
-    group_done("ungetc", before);
+    section_done("ungetc");
 }
 
 /* ---------------------------------------------------------------- buffering */
 
 static void test_buffering(void)
 {
-    int before = failures;
     const char *path = in_dir("buffered.txt");
 
     /* Fully buffered: nothing reaches the file before fflush. */
@@ -355,14 +318,13 @@ static void test_buffering(void)
     CHECK(file_size(path) == 4);
     CHECK_ERR(write(fd, "x", 1), EBADF); /* fclose closed the descriptor */
     CHECK(fileno(stdin) == 0 && fileno(stdout) == 1 && fileno(stderr) == 2);
-    group_done("buffering", before);
+    section_done("buffering");
 }
 
 /* ---------------------------------------------------------------- errors and names */
 
 static void test_names(void)
 {
-    int before = failures;
     char a[320], b[320], sub[320]; /* in_dir's results are overwritten after four calls */
     strcpy(a, in_dir("lines.txt"));
     strcpy(b, in_dir("renamed.txt"));
@@ -393,7 +355,7 @@ static void test_names(void)
     CHECK(mkdir(in_dir("gone"), 0755) == 0 && remove(in_dir("gone")) == 0);
     CHECK(remove(in_dir("new.txt")) == 0);
     CHECK_ERR(remove(in_dir("new.txt")), ENOENT);
-    group_done("names", before);
+    section_done("names");
 }
 
 /* ---------------------------------------------------------------- directories */
@@ -432,7 +394,6 @@ static int list_dir(const char *const *want, const unsigned char *types, int n, 
 
 static void test_dirs(void)
 {
-    int before = failures;
     const char *const want[] = {".", "..", "lines.txt", "blob.bin", "sub", "abc.txt"};
     const unsigned char types[] = {DT_DIR, DT_DIR, DT_REG, DT_REG, DT_DIR, DT_REG};
     int found = 0;
@@ -458,28 +419,27 @@ static void test_dirs(void)
         CHECK(unlink(in_dir(name)) == 0);
     }
 
-    CHECK_ERR(opendir(in_dir("lines.txt")), ENOTDIR);
-    CHECK_ERR(opendir(in_dir("missing")), ENOENT);
+    CHECK_NULL_ERR(opendir(in_dir("lines.txt")), ENOTDIR);
+    CHECK_NULL_ERR(opendir(in_dir("missing")), ENOENT);
     int fd = open(in_dir("lines.txt"), O_RDONLY);
     char buf[64];
     CHECK_ERR(getdents64(fd, buf, sizeof buf), ENOTDIR);
     close(fd);
-    group_done("directories", before);
+    section_done("directories");
 }
 
 /* ---------------------------------------------------------------- working directory */
 
 static void test_cwd(void)
 {
-    int before = failures;
     char saved[256], now[256];
     CHECK(getcwd(saved, sizeof saved) == saved && saved[0] == '/');
     CHECK(chdir(dir) == 0);
     CHECK(getcwd(now, sizeof now) == now);
     size_t n = strlen(now);
     CHECK(n >= 6 && strcmp(now + n - 6, "/ftest") == 0);
-    CHECK_ERR(getcwd(now, 3), ERANGE);
-    CHECK_ERR(getcwd(now, 0), EINVAL);
+    CHECK_NULL_ERR(getcwd(now, 3), ERANGE);
+    CHECK_NULL_ERR(getcwd(now, 0), EINVAL);
 
     /* Relative paths start at the working directory. */
     FILE *f = fopen("relative.txt", "w");
@@ -491,14 +451,13 @@ static void test_cwd(void)
     CHECK_ERR(chdir("lines.txt"), ENOTDIR);
     CHECK(chdir(saved) == 0);
     CHECK(getcwd(now, sizeof now) == now && strcmp(now, saved) == 0);
-    group_done("working directory", before);
+    section_done("working directory");
 }
 
 /* ---------------------------------------------------------------- terminals */
 
 static void test_tty(int want_tty)
 {
-    int before = failures;
     int tty = isatty(1);
     printf("ftest: isatty(1) = %d\n", tty);
     if (want_tty) {
@@ -524,7 +483,7 @@ static void test_tty(int want_tty)
     close(fd);
     errno = 0;
     CHECK(isatty(99) == 0 && errno == EBADF);
-    group_done("terminals", before);
+    section_done("terminals");
 }
 
 /* ---------------------------------------------------------------- stdlib */
@@ -542,7 +501,6 @@ static int by_string(const void *a, const void *b)
 
 static void test_stdlib(void)
 {
-    int before = failures;
 
     int nums[] = {5, -3, 99, 0, 7, 7, -100, 42, 1, INT_MAX, INT_MIN, 3};
     int count = (int)(sizeof nums / sizeof nums[0]);
@@ -616,7 +574,7 @@ static void test_stdlib(void)
     if (path != NULL)
         printf("ftest: PATH is %s\n", path);
     CHECK(getenv("FTEST_SURELY_NOT_SET") == NULL && getenv("") == NULL && getenv("A=B") == NULL);
-    group_done("stdlib", before);
+    section_done("stdlib");
 }
 
 /* ---------------------------------------------------------------- exec */
@@ -659,7 +617,6 @@ static int run_exec(const char *self, int use_path)
 
 static void test_exec(const char *self)
 {
-    int before = failures;
     if (self == NULL || self[0] != '/') {
         printf("ftest: exec skipped (argv[0] \"%s\" is not a path)\n", self ? self : "(none)");
         return;
@@ -669,14 +626,13 @@ static void test_exec(const char *self)
     char *argv[] = {"ftest-no-such-program", NULL};
     CHECK_ERR(execvp("ftest-no-such-program", argv), ENOENT);
     CHECK_ERR(execvp("", argv), ENOENT);
-    group_done("exec", before);
+    section_done("exec");
 }
 
 /* ---------------------------------------------------------------- cleanup */
 
 static void test_cleanup(void)
 {
-    int before = failures;
     const char *names[] = {"lines.txt", "blob.bin", "buffered.txt"};
     for (int i = 0; i < 3; i++)
         CHECK(unlink(in_dir(names[i])) == 0);
@@ -685,7 +641,7 @@ static void test_cleanup(void)
     CHECK_ERR(stat(dir, &(struct stat){0}), ENOENT);
     if (made_base)
         CHECK(rmdir(base_dir) == 0); /* leave the file system as it was */
-    group_done("cleanup", before);
+    section_done("cleanup");
 }
 
 int main(int argc, char **argv)

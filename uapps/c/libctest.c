@@ -22,44 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures;
-
-static void fail(int line, const char *why)
-{
-    failures++;
-    printf("FAIL: libctest.c:%d: %s\n", line, why);
-}
-
-/* CHECK(cond): record a failure (with the condition's text) when cond is false. */
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            fail(__LINE__, #cond);                                                                 \
-    } while (0)
-
-/* CHECK_ERR(call, code): call must return -1 and set errno to code. */
-#define CHECK_ERR(call, code)                                                                      \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long r_ = (long)(call);                                                                    \
-        int e_ = errno;                                                                            \
-        if (r_ != -1 || e_ != (code)) {                                                            \
-            char why_[160];                                                                        \
-            snprintf(why_, sizeof why_, "%s: got %ld, errno %d; want -1, errno %d", #call, r_,     \
-                     e_, (code));                                                                  \
-            fail(__LINE__, why_);                                                                  \
-        }                                                                                          \
-    } while (0)
-
-static void group_done(const char *name, int failures_before)
-{
-    if (failures == failures_before)
-        printf("libctest: %s ok\n", name);
-}
+#define CHECK_PROGRAM "libctest"
+#include "check.h"
 
 static void test_strings(void)
 {
-    int before = failures;
     char buf[32];
 
     strcpy(buf, "ab");
@@ -133,12 +100,11 @@ static void test_strings(void)
     CHECK(isgraph('a') && isgraph('~') && !isgraph(' ') && !isgraph('\n') && !isgraph(0x7f));
     CHECK(isblank(' ') && isblank('\t') && !isblank('\n') && !isblank('x'));
     CHECK(isascii(0) && isascii(127) && !isascii(128) && !isascii(-1));
-    group_done("strings", before);
+    section_done("strings");
 }
 
 static void test_numbers(void)
 {
-    int before = failures;
     char *end;
 
     errno = 0;
@@ -210,12 +176,11 @@ static void test_numbers(void)
             high++;
     }
     CHECK(low > 50 && high > 50);
-    group_done("numbers", before);
+    section_done("numbers");
 }
 
 static void test_sscanf(void)
 {
-    int before = failures;
     int a = -1, b = -1, c = -1, n = -1;
     unsigned int u = 0;
     long l = 0;
@@ -267,7 +232,7 @@ static void test_sscanf(void)
     CHECK(sscanf("5", "%d %d", &a, &b) == 1 && a == 5);
     CHECK(sscanf("-", "%d", &a) == 0);
     CHECK(sscanf("1.5", "%d.%d", &a, &b) == 2 && a == 1 && b == 5);
-    group_done("sscanf", before);
+    section_done("sscanf");
 }
 
 /* The file BASE/libctest.tmp with text, for fscanf and getline. */
@@ -284,7 +249,6 @@ static int write_file(const char *text)
 
 static void test_streams(void)
 {
-    int before = failures;
 
     CHECK(write_file("first 1 2\nsecond 3 4\n") == 0);
     FILE *f = fopen(tmp_path, "r");
@@ -344,13 +308,12 @@ static void test_streams(void)
         CHECK_ERR(getline(NULL, &cap, f), EINVAL);
         fclose(f);
     }
-    group_done("streams", before);
+    section_done("streams");
 }
 
 /* scanf reads stdin: a child with a pipe as its standard input. */
 static void test_scanf_stdin(void)
 {
-    int before = failures;
     int fds[2];
     CHECK(pipe(fds) == 0);
     pid_t child = fork();
@@ -374,12 +337,11 @@ static void test_scanf_stdin(void)
     int status = -1;
     CHECK(waitpid(child, &status, 0) == child);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    group_done("scanf", before);
+    section_done("scanf");
 }
 
 static void test_access(const char *self)
 {
-    int before = failures;
     CHECK(write_file("data\n") == 0);
     CHECK(access(tmp_path, F_OK) == 0);
     CHECK(access(tmp_path, R_OK | W_OK) == 0);
@@ -396,7 +358,7 @@ static void test_access(const char *self)
     CHECK_ERR(access(tmp_path, 8), EINVAL);
     CHECK(unlink(tmp_path) == 0);
     CHECK_ERR(access(tmp_path, F_OK), ENOENT);
-    group_done("access", before);
+    section_done("access");
 }
 
 /* Runs getopt over words (NULL-terminated) from the start. */
@@ -410,7 +372,6 @@ static int argv_count(char **words)
 
 static void test_getopt(void)
 {
-    int before = failures;
     opterr = 0; /* no messages on stderr from the bad cases */
 
     char *v1[] = {"prog", "-a", "-b", "barg", "-cfoo", "-ad", "--", "-x", "file", NULL};
@@ -455,12 +416,11 @@ static void test_getopt(void)
     CHECK(getopt(2, v6, "xy") == 'x' && getopt(2, v6, "xy") == 'y' && getopt(2, v6, "xy") == -1);
     optind = 1;
     opterr = 1;
-    group_done("getopt", before);
+    section_done("getopt");
 }
 
 static void test_time(void)
 {
-    int before = failures;
     time_t stored = -1;
     time_t now = time(&stored);
     CHECK(now != (time_t)-1 && now >= 0 && stored == now);
@@ -468,7 +428,7 @@ static void test_time(void)
     CHECK(clock_gettime(CLOCK_MONOTONIC, &ts) == 0);
     time_t later = time(NULL);
     CHECK(later >= now && later >= ts.tv_sec && later - ts.tv_sec <= 1);
-    group_done("time", before);
+    section_done("time");
 }
 
 int main(int argc, char **argv)

@@ -14,24 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures;
-static int section_failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            section_failures++;                                                                    \
-            printf("FAIL: sigctest.c:%d: %s\n", __LINE__, #cond);                                  \
-        }                                                                                          \
-    } while (0)
-
-static void section_done(const char *name)
-{
-    if (section_failures == 0)
-        printf("sigctest: %s ok\n", name);
-    section_failures = 0;
-}
+#define CHECK_PROGRAM "sigctest"
+#include "check.h"
 
 static volatile sig_atomic_t got_usr1, got_usr2, got_alrm, got_chld, last_sig;
 static volatile sig_atomic_t usr2_blocked_inside;

@@ -27,12 +27,12 @@ use crate::errno::{Errno, decode_result};
 use crate::process::Pid;
 use crate::raw;
 
-/// `c_lflag`: generate `SIGINT`, `SIGQUIT` and `SIGTSTP` from ^C, ^\ and ^Z.
-pub const ISIG: u32 = 0o1;
-/// `c_lflag`: canonical mode, input arrives a line at a time and can be edited.
-pub const ICANON: u32 = 0o2;
-/// `c_lflag`: echo input characters.
-pub const ECHO: u32 = 0o10;
+/// The `c_lflag` bits (`ISIG`: ^C, ^\\ and ^Z raise signals; `ICANON`: input a line at a
+/// time, editable; `ECHO`), the `c_iflag` bit `ICRNL` (CR read as NL) and the indexes into
+/// `c_cc` (`VMIN`, `VTIME`, `VINTR`, ...), Linux's values.
+pub use abi::tty::{
+    ECHO, ICANON, ICRNL, ISIG, VEOF, VEOL, VERASE, VINTR, VKILL, VMIN, VQUIT, VSUSP, VTIME,
+};
 
 /// Whether `fd` refers to a terminal (the console, under `/dev/console` or `/dev/tty`).
 ///

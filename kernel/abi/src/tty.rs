@@ -12,6 +12,34 @@ pub const TIOCSPGRP: u32 = 0x5410;
 /// four `u16`).
 pub const TIOCGWINSZ: u32 = 0x5413;
 
+/// `c_iflag`: read CR as NL.
+pub const ICRNL: u32 = 0o400;
+/// `c_lflag`: signal characters raise signals.
+pub const ISIG: u32 = 0o1;
+/// `c_lflag`: canonical mode.
+pub const ICANON: u32 = 0o2;
+/// `c_lflag`: echo input.
+pub const ECHO: u32 = 0o10;
+
+/// Index into `c_cc`: interrupt (^C).
+pub const VINTR: usize = 0;
+/// Quit (^\).
+pub const VQUIT: usize = 1;
+/// Erase (DEL).
+pub const VERASE: usize = 2;
+/// Kill line (^U).
+pub const VKILL: usize = 3;
+/// End of file (^D).
+pub const VEOF: usize = 4;
+/// Timeout for non-canonical reads (tenths of a second).
+pub const VTIME: usize = 5;
+/// Minimum bytes for a non-canonical read.
+pub const VMIN: usize = 6;
+/// Suspend (^Z).
+pub const VSUSP: usize = 10;
+/// An extra end-of-line character (0: none).
+pub const VEOL: usize = 11;
+
 /// Control characters in [`Termios::c_cc`].
 pub const NCCS: usize = 19;
 

@@ -40,41 +40,15 @@ use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 use abi::signal::Signal;
-pub use abi::tty::Termios;
+pub use abi::tty::{
+    Termios, ECHO, ICANON, ICRNL, ISIG, VEOF, VEOL, VERASE, VINTR, VKILL, VMIN, VQUIT, VSUSP, VTIME,
+};
 
 /// The longest canonical line, as on Linux (4095 bytes and the newline).
 pub const MAX_LINE: usize = 4095;
 
 /// The most input waiting to be read.
 pub const MAX_INPUT: usize = 8192;
-
-/// `c_iflag`: read CR as NL.
-pub const ICRNL: u32 = 0o400;
-/// `c_lflag`: signal characters raise signals.
-pub const ISIG: u32 = 0o1;
-/// `c_lflag`: canonical mode.
-pub const ICANON: u32 = 0o2;
-/// `c_lflag`: echo input.
-pub const ECHO: u32 = 0o10;
-
-/// Indexes into `c_cc`.
-pub const VINTR: usize = 0;
-/// Quit (^\).
-pub const VQUIT: usize = 1;
-/// Erase (DEL).
-pub const VERASE: usize = 2;
-/// Kill line (^U).
-pub const VKILL: usize = 3;
-/// End of file (^D).
-pub const VEOF: usize = 4;
-/// Timeout for non-canonical reads (tenths of a second).
-pub const VTIME: usize = 5;
-/// Minimum bytes for a non-canonical read.
-pub const VMIN: usize = 6;
-/// Suspend (^Z).
-pub const VSUSP: usize = 10;
-/// An extra end-of-line character (0: none).
-pub const VEOL: usize = 11;
 
 const BACKSPACE: u8 = 0x08;
 const BELL: u8 = 0x07;

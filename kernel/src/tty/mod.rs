@@ -17,7 +17,7 @@
 use alloc::sync::Arc;
 
 use abi::errno::Errno;
-use abi::signal::{Signal, SIG_IGN};
+use abi::signal::Signal;
 use abi::tty::{Termios, TCGETS, TCSETS, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP};
 use klib::tty::{LineDiscipline, ReadOutcome};
 use spin::Once;
@@ -98,7 +98,7 @@ pub fn read(
     if buf.is_empty() {
         return Ok(0);
     }
-    check_foreground(process)?;
+    check_foreground(process, Access::Read)?;
     buf.check_writable(process.lock().space()?)?;
     let mut chunk = [0u8; STEP];
     loop {
@@ -123,39 +123,23 @@ pub fn read(
     }
 }
 
-/// A reader outside the foreground group: its group gets `SIGTTIN` and the
-/// read is interrupted (to run again once it is continued in the
-/// foreground), or EIO when the signal would not stop it (ignored, blocked,
-/// or an orphaned group, which nobody would continue).
-fn check_foreground(process: &Arc<Process>) -> Result<(), Errno> {
-    let foreground = TTY.lock().as_ref().map_or(0, |tty| tty.foreground);
-    if foreground == 0 {
-        return Ok(());
-    }
-    let (group, orphaned) = proc::with_registry(|r| {
-        let group = r.group_of(process.pid).unwrap_or(0);
-        (group, r.is_orphaned_group(group))
-    });
-    if group == foreground {
-        return Ok(());
-    }
-    let refused = {
-        let signals = process.signals.lock();
-        signals.state.action(Signal::SIGTTIN).handler == SIG_IGN
-            || signals.state.mask().contains(Signal::SIGTTIN)
-    };
-    if refused || orphaned {
-        return Err(Errno::EIO);
-    }
-    let _ = crate::signal::kill_group(group, Signal::SIGTTIN);
-    Err(Errno::EINTR)
+/// What a process outside the foreground group tries to do with the terminal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Read input: its group gets `SIGTTIN`.
+    Read,
+    /// Change the settings or the foreground group (`TCSETS`, `TIOCSPGRP`): its group gets
+    /// `SIGTTOU`.
+    Change,
 }
 
-/// A change of the terminal (`TCSETS`, `TIOCSPGRP`) by a process outside its
-/// foreground group: as on Linux, its group gets `SIGTTOU` (which stops it by
-/// default) and the call is interrupted, unless the process ignores or
-/// blocks `SIGTTOU` (then it goes ahead) or its group is orphaned (EIO).
-fn check_foreground_change(process: &Arc<Process>) -> Result<(), Errno> {
+/// Lets a process of the foreground group (or any process while the terminal has none) go
+/// ahead. Another process's group gets `SIGTTIN` (a read) or `SIGTTOU` (a change), which
+/// stops it by default, and the call is interrupted, to run again once the group is
+/// continued in the foreground. As on Linux, when the signal would not stop it (ignored or
+/// blocked), a read fails with EIO but a change goes ahead; an orphaned group, which nobody
+/// would continue, gets EIO.
+fn check_foreground(process: &Arc<Process>, access: Access) -> Result<(), Errno> {
     let foreground = TTY.lock().as_ref().map_or(0, |tty| tty.foreground);
     if foreground == 0 {
         return Ok(());
@@ -167,21 +151,26 @@ fn check_foreground_change(process: &Arc<Process>) -> Result<(), Errno> {
     if group == foreground {
         return Ok(());
     }
-    let allowed = {
+    let signal = match access {
+        Access::Read => Signal::SIGTTIN,
+        Access::Change => Signal::SIGTTOU,
+    };
+    let declined = {
         let signals = process.signals.lock();
         matches!(
-            signals.state.disposition(Signal::SIGTTOU),
+            signals.state.disposition(signal),
             klib::signal::Disposition::Ignore
-        ) || signals.state.mask().contains(Signal::SIGTTOU)
+        ) || signals.state.mask().contains(signal)
     };
-    if allowed {
-        return Ok(());
+    match (declined, access) {
+        (true, Access::Read) => Err(Errno::EIO),
+        (true, Access::Change) => Ok(()),
+        (false, _) if orphaned => Err(Errno::EIO),
+        (false, _) => {
+            let _ = crate::signal::kill_group(group, signal);
+            Err(Errno::EINTR)
+        }
     }
-    if orphaned {
-        return Err(Errno::EIO);
-    }
-    let _ = crate::signal::kill_group(group, Signal::SIGTTOU);
-    Err(Errno::EINTR)
 }
 
 /// The console's `ioctl` requests: the settings (`TCGETS`, `TCSETS`), the
@@ -197,7 +186,7 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
         }
         TCSETS => {
             let settings = arg.typed::<Termios>().read(process.lock().space()?)?;
-            check_foreground_change(process)?;
+            check_foreground(process, Access::Change)?;
             if let Some(tty) = TTY.lock().as_mut() {
                 tty.discipline.set_termios(settings);
             }
@@ -218,7 +207,7 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
             if pgid <= 0 {
                 return Err(Errno::EINVAL);
             }
-            check_foreground_change(process)?;
+            check_foreground(process, Access::Change)?;
             let allowed = proc::with_registry(|r| {
                 let session = r.session_of(process.pid)?;
                 // As Linux: ESRCH when no process is in the group, EPERM when it

@@ -1161,7 +1161,7 @@ fn generated_c_agrees_with_abi_when_compiled() {
     }
     let mut c = String::from(
         "#include <errno.h>\n#include <fcntl.h>\n#include <limits.h>\n#include <signal.h>\n\
-         #include <sys/syscall.h>\n#include <sys/wait.h>\n#include \"errno_messages.h\"\n\
+         #include <sys/syscall.h>\n#include <sys/wait.h>\n#include <termios.h>\n#include \"errno_messages.h\"\n\
          #include \"signal_messages.h\"\n\
          int puts(const char *s); /* the host's; the shim's stdio.h is not included */\n\
          static int failures;\n\
@@ -1243,6 +1243,37 @@ fn generated_c_agrees_with_abi_when_compiled() {
     }
     check(&mut c, format!("FD_CLOEXEC == {}", abi::fs::FD_CLOEXEC));
     check(&mut c, format!("PIPE_BUF == {}", abi::fs::PIPE_BUF));
+    // termios.h is written by hand; its requests, flags and c_cc indexes must be abi's.
+    {
+        use abi::tty::*;
+        for (name, value) in [
+            ("TCGETS", TCGETS),
+            ("TCSETS", TCSETS),
+            ("TIOCGPGRP", TIOCGPGRP),
+            ("TIOCSPGRP", TIOCSPGRP),
+            ("TIOCGWINSZ", TIOCGWINSZ),
+            ("ICRNL", ICRNL),
+            ("ISIG", ISIG),
+            ("ICANON", ICANON),
+            ("ECHO", ECHO),
+        ] {
+            check(&mut c, format!("{name} == {value}u"));
+        }
+        for (name, index) in [
+            ("VINTR", VINTR),
+            ("VQUIT", VQUIT),
+            ("VERASE", VERASE),
+            ("VKILL", VKILL),
+            ("VEOF", VEOF),
+            ("VTIME", VTIME),
+            ("VMIN", VMIN),
+            ("VSUSP", VSUSP),
+            ("VEOL", VEOL),
+        ] {
+            check(&mut c, format!("{name} == {index}"));
+        }
+        check(&mut c, format!("NCCS == {NCCS}"));
+    }
     let statuses = (0..=255)
         .map(abi::wait::exited_status)
         .chain((1..=31).map(abi::wait::signaled_status))

@@ -21,12 +21,9 @@ use ulib::errno::Errno;
 use ulib::prelude::*;
 use ulib::process::{ForkResult, WaitFlags, WaitStatus, fork, setpgid, waitpid};
 use ulib::raw;
+use ulib::tty::{ECHO, ICANON, VMIN};
 
 ulib::entry!(main);
-
-const ICANON: u32 = 0o2;
-const ECHO: u32 = 0o10;
-const VMIN: usize = 6;
 
 fn ioctl(request: u32, arg: usize) -> Result<(), Errno> {
     // SAFETY: every caller passes the address of a live value of the type the request
