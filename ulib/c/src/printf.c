@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lx_internal.h"
+
 #define OUT_BUF_SIZE 1024
 
 struct sink {
@@ -173,47 +175,43 @@ static void emit_number(struct sink *s, const struct spec *sp, unsigned long lon
         put_repeat(s, ' ', pad);
 }
 
-enum length { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_J, LEN_Z, LEN_T };
-
-static long long fetch_signed(va_list *ap, enum length len)
+static long long fetch_signed(va_list *ap, enum __lx_length len)
 {
     switch (len) {
-    case LEN_HH:
+    case LX_LEN_HH:
         return (signed char)va_arg(*ap, int);
-    case LEN_H:
+    case LX_LEN_H:
         return (short)va_arg(*ap, int);
-    case LEN_L:
+    case LX_LEN_L:
         return va_arg(*ap, long);
-    case LEN_LL:
-    case LEN_J:
+    case LX_LEN_LL:
         return va_arg(*ap, long long);
-    case LEN_Z:
+    case LX_LEN_Z:
         return va_arg(*ap, ssize_t);
-    case LEN_T:
+    case LX_LEN_T:
         return va_arg(*ap, ptrdiff_t);
-    case LEN_NONE:
+    case LX_LEN_NONE:
         break;
     }
     return va_arg(*ap, int);
 }
 
-static unsigned long long fetch_unsigned(va_list *ap, enum length len)
+static unsigned long long fetch_unsigned(va_list *ap, enum __lx_length len)
 {
     switch (len) {
-    case LEN_HH:
+    case LX_LEN_HH:
         return (unsigned char)va_arg(*ap, unsigned int);
-    case LEN_H:
+    case LX_LEN_H:
         return (unsigned short)va_arg(*ap, unsigned int);
-    case LEN_L:
+    case LX_LEN_L:
         return va_arg(*ap, unsigned long);
-    case LEN_LL:
-    case LEN_J:
+    case LX_LEN_LL:
         return va_arg(*ap, unsigned long long);
-    case LEN_Z:
+    case LX_LEN_Z:
         return va_arg(*ap, size_t);
-    case LEN_T:
+    case LX_LEN_T:
         return (unsigned long long)va_arg(*ap, ptrdiff_t);
-    case LEN_NONE:
+    case LX_LEN_NONE:
         break;
     }
     return va_arg(*ap, unsigned int);
@@ -275,39 +273,8 @@ static void format(struct sink *s, const char *fmt, va_list *ap)
             }
         }
 
-        enum length len = LEN_NONE;
-        switch (*fmt) {
-        case 'h':
-            fmt++;
-            len = LEN_H;
-            if (*fmt == 'h') {
-                fmt++;
-                len = LEN_HH;
-            }
-            break;
-        case 'l':
-            fmt++;
-            len = LEN_L;
-            if (*fmt == 'l') {
-                fmt++;
-                len = LEN_LL;
-            }
-            break;
-        case 'j':
-            fmt++;
-            len = LEN_J;
-            break;
-        case 'z':
-            fmt++;
-            len = LEN_Z;
-            break;
-        case 't':
-            fmt++;
-            len = LEN_T;
-            break;
-        default:
-            break;
-        }
+        enum __lx_length len;
+        fmt = __lx_length_modifier(fmt, &len);
 
         char conv = *fmt;
         if (conv == '\0') {

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lx_internal.h"
+
 struct input {
     FILE *stream;      /* the stream, or NULL for the string */
     const char *str;   /* the string's next byte */
@@ -62,8 +64,6 @@ static int skip_space(struct input *in)
     return c;
 }
 
-enum length { L_HH, L_H, L_NONE, L_L, L_LL, L_Z, L_T };
-
 static unsigned int digit_value(int c)
 {
     if (c >= '0' && c <= '9')
@@ -114,25 +114,25 @@ static int scan_integer(struct input *in, int base, int width, unsigned long lon
     return 1;
 }
 
-static void store_integer(void *p, enum length len, unsigned long long v)
+static void store_integer(void *p, enum __lx_length len, unsigned long long v)
 {
     switch (len) {
-    case L_HH:
+    case LX_LEN_HH:
         *(signed char *)p = (signed char)v;
         break;
-    case L_H:
+    case LX_LEN_H:
         *(short *)p = (short)v;
         break;
-    case L_L:
+    case LX_LEN_L:
         *(long *)p = (long)v;
         break;
-    case L_LL:
+    case LX_LEN_LL:
         *(long long *)p = (long long)v;
         break;
-    case L_Z:
+    case LX_LEN_Z:
         *(size_t *)p = (size_t)v;
         break;
-    case L_T:
+    case LX_LEN_T:
         *(ptrdiff_t *)p = (ptrdiff_t)v;
         break;
     default:
@@ -215,30 +215,8 @@ static int scan(struct input *in, const char *fmt, va_list ap)
             if (width == 0)
                 return assigned; /* a zero width is not valid */
         }
-        enum length len = L_NONE;
-        switch (*fmt) {
-        case 'h':
-            len = fmt[1] == 'h' ? L_HH : L_H;
-            fmt += fmt[1] == 'h' ? 2 : 1;
-            break;
-        case 'l':
-            len = fmt[1] == 'l' ? L_LL : L_L;
-            fmt += fmt[1] == 'l' ? 2 : 1;
-            break;
-        case 'q':
-        case 'j':
-            len = L_LL;
-            fmt++;
-            break;
-        case 'z':
-            len = L_Z;
-            fmt++;
-            break;
-        case 't':
-            len = L_T;
-            fmt++;
-            break;
-        }
+        enum __lx_length len;
+        fmt = __lx_length_modifier(fmt, &len);
         int conv = *fmt++;
         int base;
         switch (conv) {
@@ -282,7 +260,7 @@ static int scan(struct input *in, const char *fmt, va_list ap)
                 store_integer(va_arg(ap, void *), len, (unsigned long long)in->consumed);
             break;
         case 'c': {
-            if (len != L_NONE)
+            if (len != LX_LEN_NONE)
                 return assigned; /* %lc: no wide characters */
             if (width < 0)
                 width = 1;
@@ -304,7 +282,7 @@ static int scan(struct input *in, const char *fmt, va_list ap)
         }
         case 's':
         case '[': {
-            if (len != L_NONE)
+            if (len != LX_LEN_NONE)
                 return assigned; /* %ls, %l[: no wide characters */
             unsigned int set[8];
             if (conv == '[') {
