@@ -116,7 +116,8 @@ impl LineDiscipline {
     }
 
     /// New settings (`TCSETS`). Leaving canonical mode makes the line being
-    /// edited readable; entering it keeps what is ready as it is.
+    /// edited readable; entering it makes the bytes not yet read one line of
+    /// their own (readable at once, without a newline), as Linux does.
     pub fn set_termios(&mut self, termios: Termios) -> Effects {
         let was_canonical = self.canonical();
         self.termios = termios;
@@ -126,6 +127,10 @@ impl LineDiscipline {
             self.ready.extend(line);
             self.line_ends.clear();
             effects.readable = !self.ready.is_empty();
+        } else if !was_canonical && self.canonical() && !self.ready.is_empty() {
+            self.line_ends.clear();
+            self.line_ends.push_back(self.consumed + self.ready.len());
+            effects.readable = true;
         }
         effects
     }
@@ -497,6 +502,22 @@ mod tests {
         t.c_lflag &= !ICANON;
         assert!(ld.set_termios(t).readable);
         assert_eq!(read_all(&mut ld, 10).unwrap(), b"half");
+    }
+
+    #[test]
+    fn entering_canonical_mode_makes_unread_raw_bytes_a_line() {
+        let mut ld = LineDiscipline::new();
+        let canonical = ld.termios();
+        let mut raw = canonical;
+        raw.c_lflag &= !(ICANON | ECHO);
+        ld.set_termios(raw);
+        feed(&mut ld, b"ab");
+        assert!(ld.set_termios(canonical).readable);
+        assert_eq!(read_all(&mut ld, 10).unwrap(), b"ab");
+        // The next line is a line of its own.
+        feed(&mut ld, b"cd\n");
+        assert_eq!(read_all(&mut ld, 10).unwrap(), b"cd\n");
+        assert_eq!(ld.read(&mut [0; 4]), ReadOutcome::WouldBlock);
     }
 
     #[test]
