@@ -68,6 +68,21 @@ fn raw_mode_reads_keys_unechoed() {
 }
 
 #[test]
+fn vtime_bounds_non_canonical_reads() {
+    let run = Boot::new()
+        .init(TTYTEST, &["timed"])
+        .type_after("type one key", "k")
+        .type_after("type two keys", "ab")
+        .run();
+    finished(&run, "timed");
+    run.expect_lines_in_order(&[
+        "ttytest: VMIN 0 VTIME 3 without input: Ok([]), not early: true",
+        "ttytest: VMIN 0 VTIME 50: Ok([107])",
+        "ttytest: VMIN 3 VTIME 2: Ok([97, 98])",
+    ]);
+}
+
+#[test]
 fn foreground_group_and_window_size_ioctls() {
     let run = Boot::new()
         .init(TTYTEST, &["pgrp"])

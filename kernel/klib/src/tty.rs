@@ -89,6 +89,9 @@ pub struct LineDiscipline {
     consumed: usize,
     /// Bytes dropped because input was full.
     dropped: usize,
+    /// Bytes received so far (wrapping): a read waiting with a `VTIME` timer
+    /// restarts it when this moves.
+    arrivals: usize,
 }
 
 impl Default for LineDiscipline {
@@ -107,6 +110,7 @@ impl LineDiscipline {
             line_ends: VecDeque::new(),
             consumed: 0,
             dropped: 0,
+            arrivals: 0,
         }
     }
 
@@ -167,6 +171,7 @@ impl LineDiscipline {
     /// One byte from the terminal.
     pub fn receive(&mut self, byte: u8) -> Effects {
         let mut effects = Effects::default();
+        self.arrivals = self.arrivals.wrapping_add(1);
         let byte = if byte == b'\r' && self.termios.c_iflag & ICRNL != 0 {
             b'\n'
         } else {
@@ -293,8 +298,31 @@ impl LineDiscipline {
             !self.line_ends.is_empty()
         } else {
             let min = self.cc(VMIN) as usize;
-            min == 0 || self.ready.len() >= min
+            match (min, self.cc(VTIME)) {
+                (0, 0) => true,
+                (0, _) => !self.ready.is_empty(),
+                _ => self.ready.len() >= min,
+            }
         }
+    }
+
+    /// How long a waiting `read` may wait now, in nanoseconds, before it
+    /// returns what is there ([`Self::read_now`]): in non-canonical mode with
+    /// `VTIME` set, `VTIME` tenths of a second, counted from the read with
+    /// `VMIN` 0 and from the last byte received otherwise (none until a first
+    /// byte is there). `None`: wait for [`Self::readable`] alone.
+    pub fn read_timer_ns(&self) -> Option<u64> {
+        let tenths = self.cc(VTIME);
+        if self.canonical() || tenths == 0 || (self.cc(VMIN) != 0 && self.ready.is_empty()) {
+            return None;
+        }
+        Some(u64::from(tenths) * 100_000_000)
+    }
+
+    /// A count that moves with every byte received: a waiting read restarts
+    /// its `VTIME` timer when it changes.
+    pub fn arrivals(&self) -> usize {
+        self.arrivals
     }
 
     /// `read` into `buf`: in canonical mode at most one line (0 for an end of
@@ -320,15 +348,22 @@ impl LineDiscipline {
             return ReadOutcome::Read(n);
         }
         let min = (self.cc(VMIN) as usize).max(1).min(buf.len());
-        if self.cc(VMIN) != 0 && self.ready.len() < min {
+        let waits_for_min = self.cc(VMIN) != 0 && self.ready.len() < min;
+        let waits_for_one = self.cc(VMIN) == 0 && self.cc(VTIME) != 0 && self.ready.is_empty();
+        if waits_for_min || waits_for_one {
             return ReadOutcome::WouldBlock;
         }
+        ReadOutcome::Read(self.read_now(buf))
+    }
+
+    /// A read whose `VTIME` timer ran out: what is there, perhaps nothing.
+    pub fn read_now(&mut self, buf: &mut [u8]) -> usize {
         let n = self.ready.len().min(buf.len());
         for slot in buf.iter_mut().take(n) {
             *slot = self.ready.pop_front().unwrap_or(0);
         }
         self.consumed += n;
-        ReadOutcome::Read(n)
+        n
     }
 }
 
@@ -518,6 +553,58 @@ mod tests {
         feed(&mut ld, b"cd\n");
         assert_eq!(read_all(&mut ld, 10).unwrap(), b"cd\n");
         assert_eq!(ld.read(&mut [0; 4]), ReadOutcome::WouldBlock);
+    }
+
+    fn non_canonical(vmin: u8, vtime: u8) -> LineDiscipline {
+        let mut ld = LineDiscipline::new();
+        let mut t = ld.termios();
+        t.c_lflag &= !(ICANON | ECHO);
+        t.c_cc[VMIN] = vmin;
+        t.c_cc[VTIME] = vtime;
+        ld.set_termios(t);
+        ld
+    }
+
+    #[test]
+    fn vtime_with_vmin_0_waits_for_one_byte_or_the_timer() {
+        let mut ld = non_canonical(0, 5);
+        assert!(!ld.readable());
+        assert_eq!(ld.read(&mut [0; 4]), ReadOutcome::WouldBlock);
+        assert_eq!(ld.read_timer_ns(), Some(500_000_000));
+        // The timer ran out: nothing.
+        assert_eq!(ld.read_now(&mut [0; 4]), 0);
+        let before = ld.arrivals();
+        feed(&mut ld, b"x");
+        assert_ne!(ld.arrivals(), before);
+        assert!(ld.readable());
+        assert_eq!(read_all(&mut ld, 4).unwrap(), b"x");
+        // Without VTIME, VMIN 0 returns at once and there is no timer.
+        let mut ld = non_canonical(0, 0);
+        assert!(ld.readable());
+        assert_eq!(ld.read_timer_ns(), None);
+        assert_eq!(read_all(&mut ld, 4).unwrap(), b"");
+    }
+
+    #[test]
+    fn vtime_with_vmin_is_an_inter_byte_timer_started_by_the_first_byte() {
+        let mut ld = non_canonical(3, 2);
+        assert_eq!(ld.read_timer_ns(), None, "no timer before a first byte");
+        feed(&mut ld, b"ab");
+        assert!(!ld.readable());
+        assert_eq!(ld.read(&mut [0; 4]), ReadOutcome::WouldBlock);
+        assert_eq!(ld.read_timer_ns(), Some(200_000_000));
+        let mut buf = [0; 4];
+        assert_eq!(ld.read_now(&mut buf), 2);
+        assert_eq!(&buf[..2], b"ab");
+        feed(&mut ld, b"cde");
+        assert!(ld.readable());
+        assert_eq!(read_all(&mut ld, 4).unwrap(), b"cde");
+        // Canonical mode has no timer whatever VTIME says.
+        let mut canonical = ld.termios();
+        canonical.c_lflag |= ICANON;
+        ld.set_termios(canonical);
+        feed(&mut ld, b"z");
+        assert_eq!(ld.read_timer_ns(), None);
     }
 
     #[test]

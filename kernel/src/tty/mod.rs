@@ -25,7 +25,8 @@ use spin::Once;
 use crate::arch::x86::lock::IrqMutex;
 use crate::mm::{Out, UserAddr, UserSlice};
 use crate::proc::{self, Pid, Process};
-use crate::sched::{block_on, WaitQueue};
+use crate::sched::{self, block_on, WaitQueue};
+use crate::time;
 
 /// The console terminal.
 struct Tty {
@@ -101,10 +102,20 @@ pub fn read(
     check_foreground(process, Access::Read)?;
     buf.check_writable(process.lock().space()?)?;
     let mut chunk = [0u8; STEP];
+    // Set once a `VTIME` timer has run out: the read then takes what is there.
+    let mut timer_ran_out = false;
     loop {
         let want = buf.len().min(STEP);
         let outcome = TTY.lock().as_mut().map_or(ReadOutcome::Read(0), |tty| {
-            tty.discipline.read(&mut chunk[..want])
+            let discipline = &mut tty.discipline;
+            match discipline.read(&mut chunk[..want]) {
+                ReadOutcome::WouldBlock
+                    if timer_ran_out && discipline.read_timer_ns().is_some() =>
+                {
+                    ReadOutcome::Read(discipline.read_now(&mut chunk[..want]))
+                }
+                outcome => outcome,
+            }
         });
         match outcome {
             ReadOutcome::Read(n) => {
@@ -112,15 +123,42 @@ pub fn read(
                 return Ok(n);
             }
             ReadOutcome::WouldBlock if nonblocking => return Err(Errno::EAGAIN),
-            ReadOutcome::WouldBlock => {
-                block_on(readers, || {
-                    TTY.lock()
-                        .as_ref()
-                        .is_none_or(|tty| tty.discipline.readable())
-                })?;
-            }
+            ReadOutcome::WouldBlock => timer_ran_out = wait_for_input(process, readers)?,
         }
     }
+}
+
+/// Blocks a reader until input is readable; with a `VTIME` timer running
+/// (non-canonical mode), also until it runs out or another byte arrives
+/// (which restarts it). Returns whether the timer ran out.
+fn wait_for_input(process: &Arc<Process>, readers: &WaitQueue) -> Result<bool, Errno> {
+    let readable = || {
+        TTY.lock()
+            .as_ref()
+            .is_none_or(|tty| tty.discipline.readable())
+    };
+    let (timer, arrivals) = TTY.lock().as_ref().map_or((None, 0), |tty| {
+        (tty.discipline.read_timer_ns(), tty.discipline.arrivals())
+    });
+    let arrived = || {
+        TTY.lock()
+            .as_ref()
+            .is_none_or(|tty| tty.discipline.arrivals() != arrivals)
+    };
+    let Some(timeout) = timer else {
+        // A byte that arrives may start a timer (`VMIN` and `VTIME` both
+        // set): the caller looks again.
+        block_on(readers, || readable() || arrived())?;
+        return Ok(false);
+    };
+    let deadline = time::now_ns().saturating_add(timeout);
+    sched::add_timer(deadline, &process.task)?;
+    let waited = block_on(readers, || {
+        readable() || arrived() || time::now_ns() >= deadline
+    });
+    sched::cancel_timers(&process.task);
+    waited?;
+    Ok(!readable() && !arrived() && time::now_ns() >= deadline)
 }
 
 /// What a process outside the foreground group tries to do with the terminal.

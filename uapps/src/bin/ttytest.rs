@@ -6,6 +6,9 @@
 //! - `ctrl_c`: a child in the foreground group blocks reading; ^C kills it;
 //! - `background`: a child in a group of its own reads and is stopped by `SIGTTIN`;
 //! - `raw`: with `ICANON` and `ECHO` off and `VMIN` 1, bytes come one read at a time, unechoed;
+//! - `timed`: non-canonical reads with `VTIME`: `VMIN` 0 without input returns 0 bytes after
+//!   the timer (never early), with a key typed returns it; `VMIN` 3 returns the two keys typed
+//!   once the inter-byte timer runs out;
 //! - `ignore_tstp`: ignores `SIGTSTP`, says `ready`, sleeps 2 s, says `finished` (a job ^Z
 //!   cannot stop);
 //! - `pgrp`: `TIOCGPGRP` gives pid 1's group; `TIOCSPGRP` to a group of the session works, to
@@ -21,7 +24,7 @@ use ulib::errno::Errno;
 use ulib::prelude::*;
 use ulib::process::{ForkResult, WaitFlags, WaitStatus, fork, setpgid, waitpid};
 use ulib::raw;
-use ulib::tty::{ECHO, ICANON, VMIN};
+use ulib::tty::{ECHO, ICANON, VMIN, VTIME};
 
 ulib::entry!(main);
 
@@ -159,6 +162,37 @@ fn raw_mode() -> i32 {
     0
 }
 
+/// Non-canonical reads with a `VTIME` timer: `VMIN` 0 waits up to `VTIME` for a first byte;
+/// `VMIN` 3 with `VTIME` returns fewer than three bytes once no more come for `VTIME`.
+fn timed() -> i32 {
+    let mut t = Termios::linux_default();
+    ioctl(TCGETS, &mut t as *mut Termios as usize).expect("TCGETS");
+    let saved = t;
+    let mut timed_read = |vmin: u8, vtime: u8| {
+        t.c_lflag &= !(ICANON | ECHO);
+        t.c_cc[VMIN] = vmin;
+        t.c_cc[VTIME] = vtime;
+        ioctl(TCSETS, &t as *const Termios as usize).expect("TCSETS");
+        let start = ulib::time::Instant::now();
+        let mut buf = [0u8; 8];
+        let got = read_some(&mut buf).map(|n| buf[..n].to_vec());
+        (got, start.elapsed())
+    };
+    let (got, took) = timed_read(0, 3);
+    println!(
+        "ttytest: VMIN 0 VTIME 3 without input: {got:?}, not early: {}",
+        took.as_millis() >= 300
+    );
+    println!("ttytest: type one key");
+    let (got, _) = timed_read(0, 50);
+    println!("ttytest: VMIN 0 VTIME 50: {got:?}");
+    println!("ttytest: type two keys");
+    let (got, _) = timed_read(3, 2);
+    println!("ttytest: VMIN 3 VTIME 2: {got:?}");
+    ioctl(TCSETS, &saved as *const Termios as usize).expect("TCSETS back");
+    0
+}
+
 fn ignore_tstp() -> i32 {
     // SAFETY: ignoring a signal installs no handler code.
     let _ = unsafe {
@@ -203,10 +237,11 @@ fn main() -> i32 {
         "ctrl_c" => ctrl_c(),
         "background" => background(),
         "raw" => raw_mode(),
+        "timed" => timed(),
         "pgrp" => pgrp(),
         "ignore_tstp" => ignore_tstp(),
         _ => {
-            println!("usage: ttytest lines|ctrl_c|background|raw|pgrp|ignore_tstp");
+            println!("usage: ttytest lines|ctrl_c|background|raw|timed|pgrp|ignore_tstp");
             return 2;
         }
     };
