@@ -122,3 +122,27 @@ fn without_console_input_the_console_reads_end_of_file() {
     finished(&run, "lines");
     run.expect_exact_line("ttytest: end of file after 0 lines");
 }
+
+#[test]
+fn a_c_program_in_kilo_style_raw_mode_reads_keys_with_timeouts() {
+    // keys.c sets the terminal up as full-screen C programs do (cfmakeraw-like flags, VMIN 0,
+    // VTIME 1) and prints each key; ^C is a key there, not a signal. The pause makes its
+    // reads time out at least once before the keys come.
+    let run = Boot::new()
+        .init("/bin/keys", &[])
+        .type_after_pause("q quits", std::time::Duration::from_millis(500), "a\x03\x1b[Aq")
+        .run();
+    run.expect_init_status(0);
+    run.expect_lines_in_order(&[
+        "keys: raw mode, type keys, q quits",
+        "key 97 'a'",
+        "key 3",
+        "key 27",
+        "key 91 '['",
+        "key 65 'A'",
+        "key 113 'q'",
+        "keys: done after some timeouts",
+    ]);
+    // No echo: each key shows once, in keys' own words only.
+    run.expect_no_line("^C");
+}
