@@ -130,7 +130,11 @@ fn a_c_program_in_kilo_style_raw_mode_reads_keys_with_timeouts() {
     // reads time out at least once before the keys come.
     let run = Boot::new()
         .init("/bin/keys", &[])
-        .type_after_pause("q quits", std::time::Duration::from_millis(500), "a\x03\x1b[Aq")
+        .type_after_pause(
+            "q quits",
+            std::time::Duration::from_millis(500),
+            "a\x03\x1b[Aq",
+        )
         .run();
     run.expect_init_status(0);
     run.expect_lines_in_order(&[
