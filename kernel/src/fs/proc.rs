@@ -184,6 +184,8 @@ pub fn list(path: ProcPath) -> Result<Vec<ProcEntry>, Errno> {
             if failed {
                 return Err(Errno::ENOMEM);
             }
+            // The registry lists processes in no particular order.
+            pids.sort_unstable();
             let mut name = String::new();
             for pid in pids {
                 name.clear();
