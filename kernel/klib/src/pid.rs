@@ -41,8 +41,12 @@ struct Slot<T> {
     node: Option<Box<Node<T>>>,
     /// Handed out by [`PidTable::reserve`], not yet installed.
     reserved: bool,
-    /// The first member of the process group with this id (`NONE`: none).
+    /// The first and last members of the process group with this id
+    /// (`NONE`: none). Members are kept in the order they joined, so that
+    /// a signal to a group reaches its leader before the processes it
+    /// started (as the order of pids did before pids wrapped).
     group_head: u16,
+    group_tail: u16,
     /// Processes in the session with this id.
     session_members: u16,
 }
@@ -60,8 +64,10 @@ pub struct PidTable<T> {
     next: Pid,
     first: Pid,
     max: Pid,
-    /// The first of every installed process (most recently installed first).
+    /// The first and last of every installed process, in the order they
+    /// were installed.
     all_head: u16,
+    all_tail: u16,
     /// Ids reserved or installed.
     used: usize,
 }
@@ -76,6 +82,7 @@ impl<T> PidTable<T> {
             node: None,
             reserved: false,
             group_head: NONE,
+            group_tail: NONE,
             session_members: 0,
         });
         PidTable {
@@ -84,6 +91,7 @@ impl<T> PidTable<T> {
             first,
             max,
             all_head: NONE,
+            all_tail: NONE,
             used: 0,
         }
     }
@@ -164,17 +172,19 @@ impl<T> PidTable<T> {
             sid: NONE,
             group_prev: NONE,
             group_next: NONE,
-            all_prev: NONE,
-            all_next: self.all_head,
+            all_prev: self.all_tail,
+            all_next: NONE,
         })?;
         let slot = &mut self.slots[pid as usize];
         slot.reserved = false;
         slot.node = Some(node);
         let me = pid as u16;
-        if self.all_head != NONE {
-            self.node_at(self.all_head).all_prev = me;
+        if self.all_tail == NONE {
+            self.all_head = me;
+        } else {
+            self.node_at(self.all_tail).all_next = me;
         }
-        self.all_head = me;
+        self.all_tail = me;
         self.join(me, pgid as u16, sid as u16);
         Ok(())
     }
@@ -194,27 +204,31 @@ impl<T> PidTable<T> {
         } else {
             self.node_at(prev).all_next = next;
         }
-        if next != NONE {
+        if next == NONE {
+            self.all_tail = prev;
+        } else {
             self.node_at(next).all_prev = prev;
         }
         self.used -= 1;
         self.slots[pid as usize].node.take().map(|n| n.value)
     }
 
-    /// Puts `me` in group `pgid` (at the front) and session `sid`.
+    /// Puts `me` in group `pgid` (last) and session `sid`.
     fn join(&mut self, me: u16, pgid: u16, sid: u16) {
-        let head = self.slots[pgid as usize].group_head;
+        let tail = self.slots[pgid as usize].group_tail;
         {
             let n = self.node_at(me);
             n.pgid = pgid;
             n.sid = sid;
-            n.group_prev = NONE;
-            n.group_next = head;
+            n.group_prev = tail;
+            n.group_next = NONE;
         }
-        if head != NONE {
-            self.node_at(head).group_prev = me;
+        if tail == NONE {
+            self.slots[pgid as usize].group_head = me;
+        } else {
+            self.node_at(tail).group_next = me;
         }
-        self.slots[pgid as usize].group_head = me;
+        self.slots[pgid as usize].group_tail = me;
         self.slots[sid as usize].session_members += 1;
     }
 
@@ -229,7 +243,9 @@ impl<T> PidTable<T> {
         } else {
             self.node_at(prev).group_next = next;
         }
-        if next != NONE {
+        if next == NONE {
+            self.slots[pgid as usize].group_tail = prev;
+        } else {
             self.node_at(next).group_prev = prev;
         }
         self.slots[sid as usize].session_members -= 1;
@@ -298,7 +314,7 @@ impl<T> PidTable<T> {
         (next != NONE).then_some(next as Pid)
     }
 
-    /// Every installed pid with its record (most recently installed first).
+    /// Every installed pid with its record, in the order they were installed.
     pub fn iter(&self) -> impl Iterator<Item = (Pid, &T)> + '_ {
         let mut at = self.first();
         core::iter::from_fn(move || {
@@ -308,7 +324,8 @@ impl<T> PidTable<T> {
         })
     }
 
-    /// The members of group `pgid` with their records.
+    /// The members of group `pgid` with their records, in the order they
+    /// joined.
     pub fn group(&self, pgid: Pid) -> impl Iterator<Item = (Pid, &T)> + '_ {
         let mut at = self.first_in_group(pgid);
         core::iter::from_fn(move || {
@@ -428,9 +445,8 @@ mod tests {
         let a = spawn(&mut t, "a", None);
         let b = spawn(&mut t, "b", Some((a, a)));
         let c = spawn(&mut t, "c", Some((a, a)));
-        let mut group: Vec<Pid> = t.group(a).map(|(p, _)| p).collect();
-        group.sort();
-        assert_eq!(group, [a, b, c]);
+        let group: Vec<Pid> = t.group(a).map(|(p, _)| p).collect();
+        assert_eq!(group, [a, b, c], "in the order they joined");
         // c starts a group of its own in the same session.
         t.set_ids(c, c, a);
         let group: Vec<Pid> = t.group(a).map(|(p, _)| p).collect();
@@ -440,18 +456,21 @@ mod tests {
         // b leads a new session.
         t.set_ids(b, b, b);
         assert!(t.session_exists(b));
-        let mut all: Vec<Pid> = t.iter().map(|(p, _)| p).collect();
-        all.sort();
-        assert_eq!(all, [a, b, c]);
+        let all: Vec<Pid> = t.iter().map(|(p, _)| p).collect();
+        assert_eq!(all, [a, b, c], "in the order they were installed");
         t.remove(b);
         assert!(!t.in_use(b));
-        let mut all: Vec<Pid> = t.iter().map(|(p, _)| p).collect();
-        all.sort();
+        let all: Vec<Pid> = t.iter().map(|(p, _)| p).collect();
         assert_eq!(all, [a, c]);
         *t.get_mut(c).unwrap() = "c2";
         assert_eq!(t.get(c), Some(&"c2"));
         assert_eq!(t.get(b), None);
         assert_eq!(t.get(-1), None);
         assert_eq!(t.get(1000), None);
+        // Removing the last of a list and of a group keeps both ends right.
+        t.remove(c);
+        let d = spawn(&mut t, "d", Some((a, a)));
+        assert_eq!(t.iter().map(|(p, _)| p).collect::<Vec<_>>(), [a, d]);
+        assert_eq!(t.group(a).map(|(p, _)| p).collect::<Vec<_>>(), [a, d]);
     }
 }

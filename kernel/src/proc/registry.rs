@@ -32,12 +32,8 @@ const NONE: Pid = 0;
 
 /// One live (or zombie) process's record. Its group and session are in the
 /// pid table, which links the members of each group.
-///
-/// A parent's children are a list in which those with something to report
-/// to `waitpid` (an exit, or a stop or continue not yet collected) come
-/// first: a child is moved to the front when it exits, stops or continues,
-/// and to the back once its stop or continue is collected, so a wait looks
-/// at those children only, however many others are alive.
+/// A parent's children are a list, newest first; `waitpid(-1)` walks it
+/// (O(children)); `waitpid(pid)` and `waitpid(-pgid)` do not.
 struct Entry {
     process: Arc<Process>,
     parent: Pid,
@@ -53,13 +49,6 @@ struct Entry {
     /// A stop (`stopped_status`) or continue (`CONTINUED_STATUS`) not yet
     /// reported to the parent's `waitpid`.
     change: Option<i32>,
-}
-
-impl Entry {
-    /// True when a wait of its parent has something to collect.
-    fn has_news(&self) -> bool {
-        self.exit_status.is_some() || self.change.is_some()
-    }
 }
 
 /// A process as `/proc` shows it (see [`Registry::proc_view`]).
@@ -161,7 +150,7 @@ impl Registry {
             .install(pid, entry, pgid, sid)
             .map_err(|_| Errno::ENOMEM)?;
         if parent != NONE {
-            self.link_at_back(pid, parent);
+            self.link_at_front(pid, parent);
         }
         Ok(())
     }
@@ -184,8 +173,8 @@ impl Registry {
         })
     }
 
-    /// Calls `f` with every pid in use (live processes and zombies), in no
-    /// particular order; O(processes).
+    /// Calls `f` with every pid in use (live processes and zombies), in the
+    /// order they were created; O(processes).
     pub fn for_each_pid(&self, mut f: impl FnMut(Pid)) {
         for (pid, _) in self.table.iter() {
             f(pid);
@@ -205,9 +194,9 @@ impl Registry {
         }
     }
 
-    /// Calls `f` for every member of group `pgid` (zombies included), as
-    /// [`Registry::for_each_process`] does; O(members). False when the
-    /// group has no member.
+    /// Calls `f` for every member of group `pgid` (zombies included), in
+    /// the order they joined, as [`Registry::for_each_process`] does;
+    /// O(members). False when the group has no member.
     pub fn for_each_in_group(
         &mut self,
         pgid: Pid,
@@ -282,42 +271,6 @@ impl Registry {
             if first == NONE {
                 p.last_child = pid;
             }
-        }
-    }
-
-    /// Links `pid` (unlinked) last among `parent`'s children.
-    fn link_at_back(&mut self, pid: Pid, parent: Pid) {
-        let last = self.entry(parent).map_or(NONE, |p| p.last_child);
-        {
-            let e = self.entry_mut(pid).expect("process to link");
-            e.parent = parent;
-            e.prev_sibling = last;
-            e.next_sibling = NONE;
-        }
-        if let Some(l) = self.entry_mut(last) {
-            l.next_sibling = pid;
-        }
-        if let Some(p) = self.entry_mut(parent) {
-            p.last_child = pid;
-            if last == NONE {
-                p.first_child = pid;
-            }
-        }
-    }
-
-    /// Moves `pid` to where its parent's waits look for it: to the front
-    /// when it has something to report, else to the back.
-    fn requeue(&mut self, pid: Pid) {
-        let Some(e) = self.entry(pid) else { return };
-        let (parent, news) = (e.parent, e.has_news());
-        if parent == NONE {
-            return;
-        }
-        self.unlink(pid);
-        if news {
-            self.link_at_front(pid, parent);
-        } else {
-            self.link_at_back(pid, parent);
         }
     }
 
@@ -431,7 +384,6 @@ impl Registry {
         let entry = self.entry_mut(pid)?;
         entry.change = Some(status);
         let parent = entry.parent;
-        self.requeue(pid);
         self.get(parent)
     }
 
@@ -439,7 +391,6 @@ impl Registry {
     pub fn clear_change(&mut self, pid: Pid) {
         if let Some(e) = self.entry_mut(pid) {
             e.change = None;
-            self.requeue(pid);
         }
     }
 
@@ -454,19 +405,13 @@ impl Registry {
             .filter(|&c| c != NONE && pid != INIT_PID)
         {
             self.unlink(child);
-            let zombie = self.entry(child).is_some_and(|c| c.exit_status.is_some());
-            if self.entry(child).is_some_and(Entry::has_news) {
-                self.link_at_front(child, INIT_PID);
-            } else {
-                self.link_at_back(child, INIT_PID);
-            }
-            inherited_zombie |= zombie;
+            self.link_at_front(child, INIT_PID);
+            inherited_zombie |= self.entry(child).is_some_and(|c| c.exit_status.is_some());
         }
         let entry = self.entry_mut(pid).expect("exiting process is registered");
         entry.exit_status = Some(status);
         entry.change = None;
         let parent = entry.parent;
-        self.requeue(pid);
         let others_alive = if pid == INIT_PID {
             self.table
                 .iter()
@@ -491,9 +436,8 @@ impl Registry {
     /// its pid and what happened, `None` when matching children exist but
     /// none has anything to report, ECHILD when none match. Nothing changes:
     /// the caller reaps the zombie, or clears the stop or continue it has
-    /// reported ([`Registry::clear_change`]). Looks only at the children
-    /// with news (at the front of the list), the one child named, or the
-    /// members of the group named: never at every child.
+    /// reported ([`Registry::clear_change`]). A named child is looked up
+    /// directly and a group's members are walked, not every child.
     pub fn find_child_event(
         &self,
         parent: Pid,
@@ -519,7 +463,6 @@ impl Registry {
                 }
                 Ok(self
                     .children(parent)
-                    .take_while(|c| c.has_news())
                     .find_map(|c| event(c).map(|e| (c.process.pid, e))))
             }
             WaitTarget::Pid(pid) => match self.entry(pid) {
