@@ -1,8 +1,9 @@
 //! Processes that fork until the kernel refuses, three rounds. Each round: a storm of
 //! forkers racing to fill memory with zombies, all collected; then this process alone forks
 //! until fork fails (ENOMEM when the kernel heap is full of zombies' records, or EAGAIN when
-//! every pid is in use). The solo count must be the same every round (no slot or memory
-//! leaks).
+//! every pid is in use). The solo count must be within 1% of the first round's every round:
+//! a leak of anything per process would cost far more (the kernel heap's fragmentation moves
+//! it by a few).
 
 use super::*;
 
@@ -73,8 +74,8 @@ pub fn fork_storm() -> Verdict {
     }
     ensure!(solo[0] >= 500, "only {} forks succeeded", solo[0]);
     ensure!(
-        solo.iter().all(|&n| n == solo[0]),
-        "the process table leaks: forks per round {solo:?}"
+        solo.iter().all(|&n| n * 100 >= solo[0] * 99),
+        "the kernel leaks: forks per round {solo:?}"
     );
     Ok(())
 }
