@@ -162,7 +162,7 @@ fn self_tests_pass_on_a_small_machine() {
 
 /// Running out of kernel heap (not of frames) is an errno for the caller, never a panic:
 /// `kheap=64` leaves 64 KiB of heap for processes, which `forktest` exhausts long before the
-/// process table (512) or the frames of a 256 MiB machine; fork must fail with ENOMEM. With
+/// frames of a 256 MiB machine; fork must fail with ENOMEM. With
 /// the heap full, an execve with the longest argument list (copied into the kernel heap) must
 /// fail with ENOMEM too, and once the children are reaped with ENOENT (the program does not
 /// exist). The kernel must survive, reap everyone, fork again and return every frame.

@@ -15,7 +15,7 @@
 //! Output (each mode ends with `manyproc: ok`, exit 0, or `manyproc: FAILED: <why>`, exit 1):
 //!
 //! ```text
-//! manyproc: <k> kB of memory in use per child (<kB> kB in all)        (alive)
+//! manyproc: <k> kB of memory in use per child (<kB> kB in all), <b> bytes of kernel heap
 //! manyproc: <n> children alive, <n> listed in /proc                   (alive)
 //! manyproc: <n> children killed and reaped
 //! manyproc: free memory back to its baseline
@@ -63,15 +63,20 @@ fn main() -> i32 {
     }
 }
 
-/// `MemFree` of /proc/meminfo, in kB.
-fn free_kb() -> Result<u64, &'static str> {
+/// The value of line `key` of /proc/meminfo, in kB.
+fn meminfo_kb(key: &str) -> Result<u64, &'static str> {
     let text = ulib::fs::read("/proc/meminfo").map_err(|_| "cannot read /proc/meminfo")?;
     let text = core::str::from_utf8(&text).map_err(|_| "/proc/meminfo is not text")?;
     text.lines()
-        .find_map(|l| l.strip_prefix("MemFree:"))
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
         .and_then(|rest| rest.trim().strip_suffix("kB"))
         .and_then(|kb| kb.trim().parse().ok())
-        .ok_or("no MemFree line in /proc/meminfo")
+        .ok_or("a line missing in /proc/meminfo")
+}
+
+/// `MemFree` of /proc/meminfo, in kB.
+fn free_kb() -> Result<u64, &'static str> {
+    meminfo_kb("MemFree")
 }
 
 /// Processes listed in /proc (numeric entries).
@@ -176,6 +181,7 @@ fn alive_round(n: usize) -> Result<(), &'static str> {
         .try_reserve_exact(n)
         .map_err(|_| "no memory for the list of children")?;
     let baseline = baseline_kb()?;
+    let heap_baseline = meminfo_kb("KernelHeapFree")?;
     for _ in 0..n {
         match fork_sleeper() {
             Ok(child) => children.push(child),
@@ -187,9 +193,11 @@ fn alive_round(n: usize) -> Result<(), &'static str> {
         }
     }
     let used = baseline.saturating_sub(baseline_kb()?);
+    let heap = heap_baseline.saturating_sub(meminfo_kb("KernelHeapFree")?);
     println!(
-        "manyproc: {} kB of memory in use per child ({used} kB in all)",
-        used / n.max(1) as u64
+        "manyproc: {} kB of memory in use per child ({used} kB in all), {} bytes of kernel heap",
+        used / n.max(1) as u64,
+        heap * 1024 / n.max(1) as u64
     );
     // Listed by a child of its own, whose memory goes with it: the listing of thousands of
     // entries would grow this process's heap for good and spoil the memory check.
