@@ -310,8 +310,8 @@ fn user_traps() {
 fn fork_storm() {
     let run = hostile("fork_storm", Duration::from_secs(120));
     expect_no_kills(&run, "fork_storm");
-    let rounds = run
-        .scan_lines("fork_storm: round {}: 6 forkers filled memory, then {} forks until {}");
+    let rounds =
+        run.scan_lines("fork_storm: round {}: 6 forkers filled memory, then {} forks until {}");
     // No fixed table: memory (the kernel heap, full of zombies' records) is the limit, about
     // the same every round (the program checks that: within 1%).
     if rounds.len() != 3

@@ -187,7 +187,9 @@ pub fn parse(line: &str) -> CommandLine<'_> {
             },
             ("console", Some("input")) => parsed.console_input = true,
             ("kstackcheck", None) => parsed.kstack_check = true,
-            ("init" | "selftest" | "console" | "kstackcheck", _) => parsed.problems.push(Problem::BadValue(word)),
+            ("init" | "selftest" | "console" | "kstackcheck", _) => {
+                parsed.problems.push(Problem::BadValue(word))
+            }
             _ => parsed.problems.push(Problem::Unknown(word)),
         }
     }

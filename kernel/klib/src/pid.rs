@@ -390,7 +390,7 @@ mod tests {
         let member = spawn(&mut t, "member", Some((leader, leader))); // 2
         let group_leader = spawn(&mut t, "group", Some((3, leader))); // 3: group 3
         let in_group = spawn(&mut t, "in-group", Some((group_leader, leader))); // 4
-        // Both leaders exit; their members keep the ids busy.
+                                                                                // Both leaders exit; their members keep the ids busy.
         assert_eq!(t.remove(leader), Some("leader"));
         assert_eq!(t.remove(group_leader), Some("group"));
         assert!(t.in_use(leader) && t.in_use(group_leader));
@@ -451,7 +451,10 @@ mod tests {
         t.set_ids(c, c, a);
         let group: Vec<Pid> = t.group(a).map(|(p, _)| p).collect();
         assert_eq!(group.len(), 2);
-        assert_eq!(t.group(c).map(|(p, v)| (p, *v)).collect::<Vec<_>>(), [(c, "c")]);
+        assert_eq!(
+            t.group(c).map(|(p, v)| (p, *v)).collect::<Vec<_>>(),
+            [(c, "c")]
+        );
         assert_eq!(t.ids(c), Some((c, a)));
         // b leads a new session.
         t.set_ids(b, b, b);

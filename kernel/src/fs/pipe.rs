@@ -113,9 +113,7 @@ impl Pipe {
         let chunk: &mut [u8] = if step <= STEP {
             &mut small
         } else {
-            large
-                .try_reserve_exact(step)
-                .map_err(|_| Errno::ENOMEM)?;
+            large.try_reserve_exact(step).map_err(|_| Errno::ENOMEM)?;
             large.resize(step, 0);
             &mut large
         };

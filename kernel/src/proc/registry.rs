@@ -349,9 +349,12 @@ impl Registry {
     pub fn is_orphaned_group(&self, pgid: Pid) -> bool {
         !self.table.group(pgid).any(|(pid, e)| {
             e.exit_status.is_none()
-                && self.table.ids(e.parent).is_some_and(|(parent_pgid, parent_sid)| {
-                    parent_pgid != pgid && Some(parent_sid) == self.session_of(pid).ok()
-                })
+                && self
+                    .table
+                    .ids(e.parent)
+                    .is_some_and(|(parent_pgid, parent_sid)| {
+                        parent_pgid != pgid && Some(parent_sid) == self.session_of(pid).ok()
+                    })
         })
     }
 

@@ -32,7 +32,7 @@ extern crate alloc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use ulib::prelude::*;
-use ulib::signal::{kill, pause, Signal};
+use ulib::signal::{Signal, kill, pause};
 
 ulib::entry!(main);
 

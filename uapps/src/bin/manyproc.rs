@@ -33,7 +33,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use ulib::prelude::*;
 use ulib::process::{getpgid, getsid, setpgid, setsid};
-use ulib::signal::{kill, pause, Signal};
+use ulib::signal::{Signal, kill, pause};
 
 ulib::entry!(main);
 
@@ -186,7 +186,11 @@ fn alive_round(n: usize) -> Result<(), &'static str> {
         match fork_sleeper() {
             Ok(child) => children.push(child),
             Err(e) => {
-                println!("manyproc: fork {} failed with {}", children.len() + 1, e.name());
+                println!(
+                    "manyproc: fork {} failed with {}",
+                    children.len() + 1,
+                    e.name()
+                );
                 kill_and_reap(&children)?;
                 return Err("fork failed before every child was forked");
             }
@@ -209,7 +213,10 @@ fn alive_round(n: usize) -> Result<(), &'static str> {
             exit(if listed == n { 0 } else { 1 })
         }
         Ok(ForkResult::Parent { child }) => {
-            matches!(waitpid(Some(child), WaitFlags::empty()), Ok(WaitStatus::Exited(_, 0)))
+            matches!(
+                waitpid(Some(child), WaitFlags::empty()),
+                Ok(WaitStatus::Exited(_, 0))
+            )
         }
         Err(_) => false,
     };
