@@ -32,13 +32,19 @@ const NONE: Pid = 0;
 
 /// One live (or zombie) process's record. Its group and session are in the
 /// pid table, which links the members of each group.
-/// A parent's children are a list, newest first; `waitpid(-1)` walks it
-/// (O(children)); `waitpid(pid)` and `waitpid(-pgid)` do not.
+///
+/// A parent's children are a list, newest first. The parent counts those
+/// with something to report (an exit, or a stop or continue not yet
+/// collected), so a `waitpid(-1)` with nothing to collect costs the same
+/// however many children are alive; one that finds something walks the
+/// list to it (a child that has just exited is usually the newest).
+/// `waitpid(pid)` is a lookup and `waitpid(-pgid)` walks the group.
 struct Entry {
     process: Arc<Process>,
     parent: Pid,
     first_child: Pid,
-    last_child: Pid,
+    /// Children whose [`Entry::has_news`] holds.
+    children_with_news: u32,
     next_sibling: Pid,
     prev_sibling: Pid,
     /// The encoded wait status once it has exited.
@@ -49,6 +55,13 @@ struct Entry {
     /// A stop (`stopped_status`) or continue (`CONTINUED_STATUS`) not yet
     /// reported to the parent's `waitpid`.
     change: Option<i32>,
+}
+
+impl Entry {
+    /// True when its parent's wait has something to collect.
+    fn has_news(&self) -> bool {
+        self.exit_status.is_some() || self.change.is_some()
+    }
 }
 
 /// A process as `/proc` shows it (see [`Registry::proc_view`]).
@@ -139,7 +152,7 @@ impl Registry {
             process,
             parent: NONE,
             first_child: NONE,
-            last_child: NONE,
+            children_with_news: 0,
             next_sibling: NONE,
             prev_sibling: NONE,
             exit_status: None,
@@ -240,12 +253,12 @@ impl Registry {
                 }
             }
         }
-        match self.entry_mut(next) {
-            Some(n) => n.prev_sibling = prev,
-            None => {
-                if let Some(p) = self.entry_mut(parent) {
-                    p.last_child = prev;
-                }
+        if let Some(n) = self.entry_mut(next) {
+            n.prev_sibling = prev;
+        }
+        if self.entry(pid).is_some_and(Entry::has_news) {
+            if let Some(p) = self.entry_mut(parent) {
+                p.children_with_news -= 1;
             }
         }
         let e = self.entry_mut(pid).expect("linked process");
@@ -266,11 +279,24 @@ impl Registry {
         if let Some(f) = self.entry_mut(first) {
             f.prev_sibling = pid;
         }
+        let news = self.entry(pid).is_some_and(Entry::has_news);
         if let Some(p) = self.entry_mut(parent) {
             p.first_child = pid;
-            if first == NONE {
-                p.last_child = pid;
-            }
+            p.children_with_news += u32::from(news);
+        }
+    }
+
+    /// Changes `pid`'s record with `f`, keeping its parent's count of
+    /// children with news right.
+    fn update(&mut self, pid: Pid, f: impl FnOnce(&mut Entry)) {
+        let Some(entry) = self.entry_mut(pid) else {
+            return;
+        };
+        let before = entry.has_news();
+        f(entry);
+        let (after, parent) = (entry.has_news(), entry.parent);
+        if let Some(p) = self.entry_mut(parent) {
+            p.children_with_news = p.children_with_news + u32::from(after) - u32::from(before);
         }
     }
 
@@ -384,17 +410,14 @@ impl Registry {
     /// Records that `pid` stopped or continued (`status`), for its parent's
     /// `waitpid` with WUNTRACED or WCONTINUED; returns the parent.
     pub fn note_change(&mut self, pid: Pid, status: i32) -> Option<Arc<Process>> {
-        let entry = self.entry_mut(pid)?;
-        entry.change = Some(status);
-        let parent = entry.parent;
-        self.get(parent)
+        self.entry(pid)?;
+        self.update(pid, |e| e.change = Some(status));
+        self.get(self.parent_of(pid))
     }
 
     /// Forgets `pid`'s stop or continue: its parent has collected it.
     pub fn clear_change(&mut self, pid: Pid) {
-        if let Some(e) = self.entry_mut(pid) {
-            e.change = None;
-        }
+        self.update(pid, |e| e.change = None);
     }
 
     /// Records `pid`'s exit: it becomes a zombie holding `status`, and its
@@ -411,10 +434,14 @@ impl Registry {
             self.link_at_front(child, INIT_PID);
             inherited_zombie |= self.entry(child).is_some_and(|c| c.exit_status.is_some());
         }
-        let entry = self.entry_mut(pid).expect("exiting process is registered");
-        entry.exit_status = Some(status);
-        entry.change = None;
-        let parent = entry.parent;
+        self.update(pid, |e| {
+            e.exit_status = Some(status);
+            e.change = None;
+        });
+        let parent = self
+            .entry(pid)
+            .expect("exiting process is registered")
+            .parent;
         let others_alive = if pid == INIT_PID {
             self.table
                 .iter()
@@ -461,8 +488,11 @@ impl Registry {
         };
         match target {
             WaitTarget::Any => {
-                if self.entry(parent).is_none_or(|p| p.first_child == NONE) {
+                let Some(p) = self.entry(parent).filter(|p| p.first_child != NONE) else {
                     return Err(Errno::ECHILD);
+                };
+                if p.children_with_news == 0 {
+                    return Ok(None);
                 }
                 Ok(self
                     .children(parent)
