@@ -10,6 +10,9 @@
 //! manyproc wrap        hold a pid, a process group whose leader has gone and a session whose
 //!                      leader has gone, then fork and reap short-lived children until the pids
 //!                      have wrapped past 32767: no new pid may equal one still in use
+//! manyproc loaded <n>  time getpid, fork + exit + wait and yield ping-pong on an idle system,
+//!                      then with n children blocked in pause(), and print the ratios (a
+//!                      measurement, not a test: nothing is asserted)
 //! ```
 //!
 //! Output (each mode ends with `manyproc: ok`, exit 0, or `manyproc: FAILED: <why>`, exit 1):
@@ -49,7 +52,11 @@ fn main() -> i32 {
         },
         (Some("fill"), None) => fill(),
         (Some("wrap"), None) => wrap(),
-        _ => Err("usage: manyproc alive <n> | fill | wrap"),
+        (Some("loaded"), Some(n)) => match n.parse::<usize>() {
+            Ok(n) => loaded(n),
+            Err(_) => Err("usage: manyproc loaded <n>"),
+        },
+        _ => Err("usage: manyproc alive <n> | fill | wrap | loaded <n>"),
     };
     match result {
         Ok(()) => {
@@ -366,4 +373,93 @@ fn wrap() -> Result<(), &'static str> {
     println!("manyproc: {forks} forks, pids wrapped {wraps} times, none in use");
     let held_children = [holder, group_member, session_member].map(Pid::from_raw);
     kill_and_reap(&held_children)
+}
+
+/// The median of five blocks of `f`, each timing `per_block` runs, in ns per run.
+fn median_ns(per_block: u32, mut f: impl FnMut()) -> u64 {
+    let mut blocks = [0u64; 5];
+    for block in &mut blocks {
+        let start = Instant::now();
+        for _ in 0..per_block {
+            f();
+        }
+        *block = start.elapsed().as_nanos() as u64 / u64::from(per_block);
+    }
+    blocks.sort_unstable();
+    blocks[2]
+}
+
+/// getpid, fork + exit + waitpid, fork + exit + wait(-1), and one switch of a yield
+/// ping-pong between two processes, in ns (medians of five blocks).
+fn costs() -> [u64; 4] {
+    let getpid_ns = median_ns(20_000, || {
+        core::hint::black_box(getpid());
+    });
+    let fork_wait_ns = median_ns(200, || match fork() {
+        Ok(ForkResult::Child) => exit(0),
+        Ok(ForkResult::Parent { child }) => {
+            let _ = waitpid(Some(child), WaitFlags::empty());
+        }
+        Err(_) => {}
+    });
+    let fork_wait_any_ns = median_ns(200, || match fork() {
+        Ok(ForkResult::Child) => exit(0),
+        Ok(ForkResult::Parent { .. }) => {
+            let _ = wait();
+        }
+        Err(_) => {}
+    });
+    const SWITCHES: u32 = 5_000;
+    let partner = match fork() {
+        Ok(ForkResult::Child) => {
+            for _ in 0..SWITCHES * 6 {
+                yield_now();
+            }
+            exit(0)
+        }
+        Ok(ForkResult::Parent { child }) => Some(child),
+        Err(_) => None,
+    };
+    // Each of this process's yields is two switches (there and back).
+    let yield_ns = median_ns(SWITCHES, yield_now) / 2;
+    if let Some(partner) = partner {
+        let _ = kill(partner, Some(Signal::SIGKILL));
+        let _ = waitpid(Some(partner), WaitFlags::empty());
+    }
+    [getpid_ns, fork_wait_ns, fork_wait_any_ns, yield_ns]
+}
+
+fn loaded(n: usize) -> Result<(), &'static str> {
+    let names = [
+        "getpid",
+        "fork+exit+waitpid",
+        "fork+exit+wait",
+        "yield switch",
+    ];
+    let idle = costs();
+    let mut children = Vec::new();
+    children
+        .try_reserve_exact(n)
+        .map_err(|_| "no memory for the list of children")?;
+    for _ in 0..n {
+        match fork_sleeper() {
+            Ok(child) => children.push(child),
+            Err(_) => {
+                kill_and_reap(&children)?;
+                return Err("fork failed before every sleeper was forked");
+            }
+        }
+    }
+    let busy = costs();
+    for i in 0..names.len() {
+        println!(
+            "manyproc: {}: {} ns idle, {} ns with {n} sleepers ({}.{:02}x)",
+            names[i],
+            idle[i],
+            busy[i],
+            busy[i] / idle[i].max(1),
+            busy[i] * 100 / idle[i].max(1) % 100
+        );
+    }
+    kill_and_reap(&children)
 }
