@@ -912,7 +912,7 @@ impl<S: PageStore> RamFs<S> {
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 impl<S: PageStore> RamFs<S> {
     /// Checks every invariant of the arena and returns the number of pages files hold.
     pub(crate) fn check_invariants(&self) -> usize {

@@ -31,6 +31,8 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod table;
 
 pub use table::*;
