@@ -529,10 +529,16 @@ impl<S: PageStore> RamFs<S> {
     }
 
     /// Opens `path` as `open(2)` would, as far as the file system is concerned (creation,
-    /// `O_EXCL`, `O_TRUNC`, `O_DIRECTORY`, `EISDIR` for writing a directory), and takes a
-    /// reference ([`RamFs::retain`]) that the caller gives back with [`RamFs::release`] on the
-    /// last close.
+    /// `O_EXCL`, `O_TRUNC`, `O_DIRECTORY`, `EISDIR` for writing a directory, `EINVAL` for
+    /// `O_CREAT | O_DIRECTORY`), and takes a reference ([`RamFs::retain`]) that the caller gives
+    /// back with [`RamFs::release`] on the last close.
     pub fn open(&mut self, path: &str, cwd: Ino, opts: OpenOptions) -> Result<Ino, Errno> {
+        // As Linux since 6.4: `O_CREAT | O_DIRECTORY` asks for a directory that open cannot
+        // make, so it is refused before anything is created (it used to leave a new regular
+        // file behind a failed open).
+        if opts.create && opts.directory {
+            return Err(Errno::EINVAL);
+        }
         let parent = self.parent_of(path, cwd)?;
         let ino = match self.last_ino(&parent)? {
             Some(_) if opts.create && opts.exclusive => return Err(Errno::EEXIST),

@@ -2,7 +2,7 @@
 //! `cargo test` replays the committed corpora (`fuzz/corpus/<target>/`) and every input a
 //! fuzzer ever found (`fuzz/regressions/<target>/`) through the very same checks.
 
-use crate::table::{parse, ArgType, Table, MAX_ARGS};
+use super::table::{parse, ArgType, Table, MAX_ARGS};
 
 /// `syscall_table`: [`parse`] on arbitrary text. An accepted table is sorted by number with
 /// unique numbers and names, at most [`MAX_ARGS`] uniquely named arguments a call and every
@@ -42,11 +42,11 @@ pub fn table(data: &[u8]) {
     assert_eq!(again, table, "written as\n{written}");
 
     for text in [
-        crate::kernel_dispatch(&table),
-        crate::ulib_wrappers(&table),
-        crate::c_header(&table),
-        crate::markdown_table(&table),
-        crate::rust_numbers(&table),
+        super::kernel_dispatch(&table),
+        super::ulib_wrappers(&table),
+        super::c_header(&table),
+        super::markdown_table(&table),
+        super::rust_numbers(&table),
     ] {
         assert!(!text.is_empty());
     }
