@@ -27,7 +27,7 @@ comma        := ,
 TTY_FLAGS    := $(subst -serial stdio,-chardev stdio$(comma)id=con$(comma)mux=on$(comma)signal=off \
                   -serial chardev:con -mon chardev=con$(comma)mode=readline,$(subst -monitor none,,$(QEMU_FLAGS)))
 
-.PHONY: all run test bench gdb kernel uapps sysroot initrd toolchain deps doc lint clean
+.PHONY: all run test bench fuzz-host gdb kernel uapps sysroot initrd toolchain deps doc lint clean
 
 all: kernel initrd
 
@@ -88,6 +88,14 @@ test: all deps
 
 bench: all deps
 	scripts/bench.sh
+
+# The host fuzzers of every parser of outside input (docs/testing.md#host-fuzzing), each for
+# FUZZ_SECONDS (default 600), one after the other; FUZZ_TARGETS="elf cmdline" runs only those.
+# Installs cargo-fuzz when missing. Not part of `make test`, which replays their corpora.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
+fuzz-host: toolchain
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-host.sh $(FUZZ_TARGETS)
 
 # QEMU halted with a GDB stub on :1234, and GDB attached with the kernel's symbols.
 gdb: all deps

@@ -6,6 +6,9 @@ use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use crate::cmdline::{self, BadCommandLine, LogLevel, DEFAULT_INIT, MAX_LEN};
+use crate::tty::{
+    LineDiscipline, ReadOutcome, ECHO, ICANON, ICRNL, ISIG, MAX_LINE, VEOL, VMIN,
+};
 
 /// `cmdline`: `data` is the memory at the command line's address. As the Multiboot reader
 /// does, the kernel keeps at most [`MAX_LEN`] bytes and knows the length when a NUL ends the
@@ -86,6 +89,74 @@ pub fn cmdline(data: &[u8]) {
     }
 }
 
+/// `tty`: a terminal's line discipline fed a script of received bytes, reads of various sizes
+/// and changes of the settings (canonical or raw, echo, signals, CR to NL, `VMIN`, `VEOL`). Its
+/// bookkeeping stays consistent and bounded; echo is bounded; the dropped count only grows;
+/// a canonical read returns at most one line (a line end only as its last byte) unless raw
+/// input was left waiting when canonical mode came back (it then joins the next line); `readable`
+/// never promises what `read` then refuses; no more bytes come out than went in.
+pub fn tty(data: &[u8]) {
+    let mut tty = LineDiscipline::new();
+    let mut input = data.iter().copied();
+    let mut received = 0usize;
+    let mut read = 0usize;
+    let mut dropped = 0;
+    let mut raw_left_over = false;
+    while let Some(op) = input.next() {
+        let arg = input.next().unwrap_or(0);
+        match op >> 6 {
+            0 | 1 => {
+                let effects = tty.receive(arg);
+                received += 1;
+                assert!(effects.echo.len() <= 6 * MAX_LINE + 3);
+            }
+            2 => {
+                let canonical = tty.termios().c_lflag & ICANON != 0;
+                let veol = tty.termios().c_cc[VEOL];
+                let promised = tty.readable();
+                let mut buf = [0u8; 80];
+                let want = usize::from(arg) % (buf.len() + 1);
+                match tty.read(&mut buf[..want]) {
+                    ReadOutcome::Read(n) => {
+                        assert!(n <= want);
+                        read += n;
+                        if canonical && n > 1 && !raw_left_over {
+                            let ends = |b: &u8| *b == b'\n' || (veol != 0 && *b == veol);
+                            assert!(!buf[..n - 1].iter().any(ends), "two lines in one read");
+                        }
+                    }
+                    ReadOutcome::WouldBlock => {
+                        assert!(!promised, "readable, then the read would block");
+                        assert!(want > 0);
+                    }
+                }
+            }
+            _ => {
+                let mut termios = tty.termios();
+                for (bit, flag) in [(1, ICANON), (2, ECHO), (4, ISIG)] {
+                    if arg & bit != 0 {
+                        termios.c_lflag ^= flag;
+                    }
+                }
+                if arg & 8 != 0 {
+                    termios.c_iflag ^= ICRNL;
+                }
+                termios.c_cc[VMIN] = (arg >> 4) % 4;
+                if arg & 0x40 != 0 {
+                    termios.c_cc[VEOL] = op & 0x3f;
+                }
+                let was_raw = tty.termios().c_lflag & ICANON == 0;
+                raw_left_over |= was_raw && termios.c_lflag & ICANON != 0 && read < received;
+                tty.set_termios(termios);
+            }
+        }
+        tty.check_invariants();
+        assert!(tty.dropped() >= dropped);
+        dropped = tty.dropped();
+        assert!(read <= received);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Replays the committed corpora and regressions: fast, and part of `cargo test`.
@@ -107,6 +178,14 @@ mod tests {
         }
         assert!(!out.is_empty(), "no committed corpus for {target}");
         out
+    }
+
+    #[test]
+    fn tty_corpus_replays() {
+        for (path, bytes) in inputs("tty") {
+            let outcome = std::panic::catch_unwind(|| super::tty(&bytes));
+            assert!(outcome.is_ok(), "{} fails", path.display());
+        }
     }
 
     #[test]
