@@ -6,9 +6,7 @@ use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use crate::cmdline::{self, BadCommandLine, LogLevel, DEFAULT_INIT, MAX_LEN};
-use crate::tty::{
-    LineDiscipline, ReadOutcome, ECHO, ICANON, ICRNL, ISIG, MAX_LINE, VEOL, VMIN,
-};
+use crate::tty::{LineDiscipline, ReadOutcome, ECHO, ICANON, ICRNL, ISIG, MAX_LINE, VEOL, VMIN};
 
 /// `cmdline`: `data` is the memory at the command line's address. As the Multiboot reader
 /// does, the kernel keeps at most [`MAX_LEN`] bytes and knows the length when a NUL ends the

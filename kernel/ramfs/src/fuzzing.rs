@@ -123,7 +123,7 @@ pub fn ops(data: &[u8]) {
                 let ino = held.swap_remove(usize::from(op >> 4) % held.len());
                 fs.release(ino)
             }
-            9 | 10 | 11 if !held.is_empty() => {
+            9..=11 if !held.is_empty() => {
                 let ino = held[usize::from(input.byte()) % held.len()];
                 let offset = u64::from(input.u16()) % MODEL_SPAN;
                 let len = usize::from(input.byte()) * 23;

@@ -21,14 +21,19 @@ pub fn sh_parse(data: &[u8]) {
     };
     let mut with_newline = String::from(src);
     with_newline.push('\n');
-    assert_eq!(parse(&with_newline).as_ref(), Ok(&items), "{src:?} and a newline");
+    assert_eq!(
+        parse(&with_newline).as_ref(),
+        Ok(&items),
+        "{src:?} and a newline"
+    );
     for item in &items {
         match parse(&item.text).as_deref() {
             Ok([again]) => assert_eq!(again.and_or, item.and_or, "{:?}", item.text),
             other => panic!("item text {:?} parses as {other:?}", item.text),
         }
         for word in words(item) {
-            let lookup = |name: &str| (name.len() % 3 != 0).then(|| String::from(" a  b "));
+            let lookup =
+                |name: &str| (!name.len().is_multiple_of(3)).then(|| String::from(" a  b "));
             let _ = expand::fields(word, &lookup);
             let _ = expand::single(word, &lookup);
             let _ = word.assignment();
