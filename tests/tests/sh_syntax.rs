@@ -176,3 +176,18 @@ fn sh_parse_fuzz_corpus_replays() {
     }
     assert!(count > 0, "no committed corpus for sh_parse");
 }
+
+/// Found by the `sh_parse` fuzzer: an item's text (what `jobs` shows) was trimmed, dropping
+/// the escaped blank that ends its last word (and Unicode white space that is part of a word),
+/// so the text no longer said the same command.
+#[test]
+fn item_text_keeps_an_escaped_blank_and_drops_a_line_continuation() {
+    let item = one("echo a\\ ");
+    assert_eq!(item.text, "echo a\\ ");
+    assert_eq!(item.and_or.first.text, "echo a\\ ");
+    assert_eq!(one("echo a\u{b}").text, "echo a\u{b}");
+    assert_eq!(one("echo a\\\n").text, "echo a");
+    fuzzing::sh_parse(include_bytes!(
+        "../../fuzz/regressions/sh_parse/item-text-drops-an-escaped-blank"
+    ));
+}

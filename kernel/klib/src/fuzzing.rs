@@ -100,6 +100,7 @@ pub fn tty(data: &[u8]) {
     let mut read = 0usize;
     let mut dropped = 0;
     let mut raw_left_over = false;
+    let mut veol_changed = false;
     while let Some(op) = input.next() {
         let arg = input.next().unwrap_or(0);
         match op >> 6 {
@@ -110,7 +111,12 @@ pub fn tty(data: &[u8]) {
             }
             2 => {
                 let canonical = tty.termios().c_lflag & ICANON != 0;
-                let veol = tty.termios().c_cc[VEOL];
+                // A byte typed before it became `VEOL` is an ordinary one.
+                let veol = if veol_changed {
+                    0
+                } else {
+                    tty.termios().c_cc[VEOL]
+                };
                 let promised = tty.readable();
                 let mut buf = [0u8; 80];
                 let want = usize::from(arg) % (buf.len() + 1);
@@ -142,6 +148,7 @@ pub fn tty(data: &[u8]) {
                 termios.c_cc[VMIN] = (arg >> 4) % 4;
                 if arg & 0x40 != 0 {
                     termios.c_cc[VEOL] = op & 0x3f;
+                    veol_changed = true;
                 }
                 let was_raw = tty.termios().c_lflag & ICANON == 0;
                 raw_left_over |= was_raw && termios.c_lflag & ICANON != 0 && read < received;
@@ -184,6 +191,15 @@ mod tests {
             let outcome = std::panic::catch_unwind(|| super::tty(&bytes));
             assert!(outcome.is_ok(), "{} fails", path.display());
         }
+    }
+
+    /// Found by `tty`: a byte typed before `VEOL` was set to it is an ordinary byte of its
+    /// line (as on Linux); the property first took it for a line end.
+    #[test]
+    fn veol_set_after_the_byte_was_typed() {
+        super::tty(include_bytes!(
+            "../../../fuzz/regressions/tty/veol-set-after-the-byte-was-typed"
+        ));
     }
 
     #[test]
