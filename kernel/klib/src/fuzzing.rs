@@ -6,7 +6,9 @@ use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use crate::cmdline::{self, BadCommandLine, LogLevel, DEFAULT_INIT, MAX_LEN};
-use crate::tty::{LineDiscipline, ReadOutcome, ECHO, ICANON, ICRNL, ISIG, MAX_LINE, VEOL, VMIN};
+use crate::tty::{
+    LineDiscipline, ReadOutcome, ECHO, ICANON, ICRNL, ISIG, MAX_LINE, VEOL, VMIN, VTIME,
+};
 
 /// `cmdline`: `data` is the memory at the command line's address. As the Multiboot reader
 /// does, the kernel keeps at most [`MAX_LEN`] bytes and knows the length when a NUL ends the
@@ -104,6 +106,10 @@ pub fn tty(data: &[u8]) {
     while let Some(op) = input.next() {
         let arg = input.next().unwrap_or(0);
         match op >> 6 {
+            1 if op & 0x3f == 0x3f => {
+                tty.flush_input();
+                assert_eq!(tty.available(), 0);
+            }
             0 | 1 => {
                 let effects = tty.receive(arg);
                 received += 1;
@@ -118,11 +124,25 @@ pub fn tty(data: &[u8]) {
                     tty.termios().c_cc[VEOL]
                 };
                 let promised = tty.readable();
+                let available = tty.available();
                 let mut buf = [0u8; 80];
-                let want = usize::from(arg) % (buf.len() + 1);
+                let want = usize::from(arg & 0x7f) % (buf.len() + 1);
+                if arg & 0x80 != 0 {
+                    // What the kernel does when a waiting read's VTIME timer runs out, and
+                    // only then.
+                    if tty.read_timer_ns().is_some() {
+                        let n = tty.read_now(&mut buf[..want]);
+                        assert_eq!(n, available.min(want));
+                        read += n;
+                    }
+                    continue;
+                }
                 match tty.read(&mut buf[..want]) {
                     ReadOutcome::Read(n) => {
-                        assert!(n <= want);
+                        assert!(n <= want && n <= available);
+                        if !canonical {
+                            assert_eq!(n, available.min(want), "a raw read leaves bytes");
+                        }
                         read += n;
                         if canonical && n > 1 && !raw_left_over {
                             let ends = |b: &u8| *b == b'\n' || (veol != 0 && *b == veol);
@@ -146,6 +166,9 @@ pub fn tty(data: &[u8]) {
                     termios.c_iflag ^= ICRNL;
                 }
                 termios.c_cc[VMIN] = (arg >> 4) % 4;
+                if arg & 0x80 != 0 {
+                    termios.c_cc[VTIME] = op & 3;
+                }
                 if arg & 0x40 != 0 {
                     termios.c_cc[VEOL] = op & 0x3f;
                     veol_changed = true;
