@@ -2,7 +2,7 @@
 //! `cargo test` replays the committed corpora (`fuzz/corpus/<target>/`) and every input a
 //! fuzzer ever found (`fuzz/regressions/<target>/`) through the very same checks.
 
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -11,7 +11,9 @@ use abi::errno::Errno;
 use initrd::cpio::Archive;
 
 use crate::fill_from_cpio;
-use crate::fs::{FileType, Ino, OpenOptions, RamFs, ROOT_INO, S_IFCHR, S_IFIFO, S_IFREG};
+use crate::fs::{
+    FileType, Ino, OpenOptions, RamFs, MAX_FILE_SIZE, ROOT_INO, S_IFCHR, S_IFIFO, S_IFREG,
+};
 use crate::path::{normalize, NAME_MAX, PATH_MAX};
 use crate::store::VecStore;
 
@@ -86,6 +88,8 @@ pub fn ops(data: &[u8]) {
     let mut cwd = ROOT_INO;
     // Inode -> its bytes (files only; a file never written is absent and empty).
     let mut model: BTreeMap<Ino, Vec<u8>> = BTreeMap::new();
+    // Files written or truncated far away, which the model leaves alone.
+    let mut unmodeled: BTreeSet<Ino> = BTreeSet::new();
     while !input.is_empty() {
         let op = input.byte();
         let p = path(&mut input);
@@ -125,9 +129,17 @@ pub fn ops(data: &[u8]) {
             }
             9..=11 if !held.is_empty() => {
                 let ino = held[usize::from(input.byte()) % held.len()];
-                let offset = u64::from(input.u16()) % MODEL_SPAN;
+                let near = u64::from(input.u16());
                 let len = usize::from(input.byte()) * 23;
-                file_data(&mut fs, &mut model, op % 16, ino, offset, len)
+                if op & 0x80 == 0 && !unmodeled.contains(&ino) {
+                    file_data(&mut fs, &mut model, op % 16, ino, near % MODEL_SPAN, len)
+                } else {
+                    // Offsets a program can reach with lseek: the model cannot follow them.
+                    let far = [MAX_FILE_SIZE - near, u64::MAX - near, (1 << 40) + near];
+                    model.remove(&ino);
+                    unmodeled.insert(ino);
+                    far_data(&mut fs, op % 16, ino, far[usize::from(op >> 5) % 3], len)
+                }
             }
             12 => fs.lookup(&p, cwd).and_then(|dir| {
                 if !fs.stat(dir)?.is_dir() {
@@ -147,6 +159,11 @@ pub fn ops(data: &[u8]) {
                 .path_of(cwd)
                 .map(|at| assert_eq!(fs.lookup(&at, ROOT_INO), Ok(cwd))),
             _ => fs.lookup(&p, cwd).and_then(|dir| {
+                // getdents64 resumes at any cookie a program passes: it always moves on.
+                let cookie = u64::from(input.u16()) << (op >> 4);
+                if let Some(entry) = fs.dir_entry(dir, cookie)? {
+                    assert!(entry.next > cookie, "cookie {cookie} gives {}", entry.next);
+                }
                 for (name, ino, kind) in fs.list(dir)? {
                     assert_eq!(fs.lookup(&name, dir), Ok(ino), "{name:?}");
                     let stat = fs.stat(ino).expect("a listed inode");
@@ -213,6 +230,38 @@ fn file_data(
             let expect = &expect[..expect.len().min(len)];
             assert_eq!(&buf[..n], expect, "read of {len} at {offset}");
             assert_eq!(fs.stat(ino)?.size, bytes.len() as u64);
+        }
+    }
+    Ok(())
+}
+
+/// Writes, truncates or reads `ino` at an offset near the largest file size or past it: the
+/// answers are bounded and the size covers what a write wrote.
+fn far_data(
+    fs: &mut RamFs<VecStore>,
+    op: u8,
+    ino: Ino,
+    offset: u64,
+    len: usize,
+) -> Result<(), Errno> {
+    let _ = fs.pages_present(ino, offset, len)?;
+    match op {
+        9 => {
+            let n = fs.write_at(ino, offset, &vec![7; len])?;
+            // A write of nothing succeeds anywhere, as on Linux.
+            let end = offset.checked_add(n as u64);
+            assert!(n <= len && (n == 0 || end.is_some_and(|end| end <= MAX_FILE_SIZE)));
+            assert!(n == 0 || fs.stat(ino)?.size >= offset + n as u64);
+        }
+        10 => {
+            fs.truncate(ino, offset)?;
+            assert_eq!(fs.stat(ino)?.size, offset);
+        }
+        _ => {
+            let mut buf = vec![0; len];
+            let n = fs.read_at(ino, offset, &mut buf)?;
+            let size = fs.stat(ino)?.size;
+            assert!(n <= len && (n == 0 || offset + n as u64 <= size));
         }
     }
     Ok(())
