@@ -119,4 +119,4 @@ doc:
 	cd ulib && ../sysroot/bin/lunaix-cargo doc --no-deps
 
 clean:
-	rm -rf $(BUILD) target kernel/target uapps/target
+	rm -rf $(BUILD) target kernel/target uapps/target fuzz/target fuzz/artifacts
