@@ -12,7 +12,7 @@
 //! - `ignore_tstp`: ignores `SIGTSTP`, says `ready`, sleeps 2 s, says `finished` (a job ^Z
 //!   cannot stop);
 //! - `pgrp`: `TIOCGPGRP` gives pid 1's group; `TIOCSPGRP` to a group of the session works, to
-//!   one that does not exist is EPERM; `TIOCGWINSZ` is 80x24.
+//!   one that does not exist is ESRCH (as Linux); `TIOCGWINSZ` is 80x24.
 
 #![no_std]
 #![no_main]
