@@ -393,3 +393,22 @@ fn a_partial_line_gets_no_prompt_and_ctrl_c_discards_it() {
     run.expect_exact_line("parted");
     run.expect_init_status(0);
 }
+
+/// A tool shows each result as soon as it has it, not at end of input: `grep` typed at (its
+/// output a terminal: written at each newline) and at the head of a pipeline (written before
+/// each read). The end of input (^D) is typed only once the line has shown.
+#[test]
+fn tools_typed_at_answer_each_line_at_once() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "grep -n a | cat\r")
+            .type_after_pause("grep -n a", SETTLE, "abc\r")
+            .type_after("1:abc", "\x04")
+            .type_after("$ ", "grep -n x\r")
+            .type_after_pause("grep -n x", SETTLE, "xyz\r")
+            .type_after("1:xyz", "\x04")
+            .type_after("$ ", "\x04"),
+    );
+    run.expect_lines_in_order(&["1:abc", "1:xyz"]);
+    run.expect_init_status(0);
+}
