@@ -23,14 +23,22 @@ pub fn init() {
 
 /// Runs `f` with the console locked, handing it a sink that prints bytes:
 /// everything `f` prints comes out together. (`write` streams a user
-/// buffer through it, page by page.)
-pub fn write_with<R>(f: impl FnOnce(&mut dyn FnMut(&[u8])) -> R) -> R {
+/// buffer through it, page by page.) With `crlf`, NL goes out as CR NL (the
+/// terminal's `OPOST` and `ONLCR`); without, bytes go out as they are.
+pub fn write_with<R>(crlf: bool, f: impl FnOnce(&mut dyn FnMut(&[u8])) -> R) -> R {
+    let send = |serial: &mut Serial, bytes: &[u8]| {
+        if crlf {
+            serial.write_bytes(bytes)
+        } else {
+            serial.write_plain(bytes)
+        }
+    };
     match CONSOLE.try_lock() {
         Some(mut guard) => match guard.as_mut() {
-            Some(serial) => f(&mut |bytes| serial.write_bytes(bytes)),
-            None => f(&mut |bytes| Serial.write_bytes(bytes)),
+            Some(serial) => f(&mut |bytes| send(serial, bytes)),
+            None => f(&mut |bytes| send(&mut Serial, bytes)),
         },
-        None => f(&mut |bytes| Serial.write_bytes(bytes)),
+        None => f(&mut |bytes| send(&mut Serial, bytes)),
     }
 }
 

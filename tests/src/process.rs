@@ -246,11 +246,26 @@ fn spawn_reader(
 }
 
 /// A watcher that types `steps` into `stdin` as their texts appear, after calling `inner`.
+///
+/// The watcher runs in the thread that reads the child's stdout, so it never writes itself: a
+/// write blocked on a full pipe (a guest not reading its serial port) would stop that thread
+/// reading, and a guest blocked on its full stdout would then never read: a deadlock. A thread
+/// of its own does the pauses and the writes, in order.
 fn typist(
     mut stdin: ChildStdin,
     steps: Vec<TypeStep>,
     mut inner: Option<StdoutWatcher>,
 ) -> StdoutWatcher {
+    let (send, receive) = mpsc::channel::<(Duration, Vec<u8>)>();
+    thread::spawn(move || {
+        for (pause, bytes) in receive {
+            if !pause.is_zero() {
+                thread::sleep(pause);
+            }
+            // A broken pipe means the child has gone: the run reports that.
+            let _ = stdin.write_all(&bytes).and_then(|()| stdin.flush());
+        }
+    });
     let mut next = 0;
     let mut searched_from = 0;
     Box::new(move |out: &[u8]| {
@@ -266,11 +281,8 @@ fn typist(
             else {
                 break;
             };
-            if !step.pause.is_zero() {
-                thread::sleep(step.pause);
-            }
-            // A broken pipe means the child has gone: the run reports that.
-            let _ = stdin.write_all(&step.bytes).and_then(|()| stdin.flush());
+            // The writer is gone only if it panicked; the run then lacks the typing and fails.
+            let _ = send.send((step.pause, step.bytes.clone()));
             searched_from += at + needle.len();
             next += 1;
         }

@@ -331,6 +331,21 @@ fn stray_process_holding_the_pipe_does_not_hang_the_run() {
 }
 
 #[test]
+fn typing_more_than_a_pipe_holds_while_the_guest_writes_does_not_deadlock() {
+    // The guest announces itself, writes 300 KB before reading anything, then reads the
+    // 200 000 bytes typed at it. Typing from the thread that reads its output would block on
+    // the full stdin pipe while the guest blocks on its full stdout pipe.
+    let fake = Fake::new(
+        "echo ready; head -c 300000 /dev/zero | tr '\\0' 'x'; echo; \
+         echo typed $(head -c 200000 | wc -c); exit 1",
+    );
+    let typed = "k".repeat(200_000);
+    let run = fake.boot().type_after("ready", &typed).run();
+    assert!(!run.timed_out, "the run deadlocked:\n{}", run.transcript());
+    run.expect_init_exit(0).expect_line("typed 200000");
+}
+
+#[test]
 fn stderr_is_captured_and_shown() {
     let fake = Fake::new("echo 'qemu: warning: something' >&2; exit 0");
     let run = fake.boot().run();

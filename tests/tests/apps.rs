@@ -581,6 +581,17 @@ fn ftest_passes() {
         "PASS ftest",
         "init exited with status 0",
     ]);
+    // Without OPOST a NL goes out bare; with the settings restored, as CR NL.
+    assert!(
+        run.serial.contains("ftest: raw NL\n") && !run.serial.contains("ftest: raw NL\r\n"),
+        "output without OPOST was translated:\n{}",
+        run.transcript()
+    );
+    assert!(
+        run.serial.contains("ftest: cooked NL\r\n"),
+        "output with OPOST and ONLCR was not CR NL:\n{}",
+        run.transcript()
+    );
     run.expect_all_frames_returned();
 }
 

@@ -57,6 +57,20 @@ fn a_background_reader_is_stopped_by_sigttin() {
 }
 
 #[test]
+fn a_background_change_stopped_by_sigttou_runs_again_in_the_foreground() {
+    let run = Boot::new()
+        .init(TTYTEST, &["background_change"])
+        .option("console=input")
+        .run();
+    finished(&run, "background_change");
+    run.expect_lines_in_order(&[
+        "ttytest: the background change was stopped by SIGTTOU",
+        "ttytest: the background TCSETS returned Ok(())",
+        "ttytest: continued in the foreground, it exited with 0",
+    ]);
+}
+
+#[test]
 fn raw_mode_reads_keys_unechoed() {
     let run = Boot::new()
         .init(TTYTEST, &["raw"])
@@ -64,7 +78,12 @@ fn raw_mode_reads_keys_unechoed() {
         .run();
     finished(&run, "raw");
     run.expect_exact_line("ttytest: raw bytes [113, 127, 122]");
-    run.expect_no_line("q^?z");
+    // Echo would send the keys back as they are (no ^? form outside canonical mode).
+    assert!(
+        !run.serial.contains('\x7f'),
+        "the raw keys were echoed:\n{}",
+        run.transcript()
+    );
 }
 
 #[test]
@@ -102,4 +121,32 @@ fn without_console_input_the_console_reads_end_of_file() {
     let run = Boot::new().init(TTYTEST, &["lines"]).run();
     finished(&run, "lines");
     run.expect_exact_line("ttytest: end of file after 0 lines");
+}
+
+#[test]
+fn a_c_program_in_kilo_style_raw_mode_reads_keys_with_timeouts() {
+    // keys.c sets the terminal up as full-screen C programs do (cfmakeraw-like flags, VMIN 0,
+    // VTIME 1) and prints each key; ^C is a key there, not a signal. The pause makes its
+    // reads time out at least once before the keys come.
+    let run = Boot::new()
+        .init("/bin/keys", &[])
+        .type_after_pause(
+            "q quits",
+            std::time::Duration::from_millis(500),
+            "a\x03\x1b[Aq",
+        )
+        .run();
+    run.expect_init_status(0);
+    run.expect_lines_in_order(&[
+        "keys: raw mode, type keys, q quits",
+        "key 97 'a'",
+        "key 3",
+        "key 27",
+        "key 91 '['",
+        "key 65 'A'",
+        "key 113 'q'",
+        "keys: done after some timeouts",
+    ]);
+    // No echo: each key shows once, in keys' own words only.
+    run.expect_no_line("^C");
 }

@@ -18,17 +18,18 @@
 static int failures;
 static int failures_at_section_start;
 
-static void check_failed(int line, const char *why)
+/* Records a failed check at file:line (the check's own place, not this header's). */
+static void check_failed(const char *file, int line, const char *why)
 {
     failures++;
-    printf("FAIL: %s:%d: %s\n", __FILE_NAME__, line, why);
+    printf("FAIL: %s:%d: %s\n", file, line, why);
 }
 
 /* CHECK(cond): record a failure (with the condition's text) when cond is false. */
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond))                                                                               \
-            check_failed(__LINE__, #cond);                                                         \
+            check_failed(__FILE_NAME__, __LINE__, #cond);                                          \
     } while (0)
 
 /* CHECK_FAILS_WITH(call, failed, code): call's result r_ must satisfy `failed` and errno must be
@@ -42,7 +43,7 @@ static void check_failed(int line, const char *why)
             char why_[200];                                                                        \
             snprintf(why_, sizeof why_, "%s: got %ld, errno %d (%s); want %s, errno %d (%s)",      \
                      #call, r_, e_, strerror(e_), want, (code), strerror(code));                   \
-            check_failed(__LINE__, why_);                                                          \
+            check_failed(__FILE_NAME__, __LINE__, why_);                                           \
         }                                                                                          \
     } while (0)
 

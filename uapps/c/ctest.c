@@ -33,7 +33,7 @@
             char why_[400];                                                                        \
             snprintf(why_, sizeof why_, "snprintf(%s) gave \"%s\" (%d), want \"%s\"",              \
                      #__VA_ARGS__, got_, n_, (expected));                                          \
-            check_failed(__LINE__, why_);                                                          \
+            check_failed(__FILE_NAME__, __LINE__, why_);                                           \
         }                                                                                          \
     } while (0)
 

@@ -456,6 +456,47 @@ static void test_cwd(void)
 
 /* ---------------------------------------------------------------- terminals */
 
+/* Settings through the shim on a terminal: set, read back, restore; speeds; flushing; the
+ * window size; the foreground group's errors. Output without OPOST goes out as it is (the
+ * harness sees "ftest: raw NL" end in a bare NL). */
+static void test_tty_settings(void)
+{
+    struct termios saved, t, back;
+    CHECK(tcgetattr(1, &saved) == 0);
+    t = saved;
+    cfmakeraw(&t);
+    CHECK(tcsetattr(1, TCSAFLUSH, &t) == 0);
+    CHECK(tcgetattr(1, &back) == 0 && memcmp(&back, &t, sizeof t) == 0);
+    printf("ftest: raw NL\n");
+    fflush(stdout);
+    CHECK_ERR(tcsetattr(1, 9, &t), EINVAL);
+    CHECK(cfgetospeed(&saved) == B38400 && cfgetispeed(&saved) == B38400);
+    CHECK(cfsetospeed(&t, B9600) == 0 && cfgetospeed(&t) == B9600);
+    CHECK(cfsetispeed(&t, B0) == 0 && cfgetispeed(&t) == B9600);
+    CHECK(cfsetspeed(&t, B115200) == 0 && cfgetospeed(&t) == B115200);
+    CHECK_ERR(cfsetospeed(&t, 0010000), EINVAL);
+    CHECK_ERR(cfsetospeed(&t, 12345), EINVAL);
+    CHECK(tcsetattr(1, TCSADRAIN, &t) == 0);
+    CHECK(tcgetattr(1, &back) == 0 && cfgetospeed(&back) == B115200);
+    CHECK(tcsetattr(1, TCSANOW, &saved) == 0);
+    CHECK(tcgetattr(1, &back) == 0 && memcmp(&back, &saved, sizeof saved) == 0);
+    printf("ftest: cooked NL\n");
+    CHECK(tcflush(1, TCIFLUSH) == 0 && tcflush(1, TCIOFLUSH) == 0 && tcflush(1, TCOFLUSH) == 0);
+    CHECK_ERR(tcflush(1, 7), EINVAL);
+    CHECK(tcdrain(1) == 0);
+    int waiting = -1;
+    CHECK(ioctl(1, FIONREAD, &waiting) == 0 && waiting == 0);
+    struct winsize ws, set = {.ws_row = 50, .ws_col = 132}, got;
+    CHECK(ioctl(1, TIOCGWINSZ, &ws) == 0);
+    CHECK(ioctl(1, TIOCSWINSZ, &set) == 0);
+    CHECK(ioctl(1, TIOCGWINSZ, &got) == 0 && got.ws_row == 50 && got.ws_col == 132);
+    CHECK(ioctl(1, TIOCSWINSZ, &ws) == 0);
+    CHECK(tcsetpgrp(1, getpgrp()) == 0);
+    CHECK_ERR(tcsetpgrp(1, -1), EINVAL);
+    CHECK_ERR(tcsetpgrp(1, 0), ESRCH);
+    CHECK_ERR(tcsetpgrp(1, 0x7ffffffe), ESRCH); /* above any pid, here or on Linux */
+}
+
 static void test_tty(int want_tty)
 {
     int tty = isatty(1);
@@ -471,6 +512,7 @@ static void test_tty(int want_tty)
         cfmakeraw(&t);
         CHECK((t.c_lflag & (ICANON | ECHO | ISIG)) == 0 && (t.c_iflag & ICRNL) == 0);
         CHECK(t.c_cc[VMIN] == 1 && t.c_cc[VTIME] == 0 && (t.c_cflag & CSIZE) == CS8);
+        test_tty_settings();
     }
     int fd = open(in_dir("lines.txt"), O_RDONLY);
     CHECK(fd >= 0);

@@ -31,7 +31,8 @@ use crate::raw;
 /// time, editable; `ECHO`), the `c_iflag` bit `ICRNL` (CR read as NL) and the indexes into
 /// `c_cc` (`VMIN`, `VTIME`, `VINTR`, ...), Linux's values.
 pub use abi::tty::{
-    ECHO, ICANON, ICRNL, ISIG, VEOF, VEOL, VERASE, VINTR, VKILL, VMIN, VQUIT, VSUSP, VTIME,
+    ECHO, ICANON, ICRNL, ISIG, ONLCR, OPOST, VEOF, VEOL, VERASE, VINTR, VKILL, VMIN, VQUIT, VSUSP,
+    VTIME,
 };
 
 /// Whether `fd` refers to a terminal (the console, under `/dev/console` or `/dev/tty`).
@@ -62,14 +63,51 @@ pub fn tcgetpgrp(fd: i32) -> Result<Pid, Errno> {
 ///
 /// # Errors
 ///
-/// `EBADF` if `fd` is not open, `ENOTTY` if it is not a terminal (or not the caller's
-/// controlling terminal), `EPERM` if `pgid` is a group of another session, `EINVAL` for a
-/// bad group number.
+/// `EBADF` if `fd` is not open, `ENOTTY` if it is not a terminal (or the caller's group is
+/// an orphaned background group), `ESRCH` if no process is in group `pgid`, `EPERM` if
+/// `pgid` is a group of another session, `EINVAL` for a negative group number.
 pub fn tcsetpgrp(fd: i32, pgid: Pid) -> Result<(), Errno> {
     let pgrp: i32 = pgid.as_raw();
     // SAFETY: `pgrp` is a live i32 for the whole call; TIOCSPGRP only reads it.
     decode_result(unsafe { raw::sys_ioctl(fd, abi::tty::TIOCSPGRP, &raw const pgrp as usize) })
         .map(drop)
+}
+
+/// Which input or output [`tcflush`] discards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlushArg {
+    /// Input received and not read yet (`TCIFLUSH`).
+    Input,
+    /// Output not sent yet (`TCOFLUSH`; the console never has any).
+    Output,
+    /// Both (`TCIOFLUSH`).
+    Both,
+}
+
+/// Discards input not read yet and/or output not sent yet on terminal `fd` (`TCFLSH`).
+///
+/// # Errors
+///
+/// `EBADF`, `ENOTTY` as [`tcsetpgrp`]; a background process gets `SIGTTOU` as there.
+pub fn tcflush(fd: i32, what: FlushArg) -> Result<(), Errno> {
+    let queue = match what {
+        FlushArg::Input => abi::tty::TCIFLUSH,
+        FlushArg::Output => abi::tty::TCOFLUSH,
+        FlushArg::Both => abi::tty::TCIOFLUSH,
+    };
+    // SAFETY: TCFLSH takes a number, not a pointer: nothing is read or written.
+    decode_result(unsafe { raw::sys_ioctl(fd, abi::tty::TCFLSH, queue as usize) }).map(drop)
+}
+
+/// Waits until everything written to terminal `fd` has been sent (`TCSBRK` with 1): at once
+/// on the console, whose writes are never queued.
+///
+/// # Errors
+///
+/// `EBADF`, `ENOTTY` as [`tcsetpgrp`].
+pub fn tcdrain(fd: i32) -> Result<(), Errno> {
+    // SAFETY: TCSBRK takes a number, not a pointer: nothing is read or written.
+    decode_result(unsafe { raw::sys_ioctl(fd, abi::tty::TCSBRK, 1) }).map(drop)
 }
 
 /// A terminal's settings: Linux's i386 `struct termios` (`TCGETS`/`TCSETS`).

@@ -8,12 +8,38 @@ pub const TCSETS: u32 = 0x5402;
 pub const TIOCGPGRP: u32 = 0x540f;
 /// `ioctl`: make a process group the terminal's foreground group.
 pub const TIOCSPGRP: u32 = 0x5410;
+/// `ioctl`: change the settings once output is drained (`tcsetattr(TCSADRAIN)`).
+pub const TCSETSW: u32 = 0x5403;
+/// `ioctl`: change the settings once output is drained, discarding unread input
+/// (`tcsetattr(TCSAFLUSH)`).
+pub const TCSETSF: u32 = 0x5404;
+/// `ioctl`: wait until output is drained (`tcdrain`: argument 1); with argument 0 also send a
+/// break.
+pub const TCSBRK: u32 = 0x5409;
+/// `ioctl`: discard unread input ([`TCIFLUSH`]), unsent output ([`TCOFLUSH`]) or both
+/// ([`TCIOFLUSH`]) (`tcflush`).
+pub const TCFLSH: u32 = 0x540b;
 /// `ioctl`: store the terminal's size (`struct winsize`: rows, columns, and two pixel sizes,
 /// four `u16`).
 pub const TIOCGWINSZ: u32 = 0x5413;
+/// `ioctl`: set the terminal's size; the foreground group gets `SIGWINCH` when it changes.
+pub const TIOCSWINSZ: u32 = 0x5414;
+/// `ioctl`: store how many bytes a `read` could take now (an `int`).
+pub const FIONREAD: u32 = 0x541b;
+
+/// [`TCFLSH`]'s argument: discard unread input.
+pub const TCIFLUSH: u32 = 0;
+/// [`TCFLSH`]'s argument: discard unsent output.
+pub const TCOFLUSH: u32 = 1;
+/// [`TCFLSH`]'s argument: both.
+pub const TCIOFLUSH: u32 = 2;
 
 /// `c_iflag`: read CR as NL.
 pub const ICRNL: u32 = 0o400;
+/// `c_oflag`: process output (without it, bytes go out as they are).
+pub const OPOST: u32 = 0o1;
+/// `c_oflag`: with `OPOST`, send NL as CR NL.
+pub const ONLCR: u32 = 0o4;
 /// `c_lflag`: signal characters raise signals.
 pub const ISIG: u32 = 0o1;
 /// `c_lflag`: canonical mode.
@@ -64,6 +90,32 @@ pub struct Termios {
 }
 
 const _: () = assert!(core::mem::size_of::<Termios>() == 36);
+
+/// Linux's `struct winsize` (8 bytes): [`TIOCGWINSZ`], [`TIOCSWINSZ`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WinSize {
+    /// Rows of characters.
+    pub ws_row: u16,
+    /// Columns of characters.
+    pub ws_col: u16,
+    /// Width in pixels (unused: 0).
+    pub ws_xpixel: u16,
+    /// Height in pixels (unused: 0).
+    pub ws_ypixel: u16,
+}
+
+impl WinSize {
+    /// The console's size until a program sets another: 24 rows of 80 columns.
+    pub const CONSOLE: WinSize = WinSize {
+        ws_row: 24,
+        ws_col: 80,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+}
+
+const _: () = assert!(core::mem::size_of::<WinSize>() == 8);
 
 impl Termios {
     /// A new terminal's settings, Linux's `tty_std_termios`: `ICRNL | IXON` in, `OPOST | ONLCR`

@@ -41,7 +41,8 @@ use alloc::vec::Vec;
 
 use abi::signal::Signal;
 pub use abi::tty::{
-    Termios, ECHO, ICANON, ICRNL, ISIG, VEOF, VEOL, VERASE, VINTR, VKILL, VMIN, VQUIT, VSUSP, VTIME,
+    Termios, ECHO, ICANON, ICRNL, ISIG, ONLCR, OPOST, VEOF, VEOL, VERASE, VINTR, VKILL, VMIN,
+    VQUIT, VSUSP, VTIME,
 };
 
 /// The longest canonical line, as on Linux (4095 bytes and the newline).
@@ -137,6 +138,32 @@ impl LineDiscipline {
             effects.readable = true;
         }
         effects
+    }
+
+    /// Whether output sends NL as CR NL (`OPOST` and `ONLCR`, the default);
+    /// without, bytes go out as they are.
+    pub fn output_crlf(&self) -> bool {
+        let oflag = self.termios.c_oflag;
+        oflag & OPOST != 0 && oflag & ONLCR != 0
+    }
+
+    /// Discards input not yet read and the line being edited (`TCFLSH`,
+    /// `TCSETSF`).
+    pub fn flush_input(&mut self) {
+        self.line.clear();
+        self.consumed += self.ready.len();
+        self.ready.clear();
+        self.line_ends.clear();
+    }
+
+    /// How many bytes a `read` could take now (`FIONREAD`): in canonical mode
+    /// the complete lines waiting, otherwise every byte waiting.
+    pub fn available(&self) -> usize {
+        if self.canonical() {
+            self.line_ends.back().map_or(0, |&end| end - self.consumed)
+        } else {
+            self.ready.len()
+        }
     }
 
     /// Bytes dropped so far because input was full.
@@ -553,6 +580,42 @@ mod tests {
         feed(&mut ld, b"cd\n");
         assert_eq!(read_all(&mut ld, 10).unwrap(), b"cd\n");
         assert_eq!(ld.read(&mut [0; 4]), ReadOutcome::WouldBlock);
+    }
+
+    #[test]
+    fn flush_discards_input_and_available_counts_whole_lines() {
+        let mut ld = LineDiscipline::new();
+        feed(&mut ld, b"one\ntwo\nthr");
+        assert_eq!(
+            ld.available(),
+            8,
+            "two whole lines, not the one being edited"
+        );
+        assert_eq!(read_all(&mut ld, 2).unwrap(), b"on");
+        assert_eq!(ld.available(), 6);
+        ld.flush_input();
+        assert_eq!(ld.available(), 0);
+        assert!(!ld.readable());
+        feed(&mut ld, b"four\n");
+        assert_eq!(read_all(&mut ld, 10).unwrap(), b"four\n");
+        let mut raw = non_canonical(1, 0);
+        feed(&mut raw, b"xyz");
+        assert_eq!(raw.available(), 3);
+        raw.flush_input();
+        assert_eq!(raw.read(&mut [0; 4]), ReadOutcome::WouldBlock);
+    }
+
+    #[test]
+    fn output_is_crlf_only_with_opost_and_onlcr() {
+        let mut ld = LineDiscipline::new();
+        assert!(ld.output_crlf());
+        let mut t = ld.termios();
+        t.c_oflag &= !OPOST;
+        ld.set_termios(t);
+        assert!(!ld.output_crlf());
+        t.c_oflag = OPOST;
+        ld.set_termios(t);
+        assert!(!ld.output_crlf());
     }
 
     fn non_canonical(vmin: u8, vtime: u8) -> LineDiscipline {

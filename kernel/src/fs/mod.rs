@@ -198,7 +198,8 @@ impl OpenFile {
                     let space = inner.space()?;
                     // Checked first, then streamed from the user's pages under
                     // one console lock: the write comes out whole, or not at all.
-                    crate::console::write_with(|out| buf.read_in_pieces(space, out))?;
+                    let crlf = crate::tty::output_crlf();
+                    crate::console::write_with(crlf, |out| buf.read_in_pieces(space, out))?;
                     Ok(buf.len())
                 }
                 // Swallowed, once each piece is known to be readable (a piece

@@ -54,6 +54,12 @@ impl UserAddr {
         self.0 == 0
     }
 
+    /// The argument as a number: `ioctl`'s argument is one for some requests
+    /// (`TCFLSH`'s queue selector), an address for others.
+    pub const fn as_number(self) -> usize {
+        self.0
+    }
+
     /// A typed pointer to the same address (`ioctl`'s argument, whose type
     /// depends on the request).
     pub const fn typed<T: UserValue>(self) -> UserPtr<T> {
@@ -354,6 +360,28 @@ impl UserValue for u32 {
     }
     fn decode(bytes: &[u8]) -> Self {
         word(bytes, 0)
+    }
+}
+
+impl UserValue for abi::tty::WinSize {
+    const SIZE: usize = 8;
+    fn encode(&self, out: &mut [u8]) {
+        put_words(
+            out,
+            &[
+                u32::from(self.ws_row) | u32::from(self.ws_col) << 16,
+                u32::from(self.ws_xpixel) | u32::from(self.ws_ypixel) << 16,
+            ],
+        );
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        let (first, second) = (word(bytes, 0), word(bytes, 1));
+        abi::tty::WinSize {
+            ws_row: first as u16,
+            ws_col: (first >> 16) as u16,
+            ws_xpixel: second as u16,
+            ws_ypixel: (second >> 16) as u16,
+        }
     }
 }
 

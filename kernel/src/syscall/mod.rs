@@ -55,7 +55,7 @@ pub fn restart_of(nr: u32, eax: u32) -> Option<Restart> {
         return None;
     }
     match nr_usize {
-        abi::nr::WAIT | abi::nr::WAITPID | abi::nr::READ | abi::nr::WRITE => {
+        abi::nr::WAIT | abi::nr::WAITPID | abi::nr::READ | abi::nr::WRITE | abi::nr::IOCTL => {
             Some(Restart::UnlessHandlerRefuses(nr))
         }
         abi::nr::PAUSE | abi::nr::SIGSUSPEND | abi::nr::NANOSLEEP => {

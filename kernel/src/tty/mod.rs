@@ -18,7 +18,10 @@ use alloc::sync::Arc;
 
 use abi::errno::Errno;
 use abi::signal::Signal;
-use abi::tty::{Termios, TCGETS, TCSETS, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP};
+use abi::tty::{
+    Termios, WinSize, FIONREAD, TCFLSH, TCGETS, TCIFLUSH, TCIOFLUSH, TCOFLUSH, TCSBRK, TCSETS,
+    TCSETSF, TCSETSW, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP, TIOCSWINSZ,
+};
 use klib::tty::{LineDiscipline, ReadOutcome};
 use spin::Once;
 
@@ -33,6 +36,8 @@ struct Tty {
     discipline: LineDiscipline,
     /// The foreground process group (0: none yet).
     foreground: Pid,
+    /// The size `TIOCSWINSZ` left.
+    window: WinSize,
 }
 
 static TTY: IrqMutex<Option<Tty>> = IrqMutex::new(None);
@@ -49,6 +54,7 @@ pub fn init() {
     *TTY.lock() = Some(Tty {
         discipline: LineDiscipline::new(),
         foreground: proc::INIT_PID,
+        window: WinSize::CONSOLE,
     });
 }
 
@@ -69,7 +75,7 @@ pub fn receive_interrupt() {
             (tty.discipline.receive(byte), tty.foreground)
         };
         if !effects.echo.is_empty() {
-            crate::console::write_with(|out| out(&effects.echo));
+            crate::console::write_with(output_crlf(), |out| out(&effects.echo));
         }
         if let Some(signal) = effects.signal {
             if foreground > 0 {
@@ -222,16 +228,46 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
                 .write(process.lock().space()?, settings)?;
             Ok(0)
         }
-        TCSETS => {
+        TCSETS | TCSETSW | TCSETSF => {
+            // Output is never queued: "once output is drained" is now.
             let settings = arg.typed::<Termios>().read(process.lock().space()?)?;
             check_foreground(process, Access::Change)?;
             if let Some(tty) = TTY.lock().as_mut() {
+                if request == TCSETSF {
+                    tty.discipline.flush_input();
+                }
                 tty.discipline.set_termios(settings);
             }
             // Readers re-check under the new settings (a line handed over, VMIN now 0).
-            if let Some(readers) = READERS.get() {
-                readers.wake_all();
+            wake_readers();
+            Ok(0)
+        }
+        TCSBRK => {
+            // Nothing waits to be sent (writes go out at once) and a break is
+            // not sent: the serial line has no one to tell.
+            check_foreground(process, Access::Change)?;
+            Ok(0)
+        }
+        TCFLSH => {
+            check_foreground(process, Access::Change)?;
+            match arg.as_number() as u32 {
+                TCIFLUSH | TCIOFLUSH => {
+                    if let Some(tty) = TTY.lock().as_mut() {
+                        tty.discipline.flush_input();
+                    }
+                    Ok(0)
+                }
+                TCOFLUSH => Ok(0),
+                _ => Err(Errno::EINVAL),
             }
+        }
+        FIONREAD => {
+            let available = TTY
+                .lock()
+                .as_ref()
+                .map_or(0, |tty| tty.discipline.available());
+            arg.typed::<i32>()
+                .write(process.lock().space()?, available as i32)?;
             Ok(0)
         }
         TIOCGPGRP => {
@@ -241,11 +277,17 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
             Ok(0)
         }
         TIOCSPGRP => {
+            // Linux's order: the background check (an orphaned group's change is ENOTTY
+            // here), then the argument; a negative group is EINVAL, one with no process
+            // (0 included) ESRCH.
+            check_foreground(process, Access::Change).map_err(|e| match e {
+                Errno::EIO => Errno::ENOTTY,
+                e => e,
+            })?;
             let pgid = arg.typed::<i32>().read(process.lock().space()?)?;
-            if pgid <= 0 {
+            if pgid < 0 {
                 return Err(Errno::EINVAL);
             }
-            check_foreground(process, Access::Change)?;
             let allowed = proc::with_registry(|r| {
                 let session = r.session_of(process.pid)?;
                 // As Linux: ESRCH when no process is in the group, EPERM when it
@@ -271,16 +313,43 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
             Ok(0)
         }
         TIOCGWINSZ => {
-            // struct winsize { rows, cols, xpixel, ypixel } as four u16.
-            let rows_cols: u32 = 24 | (80 << 16);
-            let mut inner = process.lock();
-            let space = inner.space()?;
-            arg.typed::<u32>().write(space, rows_cols)?;
-            arg.offset(4)?.typed::<u32>().write(space, 0)?;
+            let window = TTY
+                .lock()
+                .as_ref()
+                .map_or(WinSize::CONSOLE, |tty| tty.window);
+            arg.typed::<WinSize>()
+                .write(process.lock().space()?, window)?;
+            Ok(0)
+        }
+        TIOCSWINSZ => {
+            let window = arg.typed::<WinSize>().read(process.lock().space()?)?;
+            let changed_for = TTY.lock().as_mut().and_then(|tty| {
+                let changed = tty.window != window;
+                tty.window = window;
+                (changed && tty.foreground > 0).then_some(tty.foreground)
+            });
+            if let Some(group) = changed_for {
+                let _ = crate::signal::kill_group(group, Signal::SIGWINCH);
+            }
             Ok(0)
         }
         _ => Err(Errno::ENOTTY),
     }
+}
+
+/// Wakes every reader to look at the input again.
+fn wake_readers() {
+    if let Some(readers) = READERS.get() {
+        readers.wake_all();
+    }
+}
+
+/// Whether output to the terminal sends NL as CR NL (`OPOST` and `ONLCR`,
+/// the default).
+pub fn output_crlf() -> bool {
+    TTY.lock()
+        .as_ref()
+        .is_none_or(|tty| tty.discipline.output_crlf())
 }
 
 /// The terminal's settings (Linux's defaults while input is off).

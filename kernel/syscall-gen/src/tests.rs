@@ -1252,6 +1252,17 @@ fn generated_c_agrees_with_abi_when_compiled() {
             ("TIOCGPGRP", TIOCGPGRP),
             ("TIOCSPGRP", TIOCSPGRP),
             ("TIOCGWINSZ", TIOCGWINSZ),
+            ("TCSETSW", TCSETSW),
+            ("TCSETSF", TCSETSF),
+            ("TCSBRK", TCSBRK),
+            ("TCFLSH", TCFLSH),
+            ("TIOCSWINSZ", TIOCSWINSZ),
+            ("FIONREAD", FIONREAD),
+            ("TCIFLUSH", TCIFLUSH),
+            ("TCOFLUSH", TCOFLUSH),
+            ("TCIOFLUSH", TCIOFLUSH),
+            ("OPOST", OPOST),
+            ("ONLCR", ONLCR),
             ("ICRNL", ICRNL),
             ("ISIG", ISIG),
             ("ICANON", ICANON),
@@ -1273,6 +1284,13 @@ fn generated_c_agrees_with_abi_when_compiled() {
             check(&mut c, format!("{name} == {index}"));
         }
         check(&mut c, format!("NCCS == {NCCS}"));
+        check(
+            &mut c,
+            format!(
+                "sizeof(struct winsize) == {}",
+                core::mem::size_of::<WinSize>()
+            ),
+        );
     }
     let statuses = (0..=255)
         .map(abi::wait::exited_status)

@@ -5,6 +5,8 @@
 //! - `lines`: reads lines from fd 0 until end of file, printing `got <n>: <line>` for each;
 //! - `ctrl_c`: a child in the foreground group blocks reading; ^C kills it;
 //! - `background`: a child in a group of its own reads and is stopped by `SIGTTIN`;
+//! - `background_change`: a child in a group of its own changes the settings, is stopped by
+//!   `SIGTTOU`, and once continued in the foreground its `TCSETS` runs again and succeeds;
 //! - `raw`: with `ICANON` and `ECHO` off and `VMIN` 1, bytes come one read at a time, unechoed;
 //! - `timed`: non-canonical reads with `VTIME`: `VMIN` 0 without input returns 0 bytes after
 //!   the timer (never early), with a key typed returns it; `VMIN` 3 returns the two keys typed
@@ -12,7 +14,7 @@
 //! - `ignore_tstp`: ignores `SIGTSTP`, says `ready`, sleeps 2 s, says `finished` (a job ^Z
 //!   cannot stop);
 //! - `pgrp`: `TIOCGPGRP` gives pid 1's group; `TIOCSPGRP` to a group of the session works, to
-//!   one that does not exist is ESRCH (as Linux); `TIOCGWINSZ` is 80x24.
+//!   one that does not exist is ESRCH; `TIOCGWINSZ` is 80x24.
 
 #![no_std]
 #![no_main]
@@ -138,6 +140,52 @@ fn background() -> i32 {
     0
 }
 
+/// A background child's `TCSETS` stops it with `SIGTTOU`; continued in the foreground, the
+/// call runs again and succeeds (as on Linux) instead of failing with `EINTR`.
+fn background_change() -> i32 {
+    use ulib::signal::{SigHandler, Signal, kill, signal};
+    // SAFETY: ignoring a signal installs no handler code.
+    let _ = unsafe { signal(Signal::SIGTTOU, SigHandler::SigIgn) };
+    let pid = match fork().expect("fork") {
+        ForkResult::Child => {
+            // SAFETY: as above, back to the default action: a background change stops us.
+            let _ = unsafe { signal(Signal::SIGTTOU, SigHandler::SigDfl) };
+            setpgid(
+                ulib::process::Pid::from_raw(0),
+                ulib::process::Pid::from_raw(0),
+            )
+            .expect("setpgid");
+            let settings = Termios::linux_default();
+            let r = ioctl(TCSETS, &settings as *const Termios as usize);
+            println!("ttytest: the background TCSETS returned {r:?}");
+            ulib::process::exit(if r.is_ok() { 0 } else { 3 });
+        }
+        ForkResult::Parent { child } => child,
+    };
+    let _ = setpgid(pid, pid);
+    match child_status(pid, WaitFlags::WUNTRACED) {
+        WaitStatus::Stopped(_, sig) => {
+            println!("ttytest: the background change was stopped by {sig}")
+        }
+        other => {
+            println!("ttytest: the background change ended with {other:?}");
+            return 1;
+        }
+    }
+    let own_group = ulib::process::getpgrp();
+    ulib::tty::tcsetpgrp(0, pid).expect("tcsetpgrp to the child");
+    kill(pid, Some(Signal::SIGCONT)).expect("SIGCONT");
+    let status = child_status(pid, WaitFlags::empty());
+    ulib::tty::tcsetpgrp(0, own_group).expect("tcsetpgrp back");
+    match status {
+        WaitStatus::Exited(_, code) => {
+            println!("ttytest: continued in the foreground, it exited with {code}")
+        }
+        other => println!("ttytest: continued in the foreground, it ended with {other:?}"),
+    }
+    0
+}
+
 fn raw_mode() -> i32 {
     let mut t = Termios::linux_default();
     ioctl(TCGETS, &mut t as *mut Termios as usize).expect("TCGETS");
@@ -237,11 +285,14 @@ fn main() -> i32 {
         "ctrl_c" => ctrl_c(),
         "background" => background(),
         "raw" => raw_mode(),
+        "background_change" => background_change(),
         "timed" => timed(),
         "pgrp" => pgrp(),
         "ignore_tstp" => ignore_tstp(),
         _ => {
-            println!("usage: ttytest lines|ctrl_c|background|raw|timed|pgrp|ignore_tstp");
+            println!(
+                "usage: ttytest lines|ctrl_c|background|background_change|raw|timed|pgrp|ignore_tstp"
+            );
             return 2;
         }
     };

@@ -31,7 +31,48 @@ int tcsetattr(int fd, int when, const struct termios *t)
         errno = EINVAL;
         return -1;
     }
-    return ioctl(fd, TCSETS, t);
+    static const unsigned long request[] = {TCSETS, TCSETSW, TCSETSF};
+    return ioctl(fd, request[when], t);
+}
+
+int tcflush(int fd, int queue)
+{
+    return ioctl(fd, TCFLSH, queue);
+}
+
+int tcdrain(int fd)
+{
+    return ioctl(fd, TCSBRK, 1);
+}
+
+speed_t cfgetospeed(const struct termios *t)
+{
+    return t->c_cflag & CBAUD;
+}
+
+speed_t cfgetispeed(const struct termios *t)
+{
+    return cfgetospeed(t);
+}
+
+int cfsetospeed(struct termios *t, speed_t speed)
+{
+    if (speed & ~(speed_t)CBAUD || (speed > B38400 && speed < B57600) || speed > B460800) {
+        errno = EINVAL;
+        return -1;
+    }
+    t->c_cflag = (t->c_cflag & ~(tcflag_t)CBAUD) | speed;
+    return 0;
+}
+
+int cfsetispeed(struct termios *t, speed_t speed)
+{
+    return speed == B0 ? 0 : cfsetospeed(t, speed);
+}
+
+int cfsetspeed(struct termios *t, speed_t speed)
+{
+    return cfsetospeed(t, speed);
 }
 
 void cfmakeraw(struct termios *t)

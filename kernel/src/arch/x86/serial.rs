@@ -61,6 +61,13 @@ impl Serial {
         }
     }
 
+    /// Sends bytes as they are.
+    pub fn write_plain(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.send(b);
+        }
+    }
+
     /// Sends bytes, turning `\n` into `\r\n`.
     pub fn write_bytes(&mut self, bytes: &[u8]) {
         for &b in bytes {
