@@ -68,6 +68,13 @@ impl LineInput {
         self.pending.clear();
     }
 
+    /// Forgets what was pending before the last `kept` bytes read (a ^C noticed only once a
+    /// read after it returned: the bytes before it go, those typed after it stay).
+    pub fn discard_before_last(&mut self, kept: usize) {
+        let from = self.pending.len().saturating_sub(kept);
+        self.pending.drain(..from);
+    }
+
     /// The next complete line read (with its newline), if there is one; with `at_end`,
     /// whatever is left (the input's last line may lack a newline).
     pub fn take_line(&mut self, at_end: bool) -> Option<Vec<u8>> {

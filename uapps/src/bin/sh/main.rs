@@ -384,7 +384,17 @@ fn run_input(sh: &mut Shell, input: &mut LineInput) -> i32 {
                             eprintln!();
                         }
                     }
-                    Ok(_) => eio_in_a_row = 0,
+                    Ok(n) => {
+                        eio_in_a_row = 0;
+                        // The ^C handler ran on the way out of this read rather than cutting
+                        // an earlier one short (the signal and the input came together): what
+                        // was typed before the ^C goes, what this read brought stays.
+                        if INTERRUPTED.swap(false, Ordering::Relaxed) {
+                            command.clear();
+                            input.discard_before_last(n);
+                            sh.last_status = 128 + Signal::SIGINT as i32;
+                        }
+                    }
                     // ^C at the prompt: forget the command typed so far, prompt again; `$?` says
                     // the line was interrupted, as in other shells.
                     Err(Errno::EINTR) => {
