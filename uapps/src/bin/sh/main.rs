@@ -300,7 +300,8 @@ const BACKGROUND_STOPS: u32 = 100;
 fn wait_for_the_foreground(sh: &Shell) {
     for _ in 0..BACKGROUND_STOPS {
         match ulib::tty::tcgetpgrp(ulib::io::STDIN) {
-            Ok(foreground) if foreground != sh.pgid => {
+            // 0: the terminal has no foreground group; nobody to wait for.
+            Ok(foreground) if foreground.as_raw() > 0 && foreground != sh.pgid => {
                 let _ = signal::killpg(sh.pgid, Some(Signal::SIGTTIN));
             }
             _ => return,
