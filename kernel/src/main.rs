@@ -122,6 +122,9 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
         )));
     }
 
+    if options.kstack_check {
+        mm::kstack::enable_depth_check();
+    }
     load_initrd(&boot);
     proc::init();
     if let Some(kib) = options.heap_kib {

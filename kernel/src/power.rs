@@ -37,6 +37,13 @@ pub fn halt_after_init(status: i32, others_alive: usize) -> ! {
             panic!("init ended with a status that is no ending: {status:#x}")
         }
     };
+    if let Some(deepest) = mm::kstack::deepest_use() {
+        kprintln!(
+            "kstack: deepest use {} of {} bytes",
+            deepest,
+            mm::kstack::STACK_PAGES * mm::PAGE_SIZE
+        );
+    }
     let before = FREE_FRAMES_BEFORE_INIT.load(Ordering::Relaxed);
     // Spare kernel stacks hold frames for the next fork; there is none.
     mm::kstack::release_spares();

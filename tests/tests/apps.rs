@@ -263,28 +263,6 @@ fn sorted(set: &HashSet<String>) -> Vec<&String> {
     v
 }
 
-// forktest
-
-#[test]
-fn forktest_fills_the_process_table() {
-    let run = Boot::new()
-        .init("/bin/forktest", &[])
-        .timeout(Duration::from_secs(120))
-        .run();
-    run.expect_init_status(0);
-    // The table holds MAX_PROCESSES processes, pid 1 (forktest itself) included.
-    let n = abi::limits::MAX_PROCESSES - 1;
-    run.expect_lines_in_order(&[
-        &format!("forktest: forked {n} children, fork failed with EAGAIN, reaped {n}"),
-        "forktest: wait after reaping all: ECHILD",
-        "forktest: fork after reaping works",
-        "forktest: ok",
-        "init exited with status 0",
-    ]);
-    run.expect_no_line("FAILED");
-    run.expect_all_frames_returned();
-}
-
 // sleep
 
 #[test]

@@ -103,7 +103,8 @@ impl ForkResult {
 ///
 /// # Errors
 ///
-/// `EAGAIN` when the process table is full, `ENOMEM` when memory runs out.
+/// `ENOMEM` when memory runs out (there is no fixed process limit), `EAGAIN` when every pid
+/// is in use.
 pub fn fork() -> Result<ForkResult, Errno> {
     // SAFETY: a process has a single thread, so the copy the child gets is consistent; every
     // Rust object is duplicated along with the memory holding it, as with a bitwise copy.

@@ -15,5 +15,7 @@ pub const MAX_ARGS: usize = 32;
 /// Most bytes of `argv` strings in total, counting each terminating NUL; more is `E2BIG`.
 pub const MAX_ARG_BYTES: usize = 4096;
 
-/// Most processes that can exist at once (including zombies); `fork` beyond is `EAGAIN`.
-pub const MAX_PROCESSES: usize = 512;
+/// The largest process id; ids wrap around after it, so at most this many processes (zombies
+/// included) exist at once. There is no lower fixed limit: `fork` fails with `ENOMEM` when
+/// memory runs out, or `EAGAIN` when every id is in use.
+pub const MAX_PID: i32 = 32767;

@@ -1,8 +1,10 @@
 //! Pure kernel logic with no hardware access, so it can be unit-tested on the
-//! host with plain `cargo test`: frame bookkeeping, pid allocation, the sleep
+//! host with plain `cargo test`: frame bookkeeping, the pid table (ids, groups, sessions), the sleep
 //! timer queue, the kernel command-line parser, a process's signal state, its
 //! descriptor table and a pipe's buffer.
 #![cfg_attr(not(test), no_std)]
+// `Box::try_new`: a record that cannot be allocated is an error, not an abort.
+#![feature(allocator_api)]
 
 extern crate alloc;
 

@@ -52,8 +52,9 @@ pub use names::{chdir, getcwd, mkdir, open, open_executable, rename, rmdir, stat
 pub use pipe::Pipe;
 pub use root::{heap_room, mount, with_root, Node};
 
-/// Bytes moved per step between user memory and a file.
-const STEP: usize = 4096;
+/// Bytes moved per step between user memory and a file, through a buffer on
+/// the kernel stack (kernel stacks are small: mm/kstack.rs).
+const STEP: usize = 1024;
 
 /// Largest single write to a terminal; longer writes are partial, as POSIX
 /// allows (the console is written with interrupts off: this bounds the time

@@ -1,10 +1,12 @@
 //! Pipes: `klib::pipe::PipeBuffer` (the ring and POSIX's decisions, host-
 //! tested) behind a lock, with a wait queue for each side.
 //!
-//! Bytes move between user memory and the ring in pieces of at most
-//! `PIPE_BUF` through a buffer on the kernel stack: a write of up to
-//! `PIPE_BUF` bytes enters the ring whole or not at all, and a user buffer
-//! that faults fails with EFAULT before anything is taken from the ring.
+//! Bytes move between user memory and the ring in pieces through a buffer:
+//! a write of up to `PIPE_BUF` bytes enters the ring whole or not at all,
+//! and a user buffer that faults fails with EFAULT before anything is taken
+//! from the ring. The buffer is 1 KiB on the kernel stack (kernel stacks
+//! are small: mm/kstack.rs); only an atomic write longer than that borrows
+//! one of its own length from the heap.
 
 use alloc::sync::Arc;
 
@@ -17,8 +19,8 @@ use crate::mm::{In, Out, UserSlice};
 use crate::proc::{self, Process};
 use crate::sched::{block_on, WaitQueue};
 
-/// Bytes moved per step (a write of at most `PIPE_BUF` is one step).
-const STEP: usize = PIPE_BUF;
+/// Bytes moved per step through the buffer on the kernel stack.
+const STEP: usize = 1024;
 
 /// A pipe.
 pub struct Pipe {
@@ -101,13 +103,22 @@ impl Pipe {
         buf: UserSlice<In>,
         nonblocking: bool,
     ) -> Result<usize, Errno> {
-        let mut chunk = [0u8; STEP];
+        let mut small = [0u8; STEP];
+        let mut large = alloc::vec::Vec::new();
         let mut written = 0;
-        // POSIX: a write of at most PIPE_BUF bytes is atomic; a longer one
-        // moves what fits, piece by piece.
+        // POSIX: a write of at most PIPE_BUF bytes is atomic (one piece); a
+        // longer one moves what fits, piece by piece.
         let atomic = buf.len() <= PIPE_BUF;
+        let step = if atomic { buf.len() } else { STEP };
+        let chunk: &mut [u8] = if step <= STEP {
+            &mut small
+        } else {
+            large.try_reserve_exact(step).map_err(|_| Errno::ENOMEM)?;
+            large.resize(step, 0);
+            &mut large
+        };
         while written < buf.len() {
-            let piece = buf.sub(written, STEP);
+            let piece = buf.sub(written, step);
             let n = piece.len();
             {
                 let mut inner = process.lock();

@@ -184,6 +184,8 @@ pub fn list(path: ProcPath) -> Result<Vec<ProcEntry>, Errno> {
             if failed {
                 return Err(Errno::ENOMEM);
             }
+            // The registry lists processes in no particular order.
+            pids.sort_unstable();
             let mut name = String::new();
             for pid in pids {
                 name.clear();
@@ -203,8 +205,10 @@ pub fn list(path: ProcPath) -> Result<Vec<ProcEntry>, Errno> {
 }
 
 /// `/proc/meminfo`: `MemTotal` (the frames the allocator manages),
-/// `MemFree`, and `Files` (frames holding file data; Linux's `Shmem` is the
-/// nearest), in kB as Linux writes them.
+/// `MemFree`, `Files` (frames holding file data; Linux's `Shmem` is the
+/// nearest), and `KernelHeap` / `KernelHeapFree` (the kernel heap, where
+/// process records live: Linux's `Slab` is the nearest), in kB as Linux
+/// writes them.
 pub fn meminfo() -> Result<Vec<u8>, Errno> {
     let kb = |frames: usize| frames * 4;
     let mut text = String::new();
@@ -220,6 +224,16 @@ pub fn meminfo() -> Result<Vec<u8>, Errno> {
         kb(crate::mm::frames::free_count())
     );
     let _ = writeln!(text, "Files:{:>15} kB", kb(crate::mm::file_pages::in_use()));
+    let _ = writeln!(
+        text,
+        "KernelHeap:{:>10} kB",
+        crate::mm::heap::HEAP_SIZE / 1024
+    );
+    let _ = writeln!(
+        text,
+        "KernelHeapFree:{:>6} kB",
+        crate::mm::heap::free_bytes() / 1024
+    );
     Ok(text.into_bytes())
 }
 

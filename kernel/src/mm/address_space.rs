@@ -302,25 +302,33 @@ impl AddressSpace {
             if !pde.is_present() {
                 continue;
             }
-            let child_table = frames::allocate_zeroed().ok_or(Errno::ENOMEM)?;
-            child.directory_mut()[slot] = Entry::new(child_table, pde.flags());
-            // SAFETY: both tables belong to their address spaces; they are
-            // distinct frames.
-            let (parent_entries, child_entries) =
-                unsafe { (&mut *table_at(pde.address()), &mut *table_at(child_table)) };
-            for (parent_entry, child_entry) in
-                parent_entries.iter_mut().zip(child_entries.iter_mut())
-            {
+            // SAFETY: the parent's table belongs to this address space.
+            let parent_entries = unsafe { &mut *table_at(pde.address()) };
+            // The child's table is allocated at the first present entry: a
+            // table that maps nothing (its pages were unmapped) is not
+            // copied.
+            let mut child_table = None;
+            for (index, parent_entry) in parent_entries.iter_mut().enumerate() {
                 if !parent_entry.is_present() {
                     continue;
                 }
+                let table = match child_table {
+                    Some(table) => table,
+                    None => {
+                        let table = frames::allocate_zeroed().ok_or(Errno::ENOMEM)?;
+                        child.directory_mut()[slot] = Entry::new(table, pde.flags());
+                        child_table = Some(table);
+                        table
+                    }
+                };
                 let mut flags = parent_entry.flags();
                 if flags.contains(EntryFlags::WRITABLE) {
                     flags.remove(EntryFlags::WRITABLE);
                     flags.insert(EntryFlags::COPY_ON_WRITE);
                 }
                 *parent_entry = Entry::new(parent_entry.address(), flags);
-                *child_entry = *parent_entry;
+                // SAFETY: the child's table is a distinct frame it owns.
+                unsafe { (*table_at(table))[index] = *parent_entry };
                 frames::retain(parent_entry.address());
             }
         }

@@ -18,6 +18,8 @@
 //! Lunaix allocates each process's kernel stack inside its own address
 //! space; here stacks are kernel-global, as on Linux and xv6.
 
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use abi::errno::Errno;
 
 use super::{frames, phys_to_virt, DIRECT_MAP_SIZE, KERNEL_BASE, PAGE_SIZE};
@@ -28,8 +30,19 @@ use crate::arch::x86::lock::IrqMutex;
 use crate::arch::x86::paging::{directory_index, table_index, Entry, EntryFlags};
 use crate::arch::x86::TrapFrame;
 
-/// Pages of one kernel stack.
-pub const STACK_PAGES: u32 = 4;
+/// Pages of one kernel stack. The deepest path measured with `kstackcheck`
+/// (docs/memory.md) uses under 6 KiB, leaving over 2 KiB for an interrupt
+/// on top of it; an overflow still stops at the guard page. (Buffers on
+/// the stack are kept to 1 KiB: file and pipe I/O copy in such pieces.)
+pub const STACK_PAGES: u32 = 2;
+/// 32-bit words in one kernel stack.
+const STACK_WORDS: usize = (STACK_PAGES * PAGE_SIZE / 4) as usize;
+/// What `kstackcheck` fills a fresh stack with.
+const PAINT: u32 = 0x5EED_57AC;
+/// Whether stacks are painted and measured (`kstackcheck`).
+static DEPTH_CHECK: AtomicBool = AtomicBool::new(false);
+/// The deepest use of any stack measured so far, in bytes.
+static DEEPEST: AtomicUsize = AtomicUsize::new(0);
 /// A slot: the guard page and the stack.
 const SLOT_SIZE: u32 = (STACK_PAGES + 1) * PAGE_SIZE;
 /// First address of the region.
@@ -41,17 +54,28 @@ const REGION_TABLES: usize = (REGION_SIZE >> 22) as usize;
 /// Stacks that fit.
 pub const SLOTS: usize = (REGION_SIZE / SLOT_SIZE as u64) as usize;
 
-/// Which slots are in use, one bit each.
-struct Slots {
-    used: [u32; SLOTS.div_ceil(32)],
-    /// Where the search for a free slot starts.
-    next: usize,
+/// Free slots, as a stack of slot numbers: taking one and giving one back
+/// cost the same however many stacks are in use. Starts full: slot
+/// `SLOTS - 1 - i` at index `i`, so the lowest slots go first.
+struct FreeSlots {
+    slots: [u16; SLOTS],
+    count: usize,
 }
 
-static SLOT_MAP: IrqMutex<Slots> = IrqMutex::new(Slots {
-    used: [0; SLOTS.div_ceil(32)],
-    next: 0,
+static FREE_SLOTS: IrqMutex<FreeSlots> = IrqMutex::new(FreeSlots {
+    slots: {
+        let mut slots = [0u16; SLOTS];
+        let mut i = 0;
+        while i < SLOTS {
+            slots[i] = (SLOTS - 1 - i) as u16;
+            i += 1;
+        }
+        slots
+    },
+    count: SLOTS,
 });
+
+const _: () = assert!(SLOTS <= u16::MAX as usize + 1, "slot numbers fit a u16");
 
 /// Stacks kept mapped after their task ended, for the next task: most
 /// processes are short-lived, and mapping a stack (four frames, four
@@ -118,19 +142,18 @@ impl KernelStack {
             if spares.count > 0 {
                 spares.count -= 1;
                 let slot = spares.slots[spares.count];
-                return Ok(KernelStack { slot });
+                let stack = KernelStack { slot };
+                stack.paint_if_checking();
+                return Ok(stack);
             }
         }
         let slot = {
-            let mut map = SLOT_MAP.lock();
-            let start = map.next;
-            let found = (0..SLOTS)
-                .map(|i| (start + i) % SLOTS)
-                .find(|&s| map.used[s / 32] & (1 << (s % 32)) == 0)
-                .ok_or(Errno::EAGAIN)?;
-            map.used[found / 32] |= 1 << (found % 32);
-            map.next = (found + 1) % SLOTS;
-            found
+            let mut free = FREE_SLOTS.lock();
+            if free.count == 0 {
+                return Err(Errno::EAGAIN);
+            }
+            free.count -= 1;
+            free.slots[free.count] as usize
         };
         let tables = TABLES.lock();
         for page in 0..STACK_PAGES {
@@ -147,7 +170,36 @@ impl KernelStack {
                 EntryFlags::PRESENT | EntryFlags::WRITABLE | EntryFlags::GLOBAL,
             );
         }
-        Ok(KernelStack { slot })
+        let stack = KernelStack { slot };
+        stack.paint_if_checking();
+        Ok(stack)
+    }
+
+    /// The stack's words, lowest first.
+    fn words(&self) -> *mut u32 {
+        (slot_base(self.slot) + PAGE_SIZE) as *mut u32
+    }
+
+    /// With `kstackcheck`: fills the whole stack with [`PAINT`], so that
+    /// [`KernelStack::note_depth`] can tell how deep it was used.
+    fn paint_if_checking(&self) {
+        if DEPTH_CHECK.load(Ordering::Relaxed) {
+            // SAFETY: the stack's pages are mapped and writable, and nothing
+            // runs on a stack being handed out.
+            unsafe { core::slice::from_raw_parts_mut(self.words(), STACK_WORDS).fill(PAINT) };
+        }
+    }
+
+    /// With `kstackcheck`: records how deep this stack was used (the
+    /// lowest word no longer holding [`PAINT`]).
+    fn note_depth(&self) {
+        if DEPTH_CHECK.load(Ordering::Relaxed) {
+            // SAFETY: the stack's pages are mapped; its task has switched
+            // away for good, so nothing writes it while it is read.
+            let words = unsafe { core::slice::from_raw_parts(self.words(), STACK_WORDS) };
+            let untouched = words.iter().take_while(|&&w| w == PAINT).count();
+            DEEPEST.fetch_max((STACK_WORDS - untouched) * 4, Ordering::Relaxed);
+        }
     }
 
     /// Lays the stack out so that the first switch to `context` calls
@@ -171,6 +223,20 @@ impl KernelStack {
     }
 }
 
+/// Paints every kernel stack handed out from now on and measures it when
+/// it is freed (`kstackcheck`).
+pub fn enable_depth_check() {
+    DEPTH_CHECK.store(true, Ordering::Relaxed);
+}
+
+/// With `kstackcheck`: the most bytes of kernel stack any finished task
+/// used.
+pub fn deepest_use() -> Option<usize> {
+    DEPTH_CHECK
+        .load(Ordering::Relaxed)
+        .then(|| DEEPEST.load(Ordering::Relaxed))
+}
+
 /// Unmaps every spare stack and returns its frames (power-off counts every
 /// frame; nothing else needs to).
 pub fn release_spares() {
@@ -189,6 +255,7 @@ pub fn release_spares() {
 
 impl Drop for KernelStack {
     fn drop(&mut self) {
+        self.note_depth();
         {
             let mut spares = SPARE_STACKS.lock();
             if spares.count < SPARES {
@@ -219,8 +286,10 @@ fn unmap(slot: usize) {
             }
         }
     }
-    let mut map = SLOT_MAP.lock();
-    map.used[slot / 32] &= !(1 << (slot % 32));
+    let mut free = FREE_SLOTS.lock();
+    let count = free.count;
+    free.slots[count] = slot as u16;
+    free.count += 1;
 }
 
 /// True when `addr` lies in some kernel stack's guard page: a fault there is

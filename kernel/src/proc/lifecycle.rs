@@ -147,16 +147,13 @@ pub fn exit_current(process: &Process, status: i32) {
             }
             // Too many groups to track: check every group that has a
             // stopped member (was it orphaned before? assume not).
-            Some(None) => {
-                for pid in 1..=super::MAX_PID {
-                    let Some(p) = r.get(pid) else { continue };
-                    if crate::signal::is_stopped(&p) {
-                        if let Ok(pgid) = r.group_of(pid) {
-                            crate::signal::hang_up_if_newly_orphaned(r, pgid, false);
-                        }
+            Some(None) => r.for_each_process(|r, p| {
+                if crate::signal::is_stopped(p) {
+                    if let Ok(pgid) = r.group_of(p.pid) {
+                        crate::signal::hang_up_if_newly_orphaned(r, pgid, false);
                     }
                 }
-            }
+            }),
         }
         if let Some(parent) = &outcome.parent {
             // A parent that ignores SIGCHLD (or asked for SA_NOCLDWAIT)

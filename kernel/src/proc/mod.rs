@@ -34,7 +34,7 @@ use crate::signal::Signals;
 
 pub use fault::{handle_user_page_fault, kill_current, user_fault};
 pub use lifecycle::{exec, exit_current, fork, nanosleep, sleep, wait_child};
-pub use registry::{ProcView, Registry, WaitTarget, MAX_PID};
+pub use registry::{ProcView, Registry, WaitTarget};
 pub use sched::Pid;
 
 /// The first program; orphans are re-parented to it.

@@ -1,43 +1,48 @@
 //! The process registry: which pids exist, who is whose parent, and the
 //! exit statuses of zombies until their parents collect them.
 //!
-//! A table indexed by pid (allocated once at boot: lookups and inserts never
-//! allocate, so fork cannot fail halfway because a map node could not be
-//! allocated). Children hang off their parent in an intrusive doubly linked
-//! list of pids, so re-parenting orphans and scanning one's children never
-//! allocate either. Each record also holds the process's group and session
-//! and the stop or continue its parent has not yet collected with `waitpid`.
+//! A `klib::pid::PidTable` indexed by pid (its slots are allocated once at
+//! boot; a process's record is one allocation at fork, and nothing else on
+//! the way allocates). It hands out pids that name no live process, group
+//! or session, links the members of each group, and keeps a list of every
+//! process, so no common path scans the 32767 possible pids. Children hang
+//! off their parent in an intrusive doubly linked list of pids, so
+//! re-parenting orphans and scanning one's children never allocate either.
+//! Each record also holds the stop or continue its parent has not yet
+//! collected with `waitpid`.
+//!
+//! There is no fixed limit on the number of processes below the pid range:
+//! fork fails when memory (frames, kernel stacks or the kernel heap) runs
+//! out, or with EAGAIN when all 32767 pids are in use.
 //!
 //! Lunaix links `proc_info`s into parent/children/sibling lists and keeps a
 //! fixed table of them; its zombies stay in the table the same way.
 
-use alloc::boxed::Box;
 use alloc::sync::Arc;
-use alloc::vec::Vec;
 
 use abi::errno::Errno;
-use abi::limits::MAX_PROCESSES;
-use klib::pid::PidAllocator;
+use klib::pid::PidTable;
 
 use super::{Pid, Process, INIT_PID};
 
 /// Largest pid; pids wrap after it.
-pub const MAX_PID: Pid = 32767;
+pub const MAX_PID: Pid = abi::limits::MAX_PID;
 /// "No pid" in the links (pid 0 is idle, nobody's child).
 const NONE: Pid = 0;
 
-/// One live (or zombie) process's record.
+/// One live (or zombie) process's record. Its group and session are in the
+/// pid table, which links the members of each group.
+/// A parent's children are a list, newest first; `waitpid(-1)` walks it
+/// (O(children)); `waitpid(pid)` and `waitpid(-pgid)` do not.
 struct Entry {
     process: Arc<Process>,
     parent: Pid,
     first_child: Pid,
+    last_child: Pid,
     next_sibling: Pid,
     prev_sibling: Pid,
     /// The encoded wait status once it has exited.
     exit_status: Option<i32>,
-    /// Its process group and session (ids of their leaders).
-    pgid: Pid,
-    sid: Pid,
     /// Set by a successful execve: its parent may no longer move it to
     /// another group (EACCES).
     did_exec: bool,
@@ -80,13 +85,6 @@ pub enum ChildEvent {
     Changed(i32),
 }
 
-enum Slot {
-    Free,
-    /// Handed out by [`Registry::reserve_pid`], not yet installed.
-    Reserved,
-    Used(Box<Entry>),
-}
-
 /// What [`Registry::exit`] found.
 pub struct ExitOutcome {
     /// The parent to wake (it may be waiting for this child).
@@ -100,88 +98,59 @@ pub struct ExitOutcome {
 
 /// The registry.
 pub struct Registry {
-    slots: Vec<Slot>,
-    pids: PidAllocator,
-    /// Pids in use (reserved or installed).
-    used: usize,
+    table: PidTable<Entry>,
 }
 
 impl Registry {
     /// An empty registry (allocates the table).
     pub fn new() -> Registry {
-        let mut slots = Vec::with_capacity(MAX_PID as usize + 1);
-        slots.resize_with(MAX_PID as usize + 1, || Slot::Free);
         Registry {
-            slots,
-            pids: PidAllocator::new(INIT_PID, MAX_PID),
-            used: 0,
+            table: PidTable::new(INIT_PID, MAX_PID),
         }
     }
 
     fn entry(&self, pid: Pid) -> Option<&Entry> {
-        match self.slots.get(usize::try_from(pid).ok()?)? {
-            Slot::Used(entry) => Some(entry),
-            _ => None,
-        }
+        self.table.get(pid)
     }
 
     fn entry_mut(&mut self, pid: Pid) -> Option<&mut Entry> {
-        match self.slots.get_mut(usize::try_from(pid).ok()?)? {
-            Slot::Used(entry) => Some(entry),
-            _ => None,
-        }
+        self.table.get_mut(pid)
     }
 
-    /// A pid for a new process: EAGAIN at the process limit.
+    /// A pid for a new process: EAGAIN when every pid is in use (as a
+    /// process, a process group or a session).
     pub fn reserve_pid(&mut self) -> Result<Pid, Errno> {
-        if self.used >= MAX_PROCESSES {
-            return Err(Errno::EAGAIN);
-        }
-        let slots = &self.slots;
-        let pid = self
-            .pids
-            .allocate(|p| !matches!(slots[p as usize], Slot::Free))
-            .ok_or(Errno::EAGAIN)?;
-        self.slots[pid as usize] = Slot::Reserved;
-        self.used += 1;
-        Ok(pid)
+        self.table.reserve().ok_or(Errno::EAGAIN)
     }
 
     /// Gives back a reserved pid that was not installed.
     pub fn release_pid(&mut self, pid: Pid) {
-        assert!(matches!(self.slots[pid as usize], Slot::Reserved));
-        self.slots[pid as usize] = Slot::Free;
-        self.used -= 1;
+        self.table.release(pid);
     }
 
     /// Installs a process under its reserved pid as a child of `parent`
     /// (`NONE` = 0 for init). ENOMEM when its record cannot be allocated.
     pub fn install(&mut self, process: Arc<Process>, parent: Pid) -> Result<(), Errno> {
         let pid = process.pid;
-        assert!(matches!(self.slots[pid as usize], Slot::Reserved));
-        let first_sibling = self.entry(parent).map_or(NONE, |p| p.first_child);
         // A child starts in its parent's group and session; init in group
         // and session 1.
-        let (pgid, sid) = self.entry(parent).map_or((pid, pid), |p| (p.pgid, p.sid));
-        let entry = Box::try_new(Entry {
+        let (pgid, sid) = self.table.ids(parent).unwrap_or((pid, pid));
+        let entry = Entry {
             process,
-            parent,
+            parent: NONE,
             first_child: NONE,
-            next_sibling: first_sibling,
+            last_child: NONE,
+            next_sibling: NONE,
             prev_sibling: NONE,
             exit_status: None,
-            pgid,
-            sid,
             did_exec: false,
             change: None,
-        })
-        .map_err(|_| Errno::ENOMEM)?;
-        self.slots[pid as usize] = Slot::Used(entry);
-        if let Some(sibling) = self.entry_mut(first_sibling) {
-            sibling.prev_sibling = pid;
-        }
-        if let Some(p) = self.entry_mut(parent) {
-            p.first_child = pid;
+        };
+        self.table
+            .install(pid, entry, pgid, sid)
+            .map_err(|_| Errno::ENOMEM)?;
+        if parent != NONE {
+            self.link_at_front(pid, parent);
         }
         Ok(())
     }
@@ -194,23 +163,54 @@ impl Registry {
     /// What `/proc` shows of `pid` (zombies included): the process, its
     /// parent, group and session, and whether it has exited.
     pub fn proc_view(&self, pid: Pid) -> Option<ProcView> {
+        let (pgid, sid) = self.table.ids(pid)?;
         self.entry(pid).map(|e| ProcView {
             process: e.process.clone(),
             ppid: e.parent,
-            pgid: e.pgid,
-            sid: e.sid,
+            pgid,
+            sid,
             exited: e.exit_status.is_some(),
         })
     }
 
-    /// Calls `f` with every pid in use (live processes and zombies), in
-    /// increasing order.
+    /// Calls `f` with every pid in use (live processes and zombies), in the
+    /// order they were created; O(processes).
     pub fn for_each_pid(&self, mut f: impl FnMut(Pid)) {
-        for (pid, slot) in self.slots.iter().enumerate() {
-            if matches!(slot, Slot::Used(_)) {
-                f(pid as Pid);
+        for (pid, _) in self.table.iter() {
+            f(pid);
+        }
+    }
+
+    /// Calls `f` for every process (zombies included) with the registry at
+    /// hand, so that `f` may post signals (which must not add or remove
+    /// processes).
+    pub fn for_each_process(&mut self, mut f: impl FnMut(&mut Registry, &Arc<Process>)) {
+        let mut at = self.table.first();
+        while let Some(pid) = at {
+            at = self.table.next(pid);
+            if let Some(process) = self.get(pid) {
+                f(self, &process);
             }
         }
+    }
+
+    /// Calls `f` for every member of group `pgid` (zombies included), in
+    /// the order they joined, as [`Registry::for_each_process`] does;
+    /// O(members). False when the group has no member.
+    pub fn for_each_in_group(
+        &mut self,
+        pgid: Pid,
+        mut f: impl FnMut(&mut Registry, &Arc<Process>),
+    ) -> bool {
+        let mut at = self.table.first_in_group(pgid);
+        let found = at.is_some();
+        while let Some(pid) = at {
+            at = self.table.next_in_group(pid);
+            if let Some(process) = self.get(pid) {
+                f(self, &process);
+            }
+        }
+        found
     }
 
     /// The parent's pid (0 for init).
@@ -240,8 +240,13 @@ impl Registry {
                 }
             }
         }
-        if let Some(n) = self.entry_mut(next) {
-            n.prev_sibling = prev;
+        match self.entry_mut(next) {
+            Some(n) => n.prev_sibling = prev,
+            None => {
+                if let Some(p) = self.entry_mut(parent) {
+                    p.last_child = prev;
+                }
+            }
         }
         let e = self.entry_mut(pid).expect("linked process");
         e.parent = NONE;
@@ -249,7 +254,8 @@ impl Registry {
         e.next_sibling = NONE;
     }
 
-    fn link_under(&mut self, pid: Pid, parent: Pid) {
+    /// Links `pid` (unlinked) first among `parent`'s children.
+    fn link_at_front(&mut self, pid: Pid, parent: Pid) {
         let first = self.entry(parent).map_or(NONE, |p| p.first_child);
         {
             let e = self.entry_mut(pid).expect("process to link");
@@ -262,17 +268,25 @@ impl Registry {
         }
         if let Some(p) = self.entry_mut(parent) {
             p.first_child = pid;
+            if first == NONE {
+                p.last_child = pid;
+            }
         }
     }
 
     /// The process group of `pid`, ESRCH when there is no such process.
     pub fn group_of(&self, pid: Pid) -> Result<Pid, Errno> {
-        self.entry(pid).map(|e| e.pgid).ok_or(Errno::ESRCH)
+        self.table.ids(pid).map(|(g, _)| g).ok_or(Errno::ESRCH)
     }
 
     /// The session of `pid`, ESRCH when there is no such process.
     pub fn session_of(&self, pid: Pid) -> Result<Pid, Errno> {
-        self.entry(pid).map(|e| e.sid).ok_or(Errno::ESRCH)
+        self.table.ids(pid).map(|(_, s)| s).ok_or(Errno::ESRCH)
+    }
+
+    /// The session of group `pgid`, ESRCH when no process is in it.
+    pub fn session_of_group(&self, pgid: Pid) -> Result<Pid, Errno> {
+        self.table.session_of_group(pgid).ok_or(Errno::ESRCH)
     }
 
     /// `setpgid(pid, pgid)` asked by `caller`, with `pid` and `pgid`
@@ -287,45 +301,36 @@ impl Registry {
         }
         let caller_sid = self.session_of(caller)?;
         let target = self.entry(pid).ok_or(Errno::ESRCH)?;
+        let target_sid = self.session_of(pid)?;
         if pid != caller {
             if target.parent != caller || target.exit_status.is_some() {
                 return Err(Errno::ESRCH);
             }
-            if target.sid != caller_sid {
+            if target_sid != caller_sid {
                 return Err(Errno::EPERM);
             }
             if target.did_exec {
                 return Err(Errno::EACCES);
             }
         }
-        if target.sid == pid {
+        if target_sid == pid {
             return Err(Errno::EPERM); // a session leader
         }
-        if pgid != pid
-            && !self
-                .slots
-                .iter()
-                .any(|s| matches!(s, Slot::Used(e) if e.pgid == pgid && e.sid == caller_sid))
-        {
+        if pgid != pid && self.table.session_of_group(pgid) != Some(caller_sid) {
             return Err(Errno::EPERM);
         }
-        self.entry_mut(pid).expect("checked above").pgid = pgid;
+        self.table.set_ids(pid, pgid, target_sid);
         Ok(())
     }
 
     /// `setsid` for `pid`: it leads a new session and a new group, unless it
     /// already leads a group (EPERM, POSIX).
     pub fn new_session(&mut self, pid: Pid) -> Result<Pid, Errno> {
-        let leads_a_group = self
-            .slots
-            .iter()
-            .any(|s| matches!(s, Slot::Used(e) if e.pgid == pid));
-        if leads_a_group {
+        if self.table.group_exists(pid) {
             return Err(Errno::EPERM);
         }
-        let entry = self.entry_mut(pid).ok_or(Errno::ESRCH)?;
-        entry.pgid = pid;
-        entry.sid = pid;
+        self.entry(pid).ok_or(Errno::ESRCH)?;
+        self.table.set_ids(pid, pid, pid);
         Ok(pid)
     }
 
@@ -340,13 +345,16 @@ impl Registry {
     /// another group of the same session. Init's group is, init having no
     /// parent. (Linux also discounts parents that are init; POSIX, which
     /// the contract follows, does not: a child of init in a group of its
-    /// own can still be stopped by SIGTSTP.)
+    /// own can still be stopped by SIGTSTP.) O(members).
     pub fn is_orphaned_group(&self, pgid: Pid) -> bool {
-        !self.slots.iter().any(|s| match s {
-            Slot::Used(e) if e.pgid == pgid && e.exit_status.is_none() => self
-                .entry(e.parent)
-                .is_some_and(|p| p.pgid != pgid && p.sid == e.sid),
-            _ => false,
+        !self.table.group(pgid).any(|(pid, e)| {
+            e.exit_status.is_none()
+                && self
+                    .table
+                    .ids(e.parent)
+                    .is_some_and(|(parent_pgid, parent_sid)| {
+                        parent_pgid != pgid && Some(parent_sid) == self.session_of(pid).ok()
+                    })
         })
     }
 
@@ -356,8 +364,11 @@ impl Registry {
     pub fn groups_at_stake<const N: usize>(&self, pid: Pid) -> Option<[(Pid, bool); N]> {
         let mut groups = [(NONE, false); N];
         let mut count = 0;
-        let own = self.entry(pid).map(|e| e.pgid);
-        for pgid in own.into_iter().chain(self.children(pid).map(|c| c.pgid)) {
+        let own = self.group_of(pid).ok();
+        let children = self
+            .children(pid)
+            .filter_map(|c| self.group_of(c.process.pid).ok());
+        for pgid in own.into_iter().chain(children) {
             if groups[..count].iter().any(|&(g, _)| g == pgid) {
                 continue;
             }
@@ -397,7 +408,7 @@ impl Registry {
             .filter(|&c| c != NONE && pid != INIT_PID)
         {
             self.unlink(child);
-            self.link_under(child, INIT_PID);
+            self.link_at_front(child, INIT_PID);
             inherited_zombie |= self.entry(child).is_some_and(|c| c.exit_status.is_some());
         }
         let entry = self.entry_mut(pid).expect("exiting process is registered");
@@ -405,9 +416,9 @@ impl Registry {
         entry.change = None;
         let parent = entry.parent;
         let others_alive = if pid == INIT_PID {
-            self.slots
+            self.table
                 .iter()
-                .filter(|s| matches!(s, Slot::Used(e) if e.exit_status.is_none()))
+                .filter(|(_, e)| e.exit_status.is_none())
                 .count()
         } else {
             0
@@ -428,46 +439,58 @@ impl Registry {
     /// its pid and what happened, `None` when matching children exist but
     /// none has anything to report, ECHILD when none match. Nothing changes:
     /// the caller reaps the zombie, or clears the stop or continue it has
-    /// reported ([`Registry::clear_change`]).
+    /// reported ([`Registry::clear_change`]). A named child is looked up
+    /// directly and a group's members are walked, not every child.
     pub fn find_child_event(
         &self,
         parent: Pid,
         target: WaitTarget,
         options: u32,
     ) -> Result<Option<(Pid, ChildEvent)>, Errno> {
-        let mut any = false;
-        let mut found = None;
-        for child in self.children(parent) {
-            let pid = child.process.pid;
-            let matches = match target {
-                WaitTarget::Any => true,
-                WaitTarget::Pid(p) => pid == p,
-                WaitTarget::Group(g) => child.pgid == g,
-            };
-            if !matches {
-                continue;
-            }
-            any = true;
+        let event = |child: &Entry| -> Option<ChildEvent> {
             if let Some(status) = child.exit_status {
-                found = Some((pid, ChildEvent::Exited(status)));
-                break;
+                return Some(ChildEvent::Exited(status));
             }
-            if let Some(status) = child.change {
-                let wanted = if abi::wait::wifcontinued(status) {
-                    options & abi::wait::WCONTINUED != 0
+            let status = child.change?;
+            let wanted = if abi::wait::wifcontinued(status) {
+                options & abi::wait::WCONTINUED != 0
+            } else {
+                options & abi::wait::WUNTRACED != 0
+            };
+            wanted.then_some(ChildEvent::Changed(status))
+        };
+        match target {
+            WaitTarget::Any => {
+                if self.entry(parent).is_none_or(|p| p.first_child == NONE) {
+                    return Err(Errno::ECHILD);
+                }
+                Ok(self
+                    .children(parent)
+                    .find_map(|c| event(c).map(|e| (c.process.pid, e))))
+            }
+            WaitTarget::Pid(pid) => match self.entry(pid) {
+                Some(child) if child.parent == parent && parent != NONE => {
+                    Ok(event(child).map(|e| (pid, e)))
+                }
+                _ => Err(Errno::ECHILD),
+            },
+            WaitTarget::Group(pgid) => {
+                let mut any = false;
+                for (pid, child) in self.table.group(pgid) {
+                    if child.parent != parent || parent == NONE {
+                        continue;
+                    }
+                    any = true;
+                    if let Some(e) = event(child) {
+                        return Ok(Some((pid, e)));
+                    }
+                }
+                if any {
+                    Ok(None)
                 } else {
-                    options & abi::wait::WUNTRACED != 0
-                };
-                if wanted {
-                    found = Some((pid, ChildEvent::Changed(status)));
-                    break;
+                    Err(Errno::ECHILD)
                 }
             }
-        }
-        match (found, any) {
-            (Some(found), _) => Ok(Some(found)),
-            (None, true) => Ok(None),
-            (None, false) => Err(Errno::ECHILD),
         }
     }
 
@@ -477,11 +500,6 @@ impl Registry {
         // Only an exited process can be reaped.
         self.entry(pid)?.exit_status?;
         self.unlink(pid);
-        let Slot::Used(entry) = core::mem::replace(&mut self.slots[pid as usize], Slot::Free)
-        else {
-            unreachable!("checked above");
-        };
-        self.used -= 1;
-        Some(entry.process)
+        self.table.remove(pid).map(|e| e.process)
     }
 }

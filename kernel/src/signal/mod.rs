@@ -165,18 +165,12 @@ pub fn hang_up_if_newly_orphaned(r: &mut Registry, pgid: Pid, was_orphaned: bool
         return;
     }
     let mut stopped_member = false;
-    for_each(r, |r, p| {
-        stopped_member |= r.group_of(p.pid) == Ok(pgid) && is_stopped(p);
-    });
+    r.for_each_in_group(pgid, |_, p| stopped_member |= is_stopped(p));
     if !stopped_member {
         return;
     }
     for sig in [Signal::SIGHUP, Signal::SIGCONT] {
-        for_each(r, |r, p| {
-            if r.group_of(p.pid) == Ok(pgid) {
-                post(r, p, sig);
-            }
-        });
+        r.for_each_in_group(pgid, |r, p| post(r, p, sig));
     }
 }
 
@@ -201,7 +195,7 @@ pub fn kill(caller: Pid, pid: Pid, sig: i32) -> Result<(), Errno> {
                 let target = r.get(p).ok_or(Errno::ESRCH)?;
                 send(r, &target);
             }
-            -1 => for_each(r, |r, t| {
+            -1 => r.for_each_process(|r, t| {
                 if t.pid != proc::INIT_PID && t.pid != caller {
                     send(r, t);
                 }
@@ -210,11 +204,7 @@ pub fn kill(caller: Pid, pid: Pid, sig: i32) -> Result<(), Errno> {
             i32::MIN => return Err(Errno::ESRCH),
             p => {
                 let pgid = if p == 0 { r.group_of(caller)? } else { -p };
-                for_each(r, |r, t| {
-                    if r.group_of(t.pid) == Ok(pgid) {
-                        send(r, t);
-                    }
-                });
+                r.for_each_in_group(pgid, &mut send);
             }
         }
         if found {
@@ -230,29 +220,12 @@ pub fn kill(caller: Pid, pid: Pid, sig: i32) -> Result<(), Errno> {
 /// "everyone"). ESRCH when the group is empty.
 pub fn kill_group(pgid: Pid, sig: Signal) -> Result<(), Errno> {
     proc::with_registry(|r| {
-        let mut found = false;
-        for_each(r, |r, t| {
-            if r.group_of(t.pid) == Ok(pgid) {
-                found = true;
-                post(r, t, sig);
-            }
-        });
-        if found {
+        if r.for_each_in_group(pgid, |r, t| post(r, t, sig)) {
             Ok(())
         } else {
             Err(Errno::ESRCH)
         }
     })
-}
-
-/// Calls `f` for every process, with the registry at hand (so `f` may post
-/// signals), in pid order.
-fn for_each(r: &mut Registry, mut f: impl FnMut(&mut Registry, &Arc<Process>)) {
-    for pid in 1..=proc::MAX_PID {
-        if let Some(process) = r.get(pid) {
-            f(r, &process);
-        }
-    }
 }
 
 // ---------------------------------------------------------------- faults

@@ -292,18 +292,10 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
                 let session = r.session_of(process.pid)?;
                 // As Linux: ESRCH when no process is in the group, EPERM when it
                 // is another session's.
-                let mut exists = false;
-                let mut ours = false;
-                r.for_each_pid(|pid| {
-                    if r.group_of(pid).ok() == Some(pgid) {
-                        exists = true;
-                        ours |= r.session_of(pid).ok() == Some(session);
-                    }
-                });
-                match (exists, ours) {
-                    (false, _) => Err(Errno::ESRCH),
-                    (true, false) => Err(Errno::EPERM),
-                    (true, true) => Ok(()),
+                if r.session_of_group(pgid)? == session {
+                    Ok(())
+                } else {
+                    Err(Errno::EPERM)
                 }
             });
             allowed?;

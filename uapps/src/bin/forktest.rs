@@ -1,7 +1,8 @@
 //! `forktest`: forks until the kernel refuses, then reaps every child and forks once more.
 //!
-//! Each child sleeps 2 s and exits 0, so all of them exist (alive or as zombies) until the
-//! parent reaps them. Fork must fail with `EAGAIN` (process table full) or `ENOMEM`.
+//! Each child blocks in `pause` until the parent, once fork has failed, kills it with
+//! `SIGKILL`; so all of them are alive at once. Fork must fail with `ENOMEM` (memory ran out)
+//! or `EAGAIN` (every pid in use).
 //!
 //! Output:
 //!
@@ -31,11 +32,13 @@ extern crate alloc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use ulib::prelude::*;
+use ulib::signal::{Signal, kill, pause};
 
 ulib::entry!(main);
 
-/// Give up (and fail) if fork still works after this many children.
-const MAX_CHILDREN: u32 = 100_000;
+/// Give up (and fail) if fork still works after this many children (more than there are
+/// pids).
+const MAX_CHILDREN: u32 = 40_000;
 
 fn main() -> i32 {
     match run() {
@@ -79,17 +82,21 @@ fn run() -> Result<(), &'static str> {
     // Built before the first fork: at the limit, this process's own heap must not be the
     // reason for a failure.
     let argv = largest_argv();
+    // Reserved before the first fork, for the same reason.
+    let mut children = Vec::with_capacity(MAX_CHILDREN as usize);
     let mut forked = 0u32;
     let error = loop {
         if forked == MAX_CHILDREN {
             break None;
         }
         match fork() {
-            Ok(ForkResult::Child) => {
-                sleep(2);
-                exit(0);
+            Ok(ForkResult::Child) => loop {
+                pause();
+            },
+            Ok(ForkResult::Parent { child }) => {
+                children.push(child);
+                forked += 1;
             }
-            Ok(ForkResult::Parent { .. }) => forked += 1,
             Err(e) => break Some(e),
         }
     };
@@ -99,11 +106,16 @@ fn run() -> Result<(), &'static str> {
             exec_largest(&argv).name()
         );
     }
+    for &child in &children {
+        if kill(child, Some(Signal::SIGKILL)).is_err() {
+            return Err("kill of a child failed");
+        }
+    }
     let mut reaped = 0u32;
     let mut bad = 0u32;
     while reaped < forked {
         match wait() {
-            Ok(WaitStatus::Exited(_, 0)) => reaped += 1,
+            Ok(WaitStatus::Signaled(_, Signal::SIGKILL)) => reaped += 1,
             Ok(_) => {
                 reaped += 1;
                 bad += 1;
@@ -126,7 +138,7 @@ fn run() -> Result<(), &'static str> {
         return Err("fewer children reaped than forked");
     }
     if bad != 0 {
-        return Err("a child did not exit with status 0");
+        return Err("a child did not die of SIGKILL");
     }
     if exec_at_limit {
         println!(

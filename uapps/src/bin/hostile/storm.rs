@@ -1,6 +1,9 @@
-//! Processes that fork until the table is full, three rounds. Each round: a storm of
-//! forkers racing to fill the table, all collected; then this process alone forks until
-//! EAGAIN. The solo count must be the same every round (no slot or memory leaks).
+//! Processes that fork until the kernel refuses, three rounds. Each round: a storm of
+//! forkers racing to fill memory with zombies, all collected; then this process alone forks
+//! until fork fails (ENOMEM when the kernel heap is full of zombies' records, or EAGAIN when
+//! every pid is in use). The solo count must be within 1% of the first round's every round:
+//! a leak of anything per process would cost far more (the kernel heap's fragmentation moves
+//! it by a few).
 
 use super::*;
 
@@ -42,7 +45,7 @@ fn forker() -> i32 {
     // The table is full: the other forkers fail at their next fork. Nobody collects
     // before they all have.
     sleep(1);
-    let ok = error == Errno::EAGAIN && collect(forks).is_ok();
+    let ok = matches!(error, Errno::EAGAIN | Errno::ENOMEM) && collect(forks).is_ok();
     i32::from(!ok)
 }
 
@@ -58,20 +61,21 @@ pub fn fork_storm() -> Verdict {
         }
         let (forks, error) = fork_until_full();
         ensure!(
-            error == Errno::EAGAIN,
-            "round {round}: fork failed with {}, expected EAGAIN",
+            matches!(error, Errno::EAGAIN | Errno::ENOMEM),
+            "round {round}: fork failed with {}, expected EAGAIN or ENOMEM",
             error.name()
         );
         collect(forks)?;
         println!(
-            "fork_storm: round {round}: {FORKERS} forkers filled the table, then {forks} forks until EAGAIN"
+            "fork_storm: round {round}: {FORKERS} forkers filled memory, then {forks} forks until {}",
+            error.name()
         );
         solo.push(forks);
     }
     ensure!(solo[0] >= 500, "only {} forks succeeded", solo[0]);
     ensure!(
-        solo.iter().all(|&n| n == solo[0]),
-        "the process table leaks: forks per round {solo:?}"
+        solo.iter().all(|&n| n * 100 >= solo[0] * 99),
+        "the kernel leaks: forks per round {solo:?}"
     );
     Ok(())
 }

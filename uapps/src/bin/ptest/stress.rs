@@ -1,4 +1,4 @@
-//! Stress cases: forking until the process table is full, a fork tree.
+//! Stress cases: forking until fork fails (memory runs out), a fork tree.
 
 use super::*;
 
