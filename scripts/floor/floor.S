@@ -102,8 +102,8 @@ entry_segments:
     iretl
 
 /*
- * enter_user(eip, esp, count): enters ring 3 at eip with stack esp, count in ecx and interrupts
- * off, with the address space and TSS esp0 the caller set. Returns when the user code asks to stop (leave_user).
+ * enter_user(eip, esp, count): enters ring 3 at eip with stack esp and count in ecx, with the
+ * address space and TSS esp0 the caller set. Returns when the user code asks to stop (leave_user).
  */
     .global enter_user
 enter_user:
@@ -122,7 +122,7 @@ enter_user:
     movw %si, %gs
     pushl $USER_DATA
     pushl %edx
-    pushl $0x2              /* eflags: the reserved bit; IF clear, so no interrupt ever arrives */
+    pushl $0x202            /* eflags: IF set, as for the kernel's programs (the PIC masks every line) */
     pushl $USER_CODE
     pushl %eax
     iretl
@@ -205,10 +205,10 @@ user_yield_forever:         /* the other side of the ping-pong */
     .global gdt
 gdt:
     .quad 0
-    .quad 0x00cf9a000000ffff    /* 0x08 kernel code */
-    .quad 0x00cf92000000ffff    /* 0x10 kernel data */
-    .quad 0x00cffa000000ffff    /* 0x18 user code, DPL 3 */
-    .quad 0x00cff2000000ffff    /* 0x20 user data, DPL 3 */
+    .quad 0x00cf9b000000ffff    /* 0x08 kernel code */
+    .quad 0x00cf93000000ffff    /* 0x10 kernel data */
+    .quad 0x00cffb000000ffff    /* 0x18 user code, DPL 3 */
+    .quad 0x00cff3000000ffff    /* 0x20 user data, DPL 3 */
     .quad 0                     /* 0x28 the TSS, filled in by floor.c */
 gdt_end:
 gdt_pointer:
