@@ -47,7 +47,6 @@ pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
 // The entry stub calls this by its unmangled name.
 #[allow(unsafe_code)]
 #[no_mangle]
-#[link_section = ".text.syscall"]
 pub extern "C" fn syscall_entry(frame: &mut TrapFrame) {
     let nr = frame.eax;
     syscall::handle(frame);

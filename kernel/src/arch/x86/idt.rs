@@ -167,9 +167,8 @@ global_asm!(
         jmp trap_return
 
     /* System calls go straight to their own entry, which falls through to the way out.
-       All of it, with `syscall_entry`, lies in .text.syscall, which the linker script puts
-       first: under TCG a call or jump is chained to its target only within one page. */
-    .section .text.syscall, "ax"
+       It lies in .text.hot, with `syscall_entry` and the switch (kernel/linker.ld). */
+    .section .text.hot, "ax"
     .global trap_stub_{syscall_vector}
     trap_stub_{syscall_vector}:
         pushl $0
