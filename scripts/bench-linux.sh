@@ -12,7 +12,11 @@
 #
 #   scripts/bench-linux.sh [name...]     (default: every benchmark, then `scaling`)
 #
-# Knobs: KERNEL_PKG=linux-image-...  SLEEPERS=4000  BOOTS=5 (for boot_to_init)  MEMORY=256M
+# Linux gets 512 MiB where Lunaix-rs gets 256: a Linux task costs about 60 KiB of kernel memory
+# (a 16 KiB stack, page tables, its mm), so 4000 sleepers do not fit in 256 MiB (the OOM
+# killer starts at about 3000); the benchmarks themselves use a few MiB.
+#
+# Knobs: KERNEL_PKG=linux-image-...  SLEEPERS=4000  BOOTS=5 (for boot_to_init)  MEMORY=512M
 #        LINUX_APPEND="..." (more kernel options)   QEMU64=qemu-system-x86_64
 # Downloads and builds are kept in build/linux/; a second run reuses the kernel.
 set -euo pipefail
@@ -21,7 +25,7 @@ export LC_ALL=C
 source scripts/bench-common.sh
 
 QEMU64=${QEMU64:-qemu-system-x86_64}
-MEMORY=${MEMORY:-256M}
+MEMORY=${MEMORY:-512M}
 SLEEPERS=${SLEEPERS:-4000}
 BOOTS=${BOOTS:-5}
 WORK=build/linux
