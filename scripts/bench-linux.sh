@@ -14,7 +14,7 @@
 #
 # Linux gets 512 MiB where Lunaix-rs gets 256: a Linux task costs about 60 KiB of kernel memory
 # (a 16 KiB stack, page tables, its mm), so 4000 sleepers do not fit in 256 MiB (the OOM
-# killer starts at about 3000); the benchmarks themselves use a few MiB.
+# killer ends some between 2000 and 4000); the benchmarks themselves use a few MiB.
 #
 # Knobs: KERNEL_PKG=linux-image-...  SLEEPERS=4000  BOOTS=5 (for boot_to_init)  MEMORY=512M
 #        LINUX_APPEND="..." (more kernel options)   QEMU64=qemu-system-x86_64
