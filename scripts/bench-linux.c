@@ -28,6 +28,7 @@
 #include <sys/io.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -206,6 +207,9 @@ static void fork_tree(void)
     report("fork_tree", &b, extra);
 }
 
+/* ` switched_pct=<n>` of the last yield_blocks. */
+static char yield_key[32];
+
 static int yield_blocks(struct blocks *b)
 {
     unsigned total = YIELD_BLOCKS * YIELDS_PER_BLOCK;
@@ -220,12 +224,19 @@ static int yield_blocks(struct blocks *b)
         return -1;
     b->ops_per_block = 2 * YIELDS_PER_BLOCK;
     b->n = 0;
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
     for (unsigned k = 0; k < YIELD_BLOCKS; k++) {
         uint64_t t = now_ns();
         for (unsigned i = 0; i < YIELDS_PER_BLOCK; i++)
             trap0(NR_SCHED_YIELD);
         b->ns[b->n++] = now_ns() - t;
     }
+    getrusage(RUSAGE_SELF, &after);
+    /* Linux's sched_yield may return without switching (the fair scheduler can keep the caller
+     * running): how many of this process's yields did switch. */
+    long switches = (after.ru_nvcsw - before.ru_nvcsw) + (after.ru_nivcsw - before.ru_nivcsw);
+    snprintf(yield_key, sizeof yield_key, " switched_pct=%ld", switches * 100 / total);
     if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status))
         return -1;
     return 0;
@@ -502,7 +513,7 @@ static const char *load(void)
 static void scaling(void)
 {
     struct blocks b;
-    char extra[32];
+    char extra[64];
     /* From one process alive, whatever the loaded benchmarks left. */
     shrink_sleepers(nsleepers);
     load_key[0] = 0;
@@ -520,6 +531,7 @@ static void scaling(void)
             fail("scaling", "yield ping-pong failed");
             return;
         }
+        strncat(extra, yield_key, sizeof extra - strlen(extra) - 1);
         report("scaling_yield_pingpong", &b, extra);
         if (err) {
             printf("bench: scaling stopped at %u processes alive: fork failed with %s\n",
@@ -554,7 +566,7 @@ static void run(const char *name)
         if (yield_blocks(&b))
             fail(name, "the partner did not exit with status 0");
         else
-            report(name, &b, "");
+            report(name, &b, yield_key);
     } else if (!strcmp(name, "sleep_accuracy")) {
         sleep_accuracy();
     } else if (!strcmp(name, "signal_roundtrip")) {
@@ -570,11 +582,14 @@ static void run(const char *name)
         getpid_blocks(&b);
         report(name, &b, key);
     } else if (!strcmp(name, "yield_pingpong_loaded")) {
-        const char *key = load();
+        char key[96];
+        snprintf(key, sizeof key, "%s", load());
         if (yield_blocks(&b))
             fail(name, "the partner did not exit with status 0");
-        else
+        else {
+            strncat(key, yield_key, sizeof key - strlen(key) - 1);
             report(name, &b, key);
+        }
     } else if (!strcmp(name, "fork_exit_wait_loaded")) {
         const char *key = load();
         if (fork_exit_wait_blocks(&b))
