@@ -62,8 +62,13 @@ function field(line, key,   re) {
     if (match(line, re)) return substr(line, RSTART + length(key) + 2, RLENGTH - length(key) - 2) + 0
     return -1
 }
-# The figure a ratio compares: the median block, or the fastest; ns_per_op for a line without.
-function figure(line, key,   v) { v = field(line, key); return v >= 0 ? v : field(line, "ns_per_op") }
+# The figure a ratio compares: the median block, or the fastest (`min_ns`, which the floor
+# kernel calls `fastest_ns`); ns_per_op for a line without.
+function figure(line, key,   v) {
+    v = field(line, key)
+    if (v < 0 && key == "min_ns") v = field(line, "fastest_ns")
+    return v >= 0 ? v : field(line, "ns_per_op")
+}
 function name_of(line) {
     match(line, /name=[^ ]+/)
     return substr(line, RSTART + 5, RLENGTH - 5)
