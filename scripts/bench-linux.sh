@@ -138,6 +138,7 @@ tr -d '\r' <"$raw" | grep -E '^(BENCH|bench:)' >&2 || true
 {
     echo "# Linux i386 figures for scripts/bench.sh, made by scripts/bench-linux.sh on $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "# kernel: $KERNEL_PKG ($boot_kind), $("$QEMU64" --version | head -1), -m $MEMORY"
+    echo "# host load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores at the end"
     tr -d '\r' <"$raw" | grep '^BENCH'
     boot_line boot_to_init "$to_init"
 } >"$OUT.tmp"

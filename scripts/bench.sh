@@ -24,6 +24,7 @@ QEMU=${QEMU:-qemu-system-i386}
 FLAGS=("${QEMU_COMMON_FLAGS[@]}" -m 256M -kernel build/kernel.elf -initrd build/initrd.cpio)
 LINUX_FIGURES=${LINUX_FIGURES:-build/bench-linux.txt}
 
+load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 lines=$(mktemp)
 out=$(mktemp)
 trap 'rm -f "$lines" "$out"' EXIT
@@ -56,7 +57,8 @@ fi
 
 # Annotates our lines ("ours") with the floors' ("floor") and Linux's ("linux"), then prints
 # the table.
-awk -v floors="$floors" -v linux="$LINUX_FIGURES" '
+host="host load average $load_before before, $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?") after, on $(nproc) cores"
+awk -v floors="$floors" -v linux="$LINUX_FIGURES" -v host="$host" '
 function field(line, key,   re) {
     re = " " key "=[0-9]+"
     if (match(line, re)) return substr(line, RSTART + length(key) + 2, RLENGTH - length(key) - 2) + 0
@@ -122,4 +124,5 @@ END {
     }
     print "median: the median block (boot times: the median of 5 boots); fastest: the fastest block;"
     print "x: Lunaix-rs over the floor or Linux, medians; x min: the same for the fastest blocks"
+    print host " (a load above the number of cores: other work slowed these figures)"
 }' "$lines"
