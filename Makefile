@@ -27,7 +27,7 @@ comma        := ,
 TTY_FLAGS    := $(subst -serial stdio,-chardev stdio$(comma)id=con$(comma)mux=on$(comma)signal=off \
                   -serial chardev:con -mon chardev=con$(comma)mode=readline,$(subst -monitor none,,$(QEMU_FLAGS)))
 
-.PHONY: all run test bench fuzz-host gdb kernel uapps sysroot initrd toolchain deps doc lint clean
+.PHONY: all run test bench bench-linux bench-chart fuzz-host gdb kernel uapps sysroot initrd toolchain deps doc lint clean
 
 all: kernel initrd
 
@@ -86,8 +86,18 @@ run: all deps
 test: all deps
 	tests/run-all.sh
 
+# Every figure beside its floor and Linux i386's (docs/performance.md); about a minute.
 bench: all deps
 	scripts/bench.sh
+
+# Linux i386's figures for `make bench` (build/bench-linux.txt): Debian's kernel from the package
+# archive running the same benchmarks in C, under the same QEMU; a few minutes.
+bench-linux: deps
+	scripts/bench-linux.sh
+
+# docs/scaling.svg: fork + exit + wait and yield against the number of processes alive.
+bench-chart: all deps
+	scripts/bench-chart.sh
 
 # The host fuzzers of every parser of outside input (docs/testing.md#host-fuzzing), each for
 # FUZZ_SECONDS (default 600), one after the other; FUZZ_TARGETS="elf cmdline" runs only those.
