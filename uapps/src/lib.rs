@@ -19,6 +19,7 @@ use ulib::prelude::*;
 
 pub mod cases;
 pub mod fault;
+pub mod fuzzing;
 pub mod raw_calls;
 pub mod tool;
 
