@@ -17,6 +17,7 @@ use core::time::Duration;
 
 use ulib::prelude::*;
 
+pub mod accounting;
 pub mod cases;
 pub mod fault;
 pub mod fuzzing;

@@ -47,6 +47,7 @@ use alloc::vec::Vec;
 use core::hint::black_box;
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use uapps::accounting::{dump_processes, measure, remove_tree};
 use uapps::fuzzing::{EDGE_NUMBERS, EDGE_VALUES, SplitMix64, parse_seed, split};
 use uapps::raw_calls::{self, current_break};
 use ulib::layout;
@@ -69,8 +70,6 @@ const STACK_LIMIT: usize = layout::USER_STACK_LIMIT as usize;
 const WORKER_PASSED: i32 = 51;
 /// A kid whose `exit` returned.
 const SURVIVED_EXIT: i32 = 52;
-/// Children alive at once in the warm-up before each measurement.
-const WARM_UP_CHILDREN: usize = 16;
 
 unsafe extern "C" {
     /// First byte of the image (ulib/user.ld).
@@ -203,101 +202,11 @@ fn options() -> Options {
     o
 }
 
-/// What is measured before and after.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Accounting {
-    free_kb: u64,
-    processes: usize,
-}
-
-fn free_kb() -> Option<u64> {
-    let text = ulib::fs::read("/proc/meminfo").ok()?;
-    let text = core::str::from_utf8(&text).ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemFree:"))?;
-    line["MemFree:".len()..]
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
-}
-
-fn process_count() -> usize {
-    ulib::fs::read_dir("/proc").map_or(0, |entries| {
-        entries
-            .iter()
-            .filter(|e| e.name.bytes().all(|b| b.is_ascii_digit()))
-            .count()
-    })
-}
-
-/// Children alive at once, then collected: the kernel's spare-stack cache is full after.
-fn warm_up() {
-    let mut kids = Vec::with_capacity(WARM_UP_CHILDREN);
-    for _ in 0..WARM_UP_CHILDREN {
-        match fork() {
-            Ok(ForkResult::Child) => {
-                let _ = ulib::time::nanosleep(core::time::Duration::from_millis(20));
-                exit(0);
-            }
-            Ok(ForkResult::Parent { child }) => kids.push(child),
-            Err(_) => break,
-        }
-    }
-    for kid in kids {
-        let _ = waitpid(Some(kid), WaitFlags::empty());
-    }
-}
-
-fn measure() -> Accounting {
-    warm_up();
-    Accounting {
-        free_kb: free_kb().unwrap_or(0),
-        processes: process_count(),
-    }
-}
-
-/// Removes `path` and everything under it.
-fn remove_tree(path: &str) {
-    if let Ok(entries) = ulib::fs::read_dir(path) {
-        for e in entries {
-            let child = format!("{path}/{}", e.name);
-            if e.kind == ulib::fs::FileType::Dir {
-                remove_tree(&child);
-            } else {
-                let _ = ulib::fs::unlink(&child);
-            }
-        }
-    }
-    let _ = ulib::fs::rmdir(path);
-}
-
 /// Set when the watchdog's alarm rang.
 static WATCHDOG: AtomicU32 = AtomicU32::new(0);
 
 extern "C" fn watchdog(_sig: i32) {
     WATCHDOG.store(1, Ordering::SeqCst);
-}
-
-/// Prints `/proc/<pid>/stat` and the signal lines of every process.
-fn dump_processes() {
-    let Ok(entries) = ulib::fs::read_dir("/proc") else {
-        return;
-    };
-    for e in entries {
-        if !e.name.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        let stat = ulib::fs::read(&format!("/proc/{}/stat", e.name)).unwrap_or_default();
-        let status = ulib::fs::read(&format!("/proc/{}/status", e.name)).unwrap_or_default();
-        let status = String::from_utf8_lossy(&status);
-        let signals: Vec<&str> = status.lines().filter(|l| l.starts_with("Sig")).collect();
-        println!(
-            "  {} {}",
-            String::from_utf8_lossy(&stat).trim_end(),
-            signals.join(" ")
-        );
-    }
 }
 
 fn ignore_safe_signals() {
