@@ -663,6 +663,10 @@ impl Worker {
             nr::FORK => self.fork(a),
             nr::EXIT => {
                 if self.kid_mode {
+                    // KID_FAILED is the kid's report of a mismatch: never exit with it here.
+                    if a[0] & 0xff == KID_FAILED as u32 {
+                        a[0] ^= 1;
+                    }
                     self.call(n, a);
                 } else {
                     // Ends a kid with the fuzzed status.
@@ -995,7 +999,7 @@ impl Worker {
         loop {
             match waitpid(Some(Pid::from_raw(pid)), WaitFlags::empty()) {
                 Ok(WaitStatus::Exited(_, KID_FAILED)) if kind == KidKind::Burst => {
-                    self.stats.failures += 1;
+                    self.kid_failed(pid);
                     break;
                 }
                 Ok(WaitStatus::Exited(..)) | Ok(WaitStatus::Signaled(..)) => break,
@@ -1040,7 +1044,7 @@ impl Worker {
             let (pid, kind, _) = self.kids[i];
             let status = waitpid(Some(Pid::from_raw(pid)), WaitFlags::WNOHANG);
             if kind == KidKind::Burst && matches!(status, Ok(WaitStatus::Exited(_, KID_FAILED))) {
-                self.stats.failures += 1;
+                self.kid_failed(pid);
             }
             match status {
                 Ok(WaitStatus::Exited(..)) | Ok(WaitStatus::Signaled(..)) | Err(Errno::ECHILD) => {
@@ -1050,6 +1054,17 @@ impl Worker {
                 _ => i += 1,
             }
         }
+    }
+
+    /// A bursting kid reported a mismatch (it printed it, unless it had closed its output).
+    fn kid_failed(&mut self, pid: i32) {
+        let a = [pid as u32, 0, 0, 0, 0];
+        self.fail(
+            nr::WAITPID as u32,
+            a,
+            0,
+            "a kid reported a mismatch (see its line)",
+        );
     }
 
     /// A kid a fuzzed wait may have collected: forget it if it is gone.
