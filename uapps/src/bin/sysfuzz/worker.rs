@@ -11,6 +11,7 @@
 //! store through a kernel or read-only address, a descriptor handed out twice, a wrong pid.
 
 use super::*;
+use abi::tty;
 
 /// Scratch heap the worker owns: the only writable memory a fuzzed store may hit.
 const HEAP_SCRATCH: usize = 16 * PAGE;
@@ -31,17 +32,19 @@ const SAFE_LINE: &[u8] = b"sysfuzz: console write\n";
 const SAFE_SIGNALS: [i32; 14] = [1, 2, 3, 10, 12, 13, 14, 15, 17, 18, 20, 21, 22, 28];
 /// Signal numbers that name no signal.
 const BAD_SIGNALS: [i32; 5] = [32, 64, -1, 0x7FFF_FFFF, i32::MIN];
-/// Terminal requests: TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGPGRP, TIOCSPGRP, TIOCGWINSZ,
-/// FIONREAD, and numbers no driver knows.
-const IOCTLS: [u32; 10] = [
-    0x5401,
-    0x5402,
-    0x5403,
-    0x5404,
-    0x540F,
-    0x5410,
-    0x5413,
-    0x541B,
+/// Terminal requests (`abi::tty`), and numbers no driver knows.
+const IOCTLS: [u32; 13] = [
+    tty::TCGETS,
+    tty::TCSETS,
+    tty::TCSETSW,
+    tty::TCSETSF,
+    tty::TCSBRK,
+    tty::TCFLSH,
+    tty::TIOCGPGRP,
+    tty::TIOCSPGRP,
+    tty::TIOCGWINSZ,
+    tty::TIOCSWINSZ,
+    tty::FIONREAD,
     0,
     0xFFFF_FFFF,
 ];
@@ -223,7 +226,16 @@ pub fn run(seed: u64, index: u32, calls: u64, deadline_ns: u64, parent: i32, tra
     install_handlers();
     let mut termios = [0u8; 64];
     // SAFETY (of the raw call): TCGETS stores one struct termios (36 bytes) into `termios`.
-    let _ = unsafe { raw::syscall(nr::IOCTL, 1, 0x5401, termios.as_mut_ptr() as usize, 0, 0) };
+    let _ = unsafe {
+        raw::syscall(
+            nr::IOCTL,
+            1,
+            tty::TCGETS as usize,
+            termios.as_mut_ptr() as usize,
+            0,
+            0,
+        )
+    };
     black_box(&mut termios);
     let img = image();
     let start = current_break();
@@ -1582,30 +1594,47 @@ impl Worker {
         let scratch = self.heap_lo + 7 * PAGE;
         match a[1] {
             // Setting the terminal: only what it already is (or a refused address).
-            0x5402..=0x5404 => {
+            tty::TCSETS | tty::TCSETSW | tty::TCSETSF => {
                 a[2] = if self.rng.chance(2) {
                     self.termios.as_ptr() as u32
                 } else {
                     self.rng.pick(&[0, 0xC000_0000, self.brk as u32 - 4])
                 };
             }
+            // The window size: the one it has (read just before), or a refused address.
+            tty::TIOCSWINSZ => {
+                let _ = self.call(
+                    nr::IOCTL as u32,
+                    [a[0], tty::TIOCGWINSZ, scratch as u32, 0, 0],
+                );
+                a[2] = self
+                    .rng
+                    .pick(&[scratch as u32, 0, 0xC000_0000, self.brk as u32 - 4]);
+            }
             // The foreground group: no group that exists besides the one in front now.
-            0x5410 => {
-                let _ = self.call(nr::IOCTL as u32, [a[0], 0x540F, scratch as u32, 0, 0]);
+            tty::TIOCSPGRP => {
+                let _ = self.call(
+                    nr::IOCTL as u32,
+                    [a[0], tty::TIOCGPGRP, scratch as u32, 0, 0],
+                );
                 let current = peek_u32(scratch);
                 let value = self.rng.pick(&[current, 0, u32::MAX, 0x7FFF_FFFF]);
                 poke(scratch, &value.to_le_bytes());
                 a[2] = self.rng.pick(&[scratch as u32, 0, 0xC000_0000]);
             }
-            0x5401 | 0x540F | 0x5413 | 0x541B => a[2] = self.out_ptr(64),
+            // A value, not a pointer: queues to flush, a break's length (0: a real break).
+            tty::TCFLSH | tty::TCSBRK => a[2] = self.rng.pick(&[0, 1, 2, 3, a[2]]),
+            tty::TCGETS | tty::TIOCGPGRP | tty::TIOCGWINSZ | tty::FIONREAD => {
+                a[2] = self.out_ptr(64)
+            }
             // Unknown requests must not touch memory at all: give them nothing to hurt.
             _ => a[2] = self.rng.pick(&[0, 0xC000_0000, scratch as u32]),
         }
         let r = self.call(nr::IOCTL as u32, a);
         let size = match a[1] {
-            0x5401 => 36,
-            0x540F | 0x541B => 4,
-            0x5413 => 8,
+            tty::TCGETS => 36,
+            tty::TIOCGPGRP | tty::FIONREAD => 4,
+            tty::TIOCGWINSZ => 8,
             _ => 0,
         };
         self.check_ptr(nr::IOCTL as u32, a, r, a[2], size, true);
