@@ -1292,15 +1292,16 @@ impl Worker {
             self.rng.pick(&[0, 1, base.handler, garbage])
         };
         let mut flags = base.flags | (self.rng.next_u32() & abi::signal::SA_VALID);
-        if safe && !self.kid_mode {
-            // Never back to the default after one delivery, never auto-reaped kids.
-            flags &= !(abi::signal::SA_RESETHAND | abi::signal::SA_NOCLDWAIT);
-        }
         if self.rng.chance(16) {
-            flags = self.rng.next_u32();
-            if safe && !self.kid_mode {
-                flags &= !(abi::signal::SA_RESETHAND | abi::signal::SA_NOCLDWAIT);
-                flags |= abi::signal::SA_RESTORER;
+            flags = self.rng.next_u32() | abi::signal::SA_RESTORER;
+        }
+        if safe && !self.kid_mode {
+            // Never back to the default after one delivery, never auto-reaped kids; and no
+            // SA_RESTART for SIGTTIN/SIGTTOU: a background terminal call refused with one is
+            // run again after the handler, refused again, for ever (as on Linux).
+            flags &= !(abi::signal::SA_RESETHAND | abi::signal::SA_NOCLDWAIT);
+            if sig == 21 || sig == 22 {
+                flags &= !abi::signal::SA_RESTART;
             }
         }
         poke(at, &handler.to_le_bytes());
