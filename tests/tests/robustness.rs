@@ -103,8 +103,10 @@ fn sysfuzz_short_run() {
              mismatches, found {workers:?}"
         )]);
     }
-    let accounting =
-        run.scan_lines("sysfuzz: free memory {} kB (baseline {} kB), {} processes (baseline {})");
+    let accounting = run.scan_lines(
+        "sysfuzz: free memory {} kB (baseline {} kB), {} processes (baseline {}); this process \
+         {} kB (at the baseline {} kB)",
+    );
     if accounting.len() != 1 || accounting[0][0] != accounting[0][1] || accounting[0][2] != "1" {
         run.fail(&[format!(
             "free memory and processes must be back at their baseline: {accounting:?}"

@@ -14,12 +14,24 @@ use ulib::prelude::*;
 pub const WARM_UP_CHILDREN: usize = 16;
 
 /// What is measured before and after a load.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Accounting {
-    /// `MemFree` of `/proc/meminfo`, in kB.
+    /// `MemFree` of `/proc/meminfo` plus the measuring process's own resident memory
+    /// (`VmRSS`), in kB: what the measuring process itself grew (its heap, its stack, say
+    /// to list a directory full of long names) is not memory the kernel lost.
     pub free_kb: u64,
     /// The pid directories in `/proc`.
     pub processes: usize,
+    /// Of `free_kb`, the measuring process's own resident memory.
+    pub own_kb: u64,
+}
+
+impl Accounting {
+    /// Whether free memory and processes are back at `baseline` (the measuring process's
+    /// own memory may differ: it counts as free).
+    pub fn matches(&self, baseline: &Accounting) -> bool {
+        self.free_kb == baseline.free_kb && self.processes == baseline.processes
+    }
 }
 
 /// `MemFree` of `/proc/meminfo`, in kB.
@@ -28,6 +40,19 @@ pub fn free_kb() -> Option<u64> {
     let text = core::str::from_utf8(&text).ok()?;
     let line = text.lines().find(|l| l.starts_with("MemFree:"))?;
     line["MemFree:".len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// `VmRSS` of `/proc/self/status`, in kB.
+pub fn own_kb() -> Option<u64> {
+    let text = ulib::fs::read("/proc/self/status").ok()?;
+    let text = core::str::from_utf8(&text).ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line["VmRSS:".len()..]
         .trim()
         .trim_end_matches("kB")
         .trim()
@@ -66,9 +91,11 @@ pub fn warm_up() {
 /// Warms up (see [`WARM_UP_CHILDREN`]), then measures.
 pub fn measure() -> Accounting {
     warm_up();
+    let own_kb = own_kb().unwrap_or(0);
     Accounting {
-        free_kb: free_kb().unwrap_or(0),
+        free_kb: free_kb().unwrap_or(0) + own_kb,
         processes: process_count(),
+        own_kb,
     }
 }
 

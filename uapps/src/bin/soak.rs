@@ -209,7 +209,7 @@ fn run_minute(
         baseline.free_kb,
         now.processes,
         baseline.processes,
-        if failures.is_empty() && now == *baseline {
+        if failures.is_empty() && now.matches(baseline) {
             "ok"
         } else {
             "FAILED"
@@ -218,7 +218,7 @@ fn run_minute(
     if !failures.is_empty() {
         return Err(failures.join("; "));
     }
-    if now != *baseline {
+    if !now.matches(baseline) {
         return Err(format!(
             "drift: {} kB of memory and {} processes from the baseline",
             baseline.free_kb as i64 - now.free_kb as i64,

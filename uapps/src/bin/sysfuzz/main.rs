@@ -394,15 +394,21 @@ fn main() -> i32 {
         // The real init may still be collecting orphans when this is not pid 1: give it time.
         let mut after = measure();
         for _ in 0..50 {
-            if after == before {
+            if after.matches(&before) {
                 break;
             }
             let _ = ulib::time::nanosleep(core::time::Duration::from_millis(100));
             after = measure();
         }
         println!(
-            "sysfuzz: free memory {} kB (baseline {} kB), {} processes (baseline {})",
-            after.free_kb, before.free_kb, after.processes, before.processes
+            "sysfuzz: free memory {} kB (baseline {} kB), {} processes (baseline {}); this \
+             process {} kB (at the baseline {} kB)",
+            after.free_kb,
+            before.free_kb,
+            after.processes,
+            before.processes,
+            after.own_kb,
+            before.own_kb
         );
         if after.free_kb != before.free_kb {
             failed = true;
