@@ -27,7 +27,7 @@ comma        := ,
 TTY_FLAGS    := $(subst -serial stdio,-chardev stdio$(comma)id=con$(comma)mux=on$(comma)signal=off \
                   -serial chardev:con -mon chardev=con$(comma)mode=readline,$(subst -monitor none,,$(QEMU_FLAGS)))
 
-.PHONY: all run test bench bench-linux bench-chart fuzz-host gdb kernel uapps sysroot initrd toolchain deps doc lint clean
+.PHONY: all run test bench bench-linux bench-chart fuzz soak fuzz-host gdb kernel uapps sysroot initrd toolchain deps doc lint clean
 
 all: kernel initrd
 
@@ -106,6 +106,14 @@ FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?=
 fuzz-host: toolchain
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-host.sh $(FUZZ_TARGETS)
+
+# A million fuzzed system calls in 4 processes (FUZZ_SEED, FUZZ_CALLS, FUZZ_PROCS): docs/testing.md.
+fuzz: all deps
+	scripts/fuzz.sh
+
+# SOAK_MINUTES (30) of mixed load at -m 64M, checked every minute: docs/testing.md.
+soak: all deps
+	nice -n 10 scripts/soak.sh
 
 # QEMU halted with a GDB stub on :1234, and GDB attached with the kernel's symbols.
 gdb: all deps
