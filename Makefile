@@ -27,7 +27,7 @@ comma        := ,
 TTY_FLAGS    := $(subst -serial stdio,-chardev stdio$(comma)id=con$(comma)mux=on$(comma)signal=off \
                   -serial chardev:con -mon chardev=con$(comma)mode=readline,$(subst -monitor none,,$(QEMU_FLAGS)))
 
-.PHONY: all run test bench gdb kernel uapps sysroot initrd toolchain deps doc lint clean
+.PHONY: all run test bench bench-linux bench-chart fuzz soak fuzz-host gdb kernel uapps sysroot initrd toolchain deps doc lint clean
 
 all: kernel initrd
 
@@ -86,8 +86,34 @@ run: all deps
 test: all deps
 	tests/run-all.sh
 
+# Every figure beside its floor and Linux i386's (docs/performance.md); about a minute.
 bench: all deps
 	scripts/bench.sh
+
+# Linux i386's figures for `make bench` (build/bench-linux.txt): Debian's kernel from the package
+# archive running the same benchmarks in C, under the same QEMU; a few minutes.
+bench-linux: deps
+	scripts/bench-linux.sh
+
+# docs/scaling.svg: fork + exit + wait and yield against the number of processes alive.
+bench-chart: all deps
+	scripts/bench-chart.sh
+
+# The host fuzzers of every parser of outside input (docs/testing.md#host-fuzzing), each for
+# FUZZ_SECONDS (default 600), one after the other; FUZZ_TARGETS="elf cmdline" runs only those.
+# Installs cargo-fuzz when missing. Not part of `make test`, which replays their corpora.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
+fuzz-host: toolchain
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-host.sh $(FUZZ_TARGETS)
+
+# A million fuzzed system calls in 4 processes (FUZZ_SEED, FUZZ_CALLS, FUZZ_PROCS): docs/testing.md.
+fuzz: all deps
+	scripts/fuzz.sh
+
+# SOAK_MINUTES (30) of mixed load at -m 64M, checked every minute: docs/testing.md.
+soak: all deps
+	nice -n 10 scripts/soak.sh
 
 # QEMU halted with a GDB stub on :1234, and GDB attached with the kernel's symbols.
 gdb: all deps
@@ -111,4 +137,4 @@ doc:
 	cd ulib && ../sysroot/bin/lunaix-cargo doc --no-deps
 
 clean:
-	rm -rf $(BUILD) target kernel/target uapps/target
+	rm -rf $(BUILD) target kernel/target uapps/target fuzz/target fuzz/artifacts

@@ -1,5 +1,6 @@
-//! The one trap dispatcher. The arch entry stub calls [`trap_entry`] for
-//! every exception, interrupt and system call, with the saved registers.
+//! The trap dispatchers. The arch entry stubs call [`trap_entry`] for every
+//! exception and interrupt, and [`syscall_entry`] for every system call,
+//! with the saved registers.
 //!
 //! On the way out, a task that died during the trap (it exited, or a fault
 //! killed it) switches away for good: that happens here, last, when no
@@ -7,7 +8,7 @@
 
 use abi::signal;
 
-use crate::arch::x86::idt::{exception_name, DOUBLE_FAULT_VECTOR, IRQ_BASE, SYSCALL_VECTOR};
+use crate::arch::x86::idt::{exception_name, DOUBLE_FAULT_VECTOR, IRQ_BASE};
 use crate::arch::x86::paging::fault;
 use crate::arch::x86::{cpu, gdt, pic, TrapFrame};
 use crate::{mm, proc, sched, syscall};
@@ -27,16 +28,6 @@ pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
         NMI => nmi(frame),
         MACHINE_CHECK => machine_check(frame),
         0..=31 => exception(frame),
-        SYSCALL_VECTOR => {
-            let nr = frame.eax;
-            syscall::handle(frame);
-            if sched::current_needs_attention() {
-                let restart = syscall::restart_of(nr, frame.eax);
-                crate::signal::on_return_to_user(frame, restart);
-                sched::leave_if_dead();
-            }
-            return;
-        }
         v if (IRQ_BASE..IRQ_BASE + 16).contains(&v) => {
             interrupt(v - IRQ_BASE, frame.is_from_user())
         }
@@ -46,6 +37,22 @@ pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
         if frame.is_from_user() {
             crate::signal::on_return_to_user(frame, None);
         }
+        sched::leave_if_dead();
+    }
+}
+
+/// Called by the system-call stub in arch/x86/idt.rs (`int 0x21`) with
+/// interrupts off: runs the call, then takes signals or leaves for good when
+/// the task needs it (one flag pair read on the way out).
+// The entry stub calls this by its unmangled name.
+#[allow(unsafe_code)]
+#[no_mangle]
+pub extern "C" fn syscall_entry(frame: &mut TrapFrame) {
+    let nr = frame.eax;
+    syscall::handle(frame);
+    if sched::current_needs_attention() {
+        let restart = syscall::restart_of(nr, frame.eax);
+        crate::signal::on_return_to_user(frame, restart);
         sched::leave_if_dead();
     }
 }

@@ -643,3 +643,86 @@ fn signal_demo_narrates_every_step() {
     }
     run.expect_no_line("signal_demo: stopped:");
 }
+
+// bench
+
+/// The `key=value` fields of the BENCH line of benchmark `name`; fails the run without one.
+#[track_caller]
+fn bench_fields(run: &Run, name: &str) -> HashMap<String, String> {
+    let prefix = format!("BENCH name={name} ");
+    let line = run
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| run.fail(&[format!("no line starts with {prefix:?}")]));
+    line.split_whitespace()
+        .skip(1)
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// `/bin/bench` prints the documented line format (docs/performance.md): the mean, the
+/// median, fastest and slowest block, and for a loaded benchmark the sleepers it kept alive,
+/// all of whom it kills and reaps. Only the format and the bookkeeping are checked, never a
+/// speed.
+#[test]
+fn bench_prints_blocks_and_reaps_its_sleepers() {
+    let run = boot(
+        "/bin/bench",
+        &["--sleepers", "20", "getpid", "getpid_loaded", "timer_tick"],
+    );
+    run.expect_init_status(0);
+    for name in ["getpid", "getpid_loaded"] {
+        let fields = bench_fields(&run, name);
+        let get = |key: &str| -> u64 {
+            let text = fields
+                .get(key)
+                .unwrap_or_else(|| run.fail(&[format!("{name}: no {key}= in {fields:?}")]));
+            number(&run, text)
+        };
+        if get("ops") != 400_000 || get("blocks") != 20 {
+            run.fail(&[format!(
+                "{name}: expected 20 blocks of 20000 calls: {fields:?}"
+            )]);
+        }
+        let (min, median, max, mean) = (
+            get("min_ns"),
+            get("median_ns"),
+            get("max_ns"),
+            get("ns_per_op"),
+        );
+        if !(min <= median && median <= max && min <= mean && mean <= max) {
+            run.fail(&[format!(
+                "{name}: min <= median, mean <= max does not hold: {fields:?}"
+            )]);
+        }
+    }
+    if bench_fields(&run, "getpid_loaded")
+        .get("sleepers")
+        .map(String::as_str)
+        != Some("20")
+    {
+        run.fail(&["getpid_loaded did not run with 20 sleepers".to_owned()]);
+    }
+    let tick = bench_fields(&run, "timer_tick");
+    for key in ["ops", "median_ns", "min_ns", "per_s", "busy_pct"] {
+        if !tick.contains_key(key) {
+            run.fail(&[format!("timer_tick: no {key}= in {tick:?}")]);
+        }
+    }
+    run.expect_all_frames_returned();
+}
+
+#[test]
+fn bench_help_and_unknown_names() {
+    let run = boot("/bin/bench", &["--help"]);
+    run.expect_init_status(0);
+    run.expect_line("usage: bench [--sleepers N] [name...]");
+    let run = boot("/bin/bench", &["getpid", "no_such_benchmark"]);
+    run.expect_init_status(2);
+    run.expect_line("bench: unknown benchmark no_such_benchmark");
+    // The names are checked before anything runs.
+    if run.lines().any(|l| l.starts_with("BENCH ")) {
+        run.fail(&["a benchmark ran although a name was unknown".to_owned()]);
+    }
+}

@@ -76,6 +76,46 @@ fn raw_fuzz() {
     run.expect_line("raw_fuzz: seed 0x");
 }
 
+/// `sysfuzz` (uapps/src/bin/sysfuzz/): 50 000 raw system calls in 4 concurrent processes over
+/// the whole table, from a fixed seed (a failure repeats with `make fuzz FUZZ_SEED=0x5eed
+/// FUZZ_CALLS=50000`; `make fuzz` is the million-call run). Every worker must end with no
+/// mismatch, and free memory and the process count must be back exactly at their baseline.
+#[test]
+fn sysfuzz_short_run() {
+    let run = Boot::new()
+        .init(
+            "/bin/sysfuzz",
+            &["--seed", "0x5eed", "--calls", "50000", "--procs", "4"],
+        )
+        .timeout(Duration::from_secs(240))
+        .run();
+    run.expect_init_exit(0).expect_no_panic_word();
+    run.expect_all_frames_returned();
+    run.expect_line("sysfuzz: seed 0x5eed, 50000 calls in 4 processes");
+    let workers = run.scan_lines(
+        "sysfuzz: worker {}: {} calls in {} ms ({} ok, {} errno, {} ENOSYS), {} kids \
+         ({} killed), {} signals handled, {} mismatches",
+    );
+    let complete = |w: &Vec<&str>| w[1] == "12500" && w[9] == "0" && w[3] != "0" && w[6] != "0";
+    if workers.len() != 4 || !workers.iter().all(complete) {
+        run.fail(&[format!(
+            "expected 4 workers of 12500 calls (some succeeding, some forking) with 0 \
+             mismatches, found {workers:?}"
+        )]);
+    }
+    let accounting = run.scan_lines(
+        "sysfuzz: free memory {} kB (baseline {} kB), {} processes (baseline {}); this process \
+         {} kB (at the baseline {} kB)",
+    );
+    if accounting.len() != 1 || accounting[0][0] != accounting[0][1] || accounting[0][2] != "1" {
+        run.fail(&[format!(
+            "free memory and processes must be back at their baseline: {accounting:?}"
+        )]);
+    }
+    run.expect_exact_line("sysfuzz: PASS");
+    run.expect_no_line("FAIL");
+}
+
 #[test]
 fn regs_preserved() {
     let run = hostile("regs_preserved", Duration::from_secs(60));

@@ -12,6 +12,9 @@ mod syntax;
 #[path = "../../uapps/src/bin/sh/expand.rs"]
 mod expand;
 
+#[path = "../../uapps/src/bin/sh/fuzzing.rs"]
+mod fuzzing;
+
 use syntax::{parse, Connector, Item, Piece, RedirOp, SyntaxError, Word};
 
 /// The fields of every word of the first command of the first item, expanded with `X='a b'`,
@@ -151,4 +154,40 @@ fn long_lines() {
     assert_eq!(items.len(), 2001);
     let big = "a".repeat(100_000);
     assert_eq!(words(&format!("x {big}")), ["x".to_owned(), big]);
+}
+
+/// Replays the committed corpus of the `sh_parse` host fuzzer and every input it found
+/// (`fuzz/corpus/sh_parse`, `fuzz/regressions/sh_parse`) through its property.
+#[test]
+fn sh_parse_fuzz_corpus_replays() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
+    let mut count = 0;
+    for dir in ["corpus", "regressions"] {
+        let Ok(listing) = std::fs::read_dir(root.join(dir).join("sh_parse")) else {
+            continue;
+        };
+        for file in listing {
+            let path = file.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let outcome = std::panic::catch_unwind(|| fuzzing::sh_parse(&bytes));
+            assert!(outcome.is_ok(), "{} fails", path.display());
+            count += 1;
+        }
+    }
+    assert!(count > 0, "no committed corpus for sh_parse");
+}
+
+/// Found by the `sh_parse` fuzzer: an item's text (what `jobs` shows) was trimmed, dropping
+/// the escaped blank that ends its last word (and Unicode white space that is part of a word),
+/// so the text no longer said the same command.
+#[test]
+fn item_text_keeps_an_escaped_blank_and_drops_a_line_continuation() {
+    let item = one("echo a\\ ");
+    assert_eq!(item.text, "echo a\\ ");
+    assert_eq!(item.and_or.first.text, "echo a\\ ");
+    assert_eq!(one("echo a\u{b}").text, "echo a\u{b}");
+    assert_eq!(one("echo a\\\n").text, "echo a");
+    fuzzing::sh_parse(include_bytes!(
+        "../../fuzz/regressions/sh_parse/item-text-drops-an-escaped-blank"
+    ));
 }

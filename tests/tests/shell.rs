@@ -433,15 +433,59 @@ fn syntax_errors() {
         "sh: syntax error: bad redirection",
         "redir=2",
     ]);
-    // A script stops at its syntax error.
-    let run = boot(
-        "stdin",
-        &["shtest print before\nshtest print 'open\nshtest print after\n"],
+    // A script stops at its syntax error, having run the lines before it: on standard input
+    // and as a file (read line by line too, not parsed whole first).
+    for mode in ["stdin", "file"] {
+        let run = boot(
+            mode,
+            &["shtest print before\nshtest print 'open\nshtest print after\n"],
+        );
+        run.expect_init_status(2);
+        run.expect_exact_line("before");
+        run.expect_exact_line("sh: syntax error: unterminated quote");
+        run.expect_exact_line_count("after", 0);
+    }
+}
+
+/// A script on standard input is read no further than the line being run, so a command of
+/// the script that reads standard input gets the script's next line (POSIX): from a file
+/// (`sh < s`) and from a pipe (`cat s | sh`).
+#[test]
+fn a_script_on_standard_input_leaves_the_next_line_to_its_commands() {
+    let run = sh_c(
+        "echo 'head -1' > /tmp/s; echo 'line for head' >> /tmp/s; echo 'echo after' >> /tmp/s; \
+         sh < /tmp/s; cat /tmp/s | sh; exit 0",
+        0,
     );
-    run.expect_init_status(2);
-    run.expect_exact_line("before");
-    run.expect_exact_line("sh: syntax error: unterminated quote");
-    run.expect_exact_line_count("after", 0);
+    run.expect_lines_in_order(&["line for head", "after", "line for head", "after"]);
+    run.expect_exact_line_count("line for head", 2);
+    run.expect_exact_line_count("after", 2);
+}
+
+/// The `kill` builtin reads its arguments as `/bin/kill` does: signal 0 checks, `-l`, `-n`,
+/// `-s`, `--` before a negative group; and `wait $!` gives a job's status after `jobs`
+/// reported it done.
+#[test]
+fn kill_builtin_options_and_wait_after_done() {
+    let run = sh_c(
+        "kill -0 $$; shtest print zero=$?; kill -0 30000; shtest print gone=$?; \
+         kill -l 9; kill -l TERM; \
+         sleep 100 & kill -n 9 $!; wait $!; shtest print n9=$?; \
+         sleep 100 & kill -s term $!; wait $!; shtest print sterm=$?; \
+         sh -m -c 'sleep 100 & kill -- -$!; wait $!; exit $?'; shtest print group=$?; \
+         shtest raise 6 & sleep 1; jobs; wait $!; shtest print kept=$?; exit 0",
+        0,
+    );
+    run.expect_lines_in_order(&[
+        "zero=0",
+        "gone=1",
+        "KILL",
+        "15",
+        "n9=137",
+        "sterm=143",
+        "group=143",
+        "kept=134",
+    ]);
 }
 
 #[test]

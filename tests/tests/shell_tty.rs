@@ -52,6 +52,23 @@ fn ctrl_c_ends_the_foreground_job_not_the_shell() {
 }
 
 #[test]
+fn ctrl_c_ends_a_foreground_sleep_started_directly() {
+    // The job is `sleep` itself, not a shell running it: ^C must reach the group the shell
+    // handed the terminal to.
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "sleep 100\r")
+            .type_after_pause("sleep 100", Duration::from_secs(1), "\x03")
+            .type_after("$ ", "echo after $?\r")
+            .type_after("after 1", "\x04"),
+    );
+    if !run.lines().any(|l| l.ends_with("after 130")) {
+        run.fail(&["^C did not end `sleep 100` with status 130".into()]);
+    }
+    run.expect_init_status(0);
+}
+
+#[test]
 fn ctrl_z_stops_the_job_and_fg_resumes_it() {
     let run = session(
         Boot::new()
@@ -110,7 +127,14 @@ fn kill_ends_a_stopped_job() {
     if !lines[..kill_at].iter().any(|l| l.contains("Stopped")) {
         run.fail(&["the job was not reported stopped before the kill".into()]);
     }
-    // A stopped job takes SIGTERM once continued: ps no longer shows its sleep.
+    // A stopped job takes SIGTERM once continued: ps (which ran: its header shows) no longer
+    // shows its sleep.
+    if !lines[kill_at..]
+        .iter()
+        .any(|l| l.trim_start().starts_with("PID  PPID"))
+    {
+        run.fail(&["ps did not run after the kill".into()]);
+    }
     if lines[kill_at..].iter().any(|l| l.ends_with(" sleep")) {
         run.fail(&["the killed job's sleep is still listed by ps".into()]);
     }
@@ -164,7 +188,8 @@ fn ctrl_z_to_a_job_that_ignores_it_changes_nothing() {
 }
 
 /// Scenarios 40, 41 and 44 typed at the console: a 5-stage pipeline, the redirections on the RAM
-/// file system, a background `sleep 2` that returns at once and `wait`.
+/// file system, a background `sleep 100` that returns at once (`jobs` shows it running), then
+/// `kill` and `wait`.
 #[test]
 fn pipelines_redirections_and_a_background_sleep() {
     let run = session(
@@ -175,17 +200,21 @@ fn pipelines_redirections_and_a_background_sleep() {
                 "echo hi > /tmp/f; echo there >> /tmp/f; wc -l < /tmp/f\r",
             )
             .type_after("$ ", "ls /nosuch > /tmp/err 2>&1; cat /tmp/err\r")
-            .type_after("$ ", "sleep 2 &\r")
-            .type_after("$ ", "echo back at once\r")
-            .type_after("$ ", "wait %1; echo waited $?\r")
-            .type_after("waited 0", "\x04"),
+            .type_after("$ ", "sleep 100 &\r")
+            .type_after("$ ", "jobs\r")
+            .type_after("$ ", "kill %1; wait %1; echo waited $?\r")
+            .type_after("waited 1", "\x04"),
     );
     run.expect_lines_in_order(&["3", "2", "ls: /nosuch: No such file or directory"]);
-    if !run.lines().any(|l| l.ends_with("back at once")) {
-        run.fail(&["the prompt did not come back while `sleep 2 &` ran".into()]);
+    // The prompt came back while the sleep ran: `jobs` (typed at that prompt) lists it running.
+    if !run
+        .lines()
+        .any(|l| l.contains("Running") && l.ends_with("sleep 100"))
+    {
+        run.fail(&["`jobs` did not list `sleep 100 &` running".into()]);
     }
-    if !run.lines().any(|l| l.ends_with("waited 0")) {
-        run.fail(&["`wait %1` did not report the background sleep's status 0".into()]);
+    if !run.lines().any(|l| l.ends_with("waited 143")) {
+        run.fail(&["`wait %1` did not give the killed sleep's status 143".into()]);
     }
 }
 
@@ -270,4 +299,125 @@ fn ctrl_c_ends_the_wait_builtin() {
     if !run.lines().any(|l| l.ends_with("then 143")) {
         run.fail(&["the job did not live on until `kill %1`".into()]);
     }
+}
+
+/// A shell started in the background (`sh &`) does not take the terminal: it stops itself
+/// until `fg` brings it to the foreground; the first shell keeps reading meanwhile.
+#[test]
+fn a_shell_started_in_the_background_waits_for_the_foreground() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "sh &\r")
+            .type_after_pause("$ ", SETTLE, "echo still he''re\r")
+            .type_after("still here", "jobs\r")
+            .type_after("Stopped", "fg\r")
+            .type_after_pause("$ ", SETTLE, "exit 3\r")
+            .type_after("$ ", "echo inner gave $?\r")
+            .type_after("inner gave", "\x04"),
+    );
+    if !run.lines().any(|l| l.ends_with("still here")) {
+        run.fail(&["the first shell stopped reading after `sh &`".into()]);
+    }
+    if !run
+        .lines()
+        .any(|l| l.contains("Stopped") && l.ends_with(" sh"))
+    {
+        run.fail(&["`jobs` did not list the background shell stopped".into()]);
+    }
+    if !run.lines().any(|l| l.ends_with("inner gave 3")) {
+        run.fail(&["the shell brought to the foreground did not run `exit 3`".into()]);
+    }
+    run.expect_init_status(0);
+}
+
+/// Leaving the shell with a job running: the job is hung up (SIGHUP, then SIGCONT) as by a
+/// terminal hangup, so init, which waits for every process, powers off.
+#[test]
+fn leaving_the_shell_ends_its_running_jobs() {
+    let run = Boot::new()
+        .init("/bin/init", &["/bin/sh"])
+        .type_after("$ ", "sleep 100 &\r")
+        .type_after("$ ", "exit 4\r")
+        .timeout(Duration::from_secs(60))
+        .run();
+    run.expect_no_panic_word();
+    run.expect_exact_line("init: /bin/sh exited with status 4");
+    run.expect_init_status(4);
+    run.expect_all_frames_returned();
+}
+
+/// A newly stopped background job is listed once by `jobs`, not reported there as well.
+#[test]
+fn jobs_lists_a_newly_stopped_job_once() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "ttytest raw &\r")
+            .type_after_pause("$ ", SETTLE, "jobs\r")
+            .type_after("$ ", "kill -9 %1\r")
+            .type_after_pause("$ ", SETTLE, "\x04"),
+    );
+    // Between `jobs` and the next command: the listing alone (a report of the stop may come
+    // before `jobs`, at the prompt, if the job stopped by then).
+    let lines: Vec<&str> = run.lines().collect();
+    let (Some(jobs_at), Some(kill_at)) = (
+        lines.iter().position(|l| l.ends_with("jobs")),
+        lines.iter().position(|l| l.ends_with("kill -9 %1")),
+    ) else {
+        run.fail(&["the `jobs` or the `kill` line is missing".into()]);
+    };
+    let stopped = lines[jobs_at..kill_at]
+        .iter()
+        .filter(|l| l.contains("Stopped") && l.contains("ttytest raw"))
+        .count();
+    if stopped != 1 {
+        run.fail(&[format!(
+            "`jobs` showed the stopped job {stopped} times, not once"
+        )]);
+    }
+    run.expect_init_status(0);
+}
+
+/// A read that ends without a newline (text ended with ^D) prints no new prompt: the rest of
+/// the line follows on the same line. ^C at the prompt forgets the partial line and sets `$?`
+/// to 130.
+#[test]
+fn a_partial_line_gets_no_prompt_and_ctrl_c_discards_it() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "echo lost\x04")
+            .type_after_pause("echo lost", SETTLE, "\x03")
+            .type_after("$ ", "echo status $?\r")
+            .type_after_pause("status 1", SETTLE, "echo pa\x04")
+            .type_after_pause("echo pa", SETTLE, "rt''ed\r")
+            .type_after("parted", "\x04"),
+    );
+    if !run.lines().any(|l| l.ends_with("status 130")) {
+        run.fail(&["^C at the prompt did not set $? to 130".into()]);
+    }
+    // The discarded `echo lost` did not prefix the next line.
+    run.expect_no_line("lostecho");
+    if !run.lines().any(|l| l.trim_end() == "$ echo part''ed") {
+        run.fail(&["the line continued after ^D does not read `$ echo part''ed`".into()]);
+    }
+    run.expect_exact_line("parted");
+    run.expect_init_status(0);
+}
+
+/// A tool shows each result as soon as it has it, not at end of input: `grep` typed at (its
+/// output a terminal: written at each newline) and at the head of a pipeline (written before
+/// each read). The end of input (^D) is typed only once the line has shown.
+#[test]
+fn tools_typed_at_answer_each_line_at_once() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "grep -n a | cat\r")
+            .type_after_pause("grep -n a", SETTLE, "abc\r")
+            .type_after("1:abc", "\x04")
+            .type_after("$ ", "grep -n x\r")
+            .type_after_pause("grep -n x", SETTLE, "xyz\r")
+            .type_after("1:xyz", "\x04")
+            .type_after("$ ", "\x04"),
+    );
+    run.expect_lines_in_order(&["1:abc", "1:xyz"]);
+    run.expect_init_status(0);
 }

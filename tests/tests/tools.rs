@@ -257,8 +257,16 @@ fn sleep_with_a_duration_is_the_tool() {
     if run.elapsed < std::time::Duration::from_secs(1) {
         run.fail(&[format!("sleep 1 ended after {:?}", run.elapsed)]);
     }
+    // A decimal fraction of a second.
+    let run = tool("sleep", &["0.5"], 0);
+    expect_output(&run, &[]);
+    if run.elapsed < std::time::Duration::from_millis(500) {
+        run.fail(&[format!("sleep 0.5 ended after {:?}", run.elapsed)]);
+    }
     let run = tool("sleep", &["soon"], 2);
     run.expect_line("sleep: invalid time interval 'soon'");
+    let run = tool("sleep", &["1.2.3"], 2);
+    run.expect_line("sleep: invalid time interval '1.2.3'");
     let run = tool("sleep", &["--help"], 0);
     run.expect_line("usage: sleep [SECONDS]");
 }

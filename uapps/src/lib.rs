@@ -17,8 +17,11 @@ use core::time::Duration;
 
 use ulib::prelude::*;
 
+pub mod accounting;
 pub mod cases;
 pub mod fault;
+pub mod fuzzing;
+pub mod kill_args;
 pub mod raw_calls;
 pub mod tool;
 

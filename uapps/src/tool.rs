@@ -36,6 +36,9 @@ pub struct Tool {
     synopsis: &'static str,
     help: &'static str,
     out: Vec<u8>,
+    /// Standard output is a terminal: each line is written once complete, for the person
+    /// watching.
+    line_buffered: bool,
     /// The first error writing standard output; further output is dropped.
     out_error: Option<Errno>,
     failed: bool,
@@ -50,6 +53,7 @@ impl Tool {
             synopsis,
             help,
             out: Vec::with_capacity(CHUNK),
+            line_buffered: ulib::tty::isatty(io::STDOUT),
             out_error: None,
             failed: false,
         }
@@ -60,13 +64,34 @@ impl Tool {
         self.name
     }
 
-    /// Appends `bytes` to standard output (written out in [`CHUNK`]s).
+    /// Appends `bytes` to standard output: written out in [`CHUNK`]s, at each newline when
+    /// standard output is a terminal, and in any case before the tool blocks reading more
+    /// input ([`Tool::read`], [`LineReader::next_line`]), so that what a tool made of the
+    /// input so far is never held back while it waits (`grep a` typed at, or in a pipeline).
     pub fn out(&mut self, bytes: &[u8]) {
         if self.out_error.is_some() {
             return;
         }
         self.out.extend_from_slice(bytes);
-        if self.out.len() >= CHUNK {
+        if self.out.len() >= CHUNK || (self.line_buffered && bytes.contains(&b'\n')) {
+            let _ = self.flush();
+        }
+    }
+
+    /// Writes out what standard output holds, then reads `input` (see [`Input::read`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Input::read`].
+    pub fn read(&mut self, input: &mut Input, buf: &mut [u8]) -> Result<usize, Errno> {
+        self.flush_pending();
+        input.read(buf)
+    }
+
+    /// Writes out what standard output holds, if anything (an error is kept for
+    /// [`finish`](Tool::finish)).
+    fn flush_pending(&mut self) {
+        if !self.out.is_empty() {
             let _ = self.flush();
         }
     }
@@ -395,6 +420,8 @@ pub struct LineReader {
     /// Where the unread bytes of `buf` start.
     start: usize,
     eof: bool,
+    /// Bytes asked for per read: [`CHUNK`], or 1 for an exact reader on a pipe.
+    read_size: usize,
 }
 
 impl LineReader {
@@ -405,16 +432,40 @@ impl LineReader {
             buf: Vec::with_capacity(CHUNK),
             start: 0,
             eof: false,
+            read_size: CHUNK,
+        }
+    }
+
+    /// Lines of `input`, for a reader that may stop before the end and leave the rest to
+    /// the next program reading the same open file (`head -1` in a script read by `sh`):
+    /// from a pipe it reads one byte at a time, so it never takes more than the lines it
+    /// returns; from a file, [`give_back`](LineReader::give_back) puts the offset back.
+    pub fn exact(input: Input) -> LineReader {
+        let mut reader = LineReader::new(input);
+        if !ulib::tty::isatty(reader.input.fd)
+            && io::lseek(reader.input.fd, 0, io::Whence::SeekCur).is_err()
+        {
+            reader.read_size = 1;
+        }
+        reader
+    }
+
+    /// Moves a seekable input's offset back to just after the last line returned (what
+    /// was read but not returned stays for the next reader). Nothing for other inputs.
+    pub fn give_back(&mut self) {
+        let unread = self.buf.len() - self.start;
+        if unread > 0 && io::lseek(self.input.fd, -(unread as i64), io::Whence::SeekCur).is_ok() {
+            self.buf.truncate(self.start);
         }
     }
 
     /// The next line with its `\n` (the last line of the input may lack it); `None` at end
-    /// of input.
+    /// of input. Before a read, writes out what `tool`'s standard output holds.
     ///
     /// # Errors
     ///
     /// As [`Input::read`].
-    pub fn next_line(&mut self) -> Result<Option<&[u8]>, Errno> {
+    pub fn next_line(&mut self, tool: &mut Tool) -> Result<Option<&[u8]>, Errno> {
         loop {
             let unread = &self.buf[self.start..];
             if let Some(i) = unread.iter().position(|&b| b == b'\n') {
@@ -434,8 +485,8 @@ impl LineReader {
             self.buf.drain(..self.start);
             self.start = 0;
             let len = self.buf.len();
-            self.buf.resize(len + CHUNK, 0);
-            let read = self.input.read(&mut self.buf[len..]);
+            self.buf.resize(len + self.read_size, 0);
+            let read = tool.read(&mut self.input, &mut self.buf[len..]);
             let n = *read.as_ref().unwrap_or(&0);
             self.buf.truncate(len + n);
             read?;

@@ -295,6 +295,12 @@ impl<'a> Archive<'a> {
         }
     }
 
+    /// The image up to and including the trailer entry.
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub(crate) fn image(&self) -> &'a [u8] {
+        self.image
+    }
+
     /// The entries in archive order, without the trailer. A hard link stored without data
     /// carries the data of the link that has it (see "Hard links" above).
     pub fn entries(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
@@ -348,7 +354,7 @@ impl<'a> Archive<'a> {
 }
 
 /// The entries of a validated image as stored, with their link identity, without the trailer.
-fn raw_entries(image: &[u8]) -> impl Iterator<Item = (Entry<'_>, Link)> {
+pub(crate) fn raw_entries(image: &[u8]) -> impl Iterator<Item = (Entry<'_>, Link)> {
     let mut offset = 0;
     // `parse` validated every entry of `image`, so `read_entry` cannot fail here; stopping at the
     // first error (or the trailer) keeps this total anyway.

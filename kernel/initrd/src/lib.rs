@@ -18,4 +18,6 @@ extern crate alloc;
 
 pub mod cpio;
 pub mod elf;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod path;

@@ -11,6 +11,8 @@ extern crate alloc;
 pub mod cmdline;
 pub mod fdtable;
 pub mod frames;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod pid;
 pub mod pipe;
 pub mod procfs;

@@ -312,6 +312,20 @@ impl LineDiscipline {
         effects
     }
 
+    /// Checks the bookkeeping (for the fuzzers and tests): the input waiting stays within
+    /// [`MAX_INPUT`], the line within [`MAX_LINE`], and the line ends lie in order inside the
+    /// ready input.
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub(crate) fn check_invariants(&self) {
+        assert!(self.ready.len() + self.line.len() + self.line_ends.len() <= MAX_INPUT);
+        assert!(self.line.len() <= MAX_LINE);
+        let mut previous = self.consumed;
+        for &end in &self.line_ends {
+            assert!(end >= previous && end <= self.consumed + self.ready.len());
+            previous = end;
+        }
+    }
+
     /// Moves the edited line to the ready input and marks where it ends.
     fn finish_line(&mut self) {
         let line = core::mem::take(&mut self.line);

@@ -529,10 +529,16 @@ impl<S: PageStore> RamFs<S> {
     }
 
     /// Opens `path` as `open(2)` would, as far as the file system is concerned (creation,
-    /// `O_EXCL`, `O_TRUNC`, `O_DIRECTORY`, `EISDIR` for writing a directory), and takes a
-    /// reference ([`RamFs::retain`]) that the caller gives back with [`RamFs::release`] on the
-    /// last close.
+    /// `O_EXCL`, `O_TRUNC`, `O_DIRECTORY`, `EISDIR` for writing a directory, `EINVAL` for
+    /// `O_CREAT | O_DIRECTORY`), and takes a reference ([`RamFs::retain`]) that the caller gives
+    /// back with [`RamFs::release`] on the last close.
     pub fn open(&mut self, path: &str, cwd: Ino, opts: OpenOptions) -> Result<Ino, Errno> {
+        // As Linux since 6.4: `O_CREAT | O_DIRECTORY` asks for a directory that open cannot
+        // make, so it is refused before anything is created (it used to leave a new regular
+        // file behind a failed open).
+        if opts.create && opts.directory {
+            return Err(Errno::EINVAL);
+        }
         let parent = self.parent_of(path, cwd)?;
         let ino = match self.last_ino(&parent)? {
             Some(_) if opts.create && opts.exclusive => return Err(Errno::EEXIST),
@@ -743,7 +749,12 @@ impl<S: PageStore> RamFs<S> {
                 Some(&page) => page,
                 None => match store.allocate() {
                     Some(page) => {
-                        store.page_mut(page).fill(0);
+                        // A new page reads as zeros outside what this write puts in it
+                        // (nothing to clear for a whole page: unpacking the initrd wrote
+                        // every page twice, and zeroing 4 KiB costs as much as copying it).
+                        let bytes = store.page_mut(page);
+                        bytes[..in_page].fill(0);
+                        bytes[in_page + n..].fill(0);
                         pages.insert(index, page);
                         page
                     }
@@ -912,7 +923,7 @@ impl<S: PageStore> RamFs<S> {
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 impl<S: PageStore> RamFs<S> {
     /// Checks every invariant of the arena and returns the number of pages files hold.
     pub(crate) fn check_invariants(&self) -> usize {

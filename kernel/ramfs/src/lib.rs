@@ -74,6 +74,8 @@ extern crate alloc;
 
 mod fill;
 mod fs;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 mod path;
 mod store;
 

@@ -329,7 +329,10 @@ impl Registry {
         let target = self.entry(pid).ok_or(Errno::ESRCH)?;
         let target_sid = self.session_of(pid)?;
         if pid != caller {
-            if target.parent != caller || target.exit_status.is_some() {
+            // A child that has exited but not been reaped is still a child
+            // (POSIX; Linux lets it move too): a parent racing its child's exit
+            // must not see ESRCH.
+            if target.parent != caller {
                 return Err(Errno::ESRCH);
             }
             if target_sid != caller_sid {

@@ -1,5 +1,6 @@
-//! What every system-call handler receives: the caller's pid, its trap
-//! frame, and (looked up on first use) its process.
+//! What every system-call handler receives: the caller's trap frame (its
+//! registers, the arguments among them) and, looked up on first use, its
+//! process.
 
 use alloc::sync::Arc;
 use core::cell::OnceCell;
@@ -13,7 +14,6 @@ use crate::proc::{self, Pid, Process};
 /// for it: `getpid` and `yield` need only the pid, and a lookup (a lock and
 /// a reference count) is a measurable part of the cheapest calls.
 pub struct SyscallContext<'a> {
-    pid: Pid,
     process: OnceCell<Arc<Process>>,
     /// Its registers as it trapped; changes reach it when the call returns
     /// (the result in `eax`, a new program's entry after execve).
@@ -24,7 +24,6 @@ impl<'a> SyscallContext<'a> {
     /// The context of the current process, trapped with `frame`.
     pub fn new(frame: &'a mut TrapFrame) -> SyscallContext<'a> {
         SyscallContext {
-            pid: crate::sched::current_pid(),
             process: OnceCell::new(),
             frame,
         }
@@ -32,7 +31,14 @@ impl<'a> SyscallContext<'a> {
 
     /// The caller's pid.
     pub fn pid(&self) -> Pid {
-        self.pid
+        crate::sched::current_pid()
+    }
+
+    /// The raw argument registers `ebx, ecx, edx, edi, esi`, in order (the generated
+    /// dispatch converts each call's to its types).
+    pub fn args(&self) -> [usize; 5] {
+        let f = &self.frame;
+        [f.ebx, f.ecx, f.edx, f.edi, f.esi].map(|r| r as usize)
     }
 
     /// The calling process.

@@ -23,10 +23,11 @@ include!(concat!(env!("OUT_DIR"), "/syscall_dispatch.rs"));
 pub fn handle(frame: &mut TrapFrame) {
     crate::crashtest::overflow_if_armed();
     let nr = frame.eax as usize;
-    let args = [frame.ebx, frame.ecx, frame.edx, frame.edi, frame.esi].map(|a| a as usize);
     let mut ctx = SyscallContext::new(frame);
-    let result = dispatch(&mut ctx, nr, args).unwrap_or(Err(Errno::ENOSYS));
-    if log::log_enabled!(log::Level::Trace) {
+    // The arguments as the call found them (execve and sigreturn replace the registers).
+    let traced_args = log::log_enabled!(log::Level::Trace).then(|| ctx.args());
+    let result = dispatch(&mut ctx, nr).unwrap_or(Err(Errno::ENOSYS));
+    if let Some(args) = traced_args {
         log::trace!(
             "syscall: pid {} {}({:#x}, {:#x}, {:#x}) = {:?}",
             ctx.pid(),

@@ -31,6 +31,8 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod table;
 
 pub use table::*;
@@ -41,12 +43,19 @@ use std::fmt::Write as _;
 
 /// Generates the kernel's `dispatch` function.
 ///
-/// The output is meant to be `include!`d in a module that has `TrapFrame`, `Errno`, `UserAddr`
-/// and a `handlers` module (with one `sys_<name>` per call) in scope. `dispatch` returns
-/// `None` for an unknown number, so the caller decides on `ENOSYS`.
+/// The output is meant to be `include!`d in a module that has `SyscallContext` (whose
+/// `args()` gives the raw registers `ebx, ecx, edx, edi, esi`), `Errno`, `UserAddr` and a
+/// `handlers` module (with one `sys_<name>` per call) in scope. `dispatch` returns `None` for
+/// an unknown number, so the caller decides on `ENOSYS`.
+///
+/// Each call gets a small function that reads and converts the registers it takes (none for
+/// `getpid`) and calls its handler, and
+/// `dispatch` calls it through a table indexed by the call number. (A `match` over the calls
+/// would let the compiler inline every handler into one function tens of kilobytes long,
+/// whose arms jump across pages to a shared epilogue: under an emulator every such jump is a
+/// lookup, and the cheapest calls paid for them.)
 pub fn kernel_dispatch(t: &Table) -> String {
-    let any_args = t.calls.iter().any(|c| !c.args.is_empty());
-    let args = if any_args { "args" } else { "_args" };
+    let len = t.calls.iter().map(|c| c.nr + 1).max().unwrap_or(0);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -54,27 +63,17 @@ pub fn kernel_dispatch(t: &Table) -> String {
     );
     let _ = writeln!(
         out,
-        "/// Generated from {TABLE_PATH}. Routes a call number to its typed handler."
-    );
-    let _ = writeln!(out, "///");
-    let _ = writeln!(
-        out,
-        "/// `args` are the raw registers `ebx, ecx, edx, edi, esi`, converted to each argument's"
+        "/// A system call's entry in [`SYSCALL_HANDLERS`]: converts the raw registers `ebx, ecx,"
     );
     let _ = writeln!(
         out,
-        "/// type (`UserSlice`, `UserPtr<T>`, `UserAddr`, integers). Returns `None` for a number"
+        "/// edx, edi, esi` (`SyscallContext::args`) to the handler's argument types and calls it."
     );
     let _ = writeln!(
         out,
-        "/// the table does not define. A handler that never returns may return `!`."
+        "type RawHandler = fn(&mut SyscallContext) -> Result<usize, Errno>;"
     );
-    let _ = writeln!(out, "#[allow(unreachable_code)]");
-    let _ = writeln!(
-        out,
-        "pub fn dispatch(ctx: &mut SyscallContext, nr: usize, {args}: [usize; 5]) -> Option<Result<usize, Errno>> {{"
-    );
-    let _ = writeln!(out, "    match nr {{");
+    let _ = writeln!(out);
     for call in &t.calls {
         let mut params: Vec<String> = vec!["ctx".to_string()];
         params.extend(
@@ -86,14 +85,66 @@ pub fn kernel_dispatch(t: &Table) -> String {
         );
         let _ = writeln!(
             out,
-            "        {} => Some(handlers::sys_{}({})),",
-            call.nr,
+            "fn raw_{}(ctx: &mut SyscallContext) -> Result<usize, Errno> {{",
+            call.name
+        );
+        if !call.args.is_empty() {
+            let _ = writeln!(out, "    let args = ctx.args();");
+        }
+        let _ = writeln!(
+            out,
+            "    handlers::sys_{}({})",
             call.name,
             params.join(", ")
         );
+        let _ = writeln!(out, "}}");
+        let _ = writeln!(out);
     }
-    let _ = writeln!(out, "        _ => None,");
-    let _ = writeln!(out, "    }}");
+    let _ = writeln!(
+        out,
+        "/// Generated from {TABLE_PATH}: each call's [`RawHandler`], by number."
+    );
+    let _ = writeln!(
+        out,
+        "static SYSCALL_HANDLERS: [Option<RawHandler>; {len}] = {{"
+    );
+    let _ = writeln!(
+        out,
+        "    let mut table: [Option<RawHandler>; {len}] = [None; {len}];"
+    );
+    for call in &t.calls {
+        let _ = writeln!(out, "    table[{}] = Some(raw_{});", call.nr, call.name);
+    }
+    let _ = writeln!(out, "    table");
+    let _ = writeln!(out, "}};");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "/// Generated from {TABLE_PATH}. Routes a call number to its typed handler."
+    );
+    let _ = writeln!(out, "///");
+    let _ = writeln!(
+        out,
+        "/// The arguments are the raw registers `ebx, ecx, edx, edi, esi` (`ctx.args()`), converted"
+    );
+    let _ = writeln!(
+        out,
+        "/// to each argument's type (`UserSlice`, `UserPtr<T>`, `UserAddr`, integers). Returns `None`"
+    );
+    let _ = writeln!(
+        out,
+        "/// for a number the table does not define. A handler that never returns may return `!`."
+    );
+    let _ = writeln!(out, "#[inline]");
+    let _ = writeln!(
+        out,
+        "pub fn dispatch(ctx: &mut SyscallContext, nr: usize) -> Option<Result<usize, Errno>> {{"
+    );
+    let _ = writeln!(
+        out,
+        "    let handler = SYSCALL_HANDLERS.get(nr).copied().flatten()?;"
+    );
+    let _ = writeln!(out, "    Some(handler(ctx))");
     let _ = writeln!(out, "}}");
     out
 }

@@ -375,33 +375,51 @@ fn kernel_dispatch_routes_every_call() {
     let t = real_table();
     let out = kernel_dispatch(&t);
     assert!(out.contains(
-        "pub fn dispatch(ctx: &mut SyscallContext, nr: usize, args: [usize; 5]) -> Option<Result<usize, Errno>> {"
+        "pub fn dispatch(ctx: &mut SyscallContext, nr: usize) -> Option<Result<usize, Errno>> {"
     ));
-    assert_eq!(out.matches("pub fn ").count(), 1, "exactly one function");
+    assert_eq!(
+        out.matches("pub fn ").count(),
+        1,
+        "exactly one public function"
+    );
     for c in &t.calls {
-        let arm = format!("        {} => Some(handlers::sys_{}(", c.nr, c.name);
-        assert!(out.contains(&arm), "missing arm for {}", c.name);
+        let entry = format!("    table[{}] = Some(raw_{});", c.nr, c.name);
+        assert!(out.contains(&entry), "missing table entry for {}", c.name);
+        let call = format!("    handlers::sys_{}(", c.name);
+        assert!(out.contains(&call), "missing call of sys_{}", c.name);
     }
-    assert!(out.contains("1 => Some(handlers::sys_fork(ctx)),"));
+    let len = t.calls.iter().map(|c| c.nr).max().unwrap() + 1;
+    assert!(out.contains(&format!(
+        "static SYSCALL_HANDLERS: [Option<RawHandler>; {len}] = {{"
+    )));
     assert!(out.contains(
-        "22 => Some(handlers::sys_write(ctx, args[0] as i32, UserSlice::<In>::new(args[1], args[2]))),"
+        "fn raw_fork(ctx: &mut SyscallContext) -> Result<usize, Errno> {\n    handlers::sys_fork(ctx)\n}"
     ));
     assert!(out.contains(
-        "54 => Some(handlers::sys_execve(ctx, UserAddr::new(args[0]), UserAddr::new(args[1]), UserAddr::new(args[2]))),"
+        "fn raw_write(ctx: &mut SyscallContext) -> Result<usize, Errno> {\n    let args = ctx.args();\n"
     ));
     assert!(out.contains(
-        "10 => Some(handlers::sys_waitpid(ctx, args[0] as i32, UserPtr::<i32>::new(args[1]), args[2] as u32)),"
+        "    handlers::sys_write(ctx, args[0] as i32, UserSlice::<In>::new(args[1], args[2]))\n"
     ));
-    assert!(out.contains("3 => Some(handlers::sys_sbrk(ctx, args[0] as isize)),"));
-    assert!(out.contains("7 => Some(handlers::sys_sleep(ctx, args[0] as u32)),"));
-    assert!(out.contains("4 => Some(handlers::sys_brk(ctx, args[0])),"));
-    assert!(out.contains("_ => None,"));
+    assert!(out.contains(
+        "    handlers::sys_execve(ctx, UserAddr::new(args[0]), UserAddr::new(args[1]), UserAddr::new(args[2]))\n"
+    ));
+    assert!(out.contains(
+        "    handlers::sys_waitpid(ctx, args[0] as i32, UserPtr::<i32>::new(args[1]), args[2] as u32)\n"
+    ));
+    assert!(out.contains("    handlers::sys_sbrk(ctx, args[0] as isize)\n"));
+    assert!(out.contains("    handlers::sys_sleep(ctx, args[0] as u32)\n"));
+    assert!(out.contains("    handlers::sys_brk(ctx, args[0])\n"));
 }
 
 #[test]
-fn kernel_dispatch_without_args_names_them_unused() {
+fn kernel_dispatch_without_args_reads_no_register() {
     let out = kernel_dispatch(&parse("1 f() -- a").unwrap());
-    assert!(out.contains("pub fn dispatch(ctx: &mut SyscallContext, nr: usize, _args: [usize; 5])"));
+    assert!(out.contains(
+        "fn raw_f(ctx: &mut SyscallContext) -> Result<usize, Errno> {\n    handlers::sys_f(ctx)\n}"
+    ));
+    assert!(!out.contains("let args"));
+    assert!(out.contains("static SYSCALL_HANDLERS: [Option<RawHandler>; 2] = {"));
 }
 
 #[test]
@@ -1428,6 +1446,15 @@ mod kernel_side {
     #[derive(Debug, Default)]
     pub struct SyscallContext {
         pub eip: usize,
+        /// The registers `ebx, ecx, edx, edi, esi`.
+        pub regs: [usize; 5],
+    }
+
+    impl SyscallContext {
+        /// The raw argument registers, as the kernel's context reads them from the frame.
+        pub fn args(&self) -> [usize; 5] {
+            self.regs
+        }
     }
 
     /// Stand-in for `abi::Errno`.
@@ -1552,10 +1579,23 @@ fn seen() -> String {
     kernel_side::handlers::SEEN.with(|s| s.borrow().clone())
 }
 
+/// Calls the generated dispatch with `regs` in the caller's argument registers.
+fn dispatch(
+    ctx: &mut kernel_side::SyscallContext,
+    nr: usize,
+    regs: [usize; 5],
+) -> Option<Result<usize, kernel_side::Errno>> {
+    ctx.regs = regs;
+    kernel_side::dispatch(ctx, nr)
+}
+
 #[test]
 fn generated_dispatch_routes_and_converts() {
-    use kernel_side::{dispatch, Errno, SyscallContext};
-    let mut frame = SyscallContext { eip: 0x1000 };
+    use kernel_side::{Errno, SyscallContext};
+    let mut frame = SyscallContext {
+        eip: 0x1000,
+        ..SyscallContext::default()
+    };
 
     assert_eq!(dispatch(&mut frame, 1, [9; 5]), Some(Ok(100)));
     assert_eq!(seen(), "no_args");
@@ -1605,7 +1645,7 @@ fn generated_dispatch_routes_and_converts() {
 fn generated_dispatch_rejects_unknown_numbers() {
     let mut frame = kernel_side::SyscallContext::default();
     for nr in [0, 2, 4, 6, 8, 10, 128, usize::MAX] {
-        assert_eq!(kernel_side::dispatch(&mut frame, nr, [0; 5]), None, "{nr}");
+        assert_eq!(dispatch(&mut frame, nr, [0; 5]), None, "{nr}");
     }
 }
 
@@ -1613,7 +1653,7 @@ fn generated_dispatch_rejects_unknown_numbers() {
 fn generated_dispatch_calls_diverging_handlers() {
     let mut frame = kernel_side::SyscallContext::default();
     let result = std::panic::catch_unwind(move || {
-        let _ = kernel_side::dispatch(&mut frame, 9, [3, 0, 0, 0, 0]);
+        let _ = dispatch(&mut frame, 9, [3, 0, 0, 0, 0]);
     });
     let payload = result.expect_err("the diverging handler ran");
     let message = payload

@@ -109,7 +109,7 @@ fn grep(
     let mut selected = 0;
     let mut number = 0u64;
     let mut folded = Vec::new();
-    while let Some(line) = lines.next_line()? {
+    while let Some(line) = lines.next_line(tool)? {
         number += 1;
         let text = line.strip_suffix(b"\n").unwrap_or(line);
         let found = if search.ignore_case {

@@ -1,6 +1,11 @@
 //! `head [-n N | -N] [file...]`: prints the first N lines (10 unless given) of each file
 //! (standard input for `-` or when there is none), reading no further than needed. With
 //! several files, each starts with a `==> <file> <==` line, and a blank line separates them.
+//!
+//! It leaves the rest of its input to whoever reads that open file next, as POSIX asks of a
+//! utility reading a shared input (`head -1` in a script run by `sh < script` or
+//! `... | sh` reads just the script's next line): from a pipe it reads byte by byte, from a
+//! file it seeks back past what it read and did not print.
 
 #![no_std]
 #![no_main]
@@ -45,7 +50,7 @@ fn main() -> i32 {
     let mut first = true;
     for &path in files {
         let mut lines = match Input::open(path) {
-            Ok(input) => LineReader::new(input),
+            Ok(input) => LineReader::exact(input),
             Err(e) => {
                 tool.error(path, e);
                 continue;
@@ -59,7 +64,7 @@ fn main() -> i32 {
         }
         first = false;
         for _ in 0..count {
-            match lines.next_line() {
+            match lines.next_line(&mut tool) {
                 Ok(Some(line)) => tool.out(line),
                 Ok(None) => break,
                 Err(e) => {
@@ -68,6 +73,9 @@ fn main() -> i32 {
                 }
             }
         }
+        // The rest of a shared input is the next reader's (`head -1` in a script run by
+        // `sh < file`).
+        lines.give_back();
     }
     tool.finish(0)
 }

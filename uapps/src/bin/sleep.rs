@@ -1,6 +1,7 @@
 //! `sleep`: with no argument, the sample: three children sleep 3, 1 and 2 seconds at once;
 //! they must wake in order 1, 2, 3, and the whole takes about 3 s, not 6. `sleep N` is the
-//! tool: it sleeps N seconds (on through signals it survives) and exits 0; `--help` prints the
+//! tool: it sleeps N seconds, a decimal fraction allowed (`sleep 0.5`), on through signals it
+//! survives, and exits 0; `--help` prints the
 //! usage, a bad N is a usage error (status 2).
 //!
 //! Each child measures its own sleep with the monotonic clock and exits with the number of
@@ -25,6 +26,7 @@ extern crate alloc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
+use core::time::Duration;
 
 use uapps::Millis;
 use uapps::tool::Tool;
@@ -52,18 +54,39 @@ fn sleep_for(arg: &str) -> i32 {
     let mut tool = Tool::new(
         "sleep",
         SYNOPSIS,
-        "  SECONDS  sleep this many seconds (none: the three-sleepers sample)\n",
+        "  SECONDS  sleep this many seconds, fractions allowed (none: the three-sleepers sample)\n",
     );
     if arg == "--help" {
         return tool.help();
     }
-    let Ok(mut left) = arg.parse::<u32>() else {
+    let Some(mut left) = parse_seconds(arg) else {
         return tool.usage_error(format_args!("invalid time interval '{arg}'"));
     };
-    while left > 0 {
-        left = sleep(left);
+    // A caught signal that returns cuts the sleep short: sleep the rest.
+    while let Err(rest) = ulib::time::nanosleep(left) {
+        left = rest;
     }
     0
+}
+
+/// Seconds as a decimal number: whole (`2`) or with a fraction (`0.5`, `.25`, `1.`); digits
+/// past the nanosecond are ignored.
+fn parse_seconds(arg: &str) -> Option<Duration> {
+    let (whole, fraction) = arg.split_once('.').unwrap_or((arg, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) || (whole.is_empty() && fraction.is_empty()) {
+        return None;
+    }
+    let secs = if whole.is_empty() {
+        0
+    } else {
+        whole.parse::<u64>().ok()?
+    };
+    let mut nanos = 0u32;
+    for (i, b) in fraction.bytes().take(9).enumerate() {
+        nanos += u32::from(b - b'0') * 10u32.pow(8 - i as u32);
+    }
+    Some(Duration::new(secs, nanos))
 }
 
 /// The sample: three children sleeping at once.

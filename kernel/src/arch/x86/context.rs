@@ -16,7 +16,7 @@ use super::idt::TrapFrame;
 
 global_asm!(
     r#"
-    .section .text
+    .section .text.hot, "ax"
     .global context_switch
     context_switch:
         movl 4(%esp), %eax      /* where to save the old esp */
@@ -33,6 +33,7 @@ global_asm!(
         popl %ebp
         ret
 
+    .section .text
     .global task_first_run
     task_first_run:
         call *%ebx

@@ -101,15 +101,19 @@ pub fn init(double_fault_entry: extern "C" fn(u32) -> !) {
         (*df).iobp_offset = core::mem::size_of::<TaskStateSegment>() as u16;
         gdt[6] = tss_descriptor(df);
         lgdt(&DescriptorTablePointer::new_from_slice(gdt));
+        // The stack segment must be ring 0's; the other data segment
+        // registers hold the user's flat segment in the kernel too, so that
+        // the trap entry need not reload them (see idt.rs).
         core::arch::asm!(
-            "movw {data:x}, %ds",
-            "movw {data:x}, %es",
-            "movw {data:x}, %fs",
-            "movw {data:x}, %gs",
-            "movw {data:x}, %ss",
+            "movw {user:x}, %ds",
+            "movw {user:x}, %es",
+            "movw {user:x}, %fs",
+            "movw {user:x}, %gs",
+            "movw {kernel:x}, %ss",
             "ljmpl ${code}, $2f",
             "2:",
-            data = in(reg) KERNEL_DATA as u32,
+            user = in(reg) USER_DATA as u32,
+            kernel = in(reg) KERNEL_DATA as u32,
             code = const KERNEL_CODE,
             options(att_syntax)
         );

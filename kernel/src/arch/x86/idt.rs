@@ -3,11 +3,18 @@
 //! Every vector the kernel handles has a tiny stub that pushes an error code
 //! (0 when the CPU pushes none) and the vector number, then jumps to
 //! `trap_common`, which saves the rest of the registers as a [`TrapFrame`] on
-//! the current kernel stack and calls `trap_entry(&mut TrapFrame)`, the one
-//! generic dispatcher (kernel/src/trap.rs). Returning from it restores the
+//! the current kernel stack and calls `trap_entry(&mut TrapFrame)`, the
+//! generic dispatcher (kernel/src/trap.rs). The system-call stub saves the
+//! same frame and calls `syscall_entry` there directly, the one trap that is
+//! on every program's hot path. Returning from either restores the
 //! frame, possibly modified (a system call's result in `eax`, a new program's
 //! `eip` after execve), and `iret`s. A new process starts by "returning"
 //! through `trap_return` with a frame built by the kernel.
+//!
+//! Segment registers: like Linux i386, the kernel keeps the user's flat data
+//! segment (`USER_DATA`, DPL 3) in `ds`/`es` and never uses `fs`/`gs`, so the
+//! common trap loads no segment register on the way in or out; only a frame
+//! whose selectors differ from the live ones is reloaded on the way out.
 //!
 //! All gates are interrupt gates, so the kernel always runs with interrupts
 //! off: on one CPU that is what keeps kernel data consistent. The system-call
@@ -23,7 +30,7 @@ use x86::segmentation::{
 };
 use x86::Ring;
 
-use super::gdt::{DOUBLE_FAULT_TSS_SELECTOR, KERNEL_CODE, KERNEL_DATA};
+use super::gdt::{DOUBLE_FAULT_TSS_SELECTOR, KERNEL_CODE, USER_DATA};
 
 /// Vector of the system-call gate (`int 0x21`).
 pub const SYSCALL_VECTOR: u32 = 0x21;
@@ -81,7 +88,7 @@ impl TrapFrame {
     /// register zero and interrupts enabled.
     pub fn new_user(eip: u32, esp: u32) -> TrapFrame {
         use super::cpu::EFLAGS_IF;
-        use super::gdt::{USER_CODE, USER_DATA};
+        use super::gdt::USER_CODE;
         const EFLAGS_RESERVED: u32 = 1 << 1;
         TrapFrame {
             gs: USER_DATA as u32,
@@ -115,8 +122,33 @@ global_asm!(
         jmp trap_common
     .endm
 
+    /* Saves the registers as a TrapFrame and makes ds/es usable. The kernel runs on the
+       user's flat data segment in ds/es (ring 0 may use a DPL 3 data segment; paging, not
+       segments, protects the kernel), so a trap from ring 3 finds it there already and
+       loads no segment register: under TCG each load is a helper call, and one into ds/es
+       also ends the translated block. A program that loaded null or another user selector
+       gets the flat one here and its own back on return. The kernel never uses fs and gs. */
+    .macro SAVE_FRAME
+        pushal
+        pushl %ds
+        pushl %es
+        pushl %fs
+        pushl %gs
+        movw %ds, %ax
+        movw %es, %cx
+        xorw ${user_data}, %ax
+        xorw ${user_data}, %cx
+        orw %cx, %ax
+        jz 1f
+        movw ${user_data}, %ax
+        movw %ax, %ds
+        movw %ax, %es
+    1:
+        cld
+    .endm
+
     .section .text
-    .irp n, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31,33
+    .irp n, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31
     TRAP_NOERR \n
     .endr
     .irp n, 8,10,11,12,13,14,17,21,29,30
@@ -126,23 +158,47 @@ global_asm!(
     TRAP_NOERR \n
     .endr
 
+    /* Exceptions and interrupts: `trap_entry` finds out which by the vector. */
     trap_common:
-        pushal
-        pushl %ds
-        pushl %es
-        pushl %fs
-        pushl %gs
-        movw ${kernel_data}, %ax
-        movw %ax, %ds
-        movw %ax, %es
-        movw %ax, %fs
-        movw %ax, %gs
-        cld
+        SAVE_FRAME
         pushl %esp
         call trap_entry
         addl $4, %esp
+        jmp trap_return
+
+    /* System calls go straight to their own entry, which falls through to the way out.
+       It lies in .text.hot, with `syscall_entry` and the switch (kernel/linker.ld). */
+    .section .text.hot, "ax"
+    .global trap_stub_{syscall_vector}
+    trap_stub_{syscall_vector}:
+        pushl $0
+        pushl ${syscall_vector}
+        SAVE_FRAME
+        pushl %esp
+        call syscall_entry
+        addl $4, %esp
     .global trap_return
     trap_return:
+        /* Reload only the segment registers whose frame value differs from what they
+           hold (a program's own selectors taken on entry, another process's after a
+           switch, a sigreturn or an execve): usually none. */
+        movw %gs, %ax
+        xorw 0(%esp), %ax
+        movw %fs, %cx
+        xorw 4(%esp), %cx
+        orw %cx, %ax
+        movw %es, %cx
+        xorw 8(%esp), %cx
+        orw %cx, %ax
+        movw %ds, %cx
+        xorw 12(%esp), %cx
+        orw %cx, %ax
+        jnz 1f
+        addl $16, %esp
+        popal
+        addl ${vector_and_error}, %esp
+        iretl
+    1:
         popl %gs
         popl %fs
         popl %es
@@ -150,6 +206,7 @@ global_asm!(
         popal
         addl ${vector_and_error}, %esp
         iretl
+    .section .text
 
     .section .rodata
     .align 4
@@ -164,7 +221,8 @@ global_asm!(
     .long trap_stub_\n
     .endr
     "#,
-    kernel_data = const KERNEL_DATA,
+    user_data = const USER_DATA,
+    syscall_vector = const SYSCALL_VECTOR,
     vector_and_error = const core::mem::offset_of!(TrapFrame, eip) - core::mem::offset_of!(TrapFrame, vector),
     options(att_syntax)
 );

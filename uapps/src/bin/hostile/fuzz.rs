@@ -28,6 +28,7 @@
 //! print a fixed line, never program memory.
 
 use super::*;
+use uapps::fuzzing::{EDGE_NUMBERS, EDGE_VALUES, SplitMix64, parse_seed, split};
 
 const CALLS: u32 = 20_000;
 const BATCHES: u32 = 20;
@@ -112,7 +113,7 @@ enum Page {
 
 /// One batch process's state. No heap memory: the batch may move its break anywhere.
 struct Batch<'a> {
-    rng: u64,
+    rng: SplitMix64,
     seed: u64,
     batch: u32,
     img: Image,
@@ -176,13 +177,6 @@ pub fn raw_fuzz() -> Verdict {
     Ok(())
 }
 
-fn parse_seed(s: &str) -> Option<u64> {
-    match s.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => s.parse().ok(),
-    }
-}
-
 /// Runs one batch in the current (forked) process; returns its exit status.
 fn run_batch(seed: u64, batch: u32, parent: i32) -> i32 {
     let mut stack_scratch = [0u8; 2 * PAGE];
@@ -210,7 +204,7 @@ fn run_batch(seed: u64, batch: u32, parent: i32) -> i32 {
         }
     };
     let mut b = Batch {
-        rng: seed ^ (u64::from(batch) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        rng: SplitMix64::stream(seed, u64::from(batch)),
         seed,
         batch,
         img,
@@ -256,34 +250,21 @@ fn run_batch(seed: u64, batch: u32, parent: i32) -> i32 {
     i32::from(b.failures != 0)
 }
 
-/// The value of a raw result: `Ok(value)` or `Err(errno)` for -4095..=-1.
-fn split(r: isize) -> Result<usize, i32> {
-    if (-4095..=-1).contains(&r) {
-        Err(-r as i32)
-    } else {
-        Ok(r as usize)
-    }
-}
-
 fn is(r: isize, e: Errno) -> bool {
     r == -(e as i32 as isize)
 }
 
 impl Batch<'_> {
     fn next(&mut self) -> u64 {
-        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.rng.next_u64()
     }
 
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        self.rng.below(n)
     }
 
     fn chance(&mut self, one_in: usize) -> bool {
-        self.below(one_in) == 0
+        self.rng.chance(one_in)
     }
 
     fn pick_nr(&mut self) -> u32 {
@@ -328,70 +309,18 @@ impl Batch<'_> {
             nr::EXECVE,
             nr::CLOCK_GETTIME,
         ];
-        const EDGES: [u32; 16] = [
-            0,
-            0xFFFF_FFFF,
-            0x8000_0000,
-            0x8000_0001,
-            0x7FFF_FFFF,
-            127,
-            128,
-            129,
-            130,
-            11,
-            21,
-            23,
-            53,
-            55,
-            255,
-            256,
-        ];
         match self.below(4) {
             0 | 1 => KNOWN[self.below(KNOWN.len())] as u32,
             2 => self.below(301) as u32,
-            _ => EDGES[self.below(EDGES.len())],
+            _ => EDGE_NUMBERS[self.below(EDGE_NUMBERS.len())],
         }
     }
 
     /// One argument from the pool of interesting values.
     fn arg(&mut self) -> u32 {
-        const FIXED: [u32; 32] = [
-            0,
-            1,
-            2,
-            3,
-            4,
-            7,
-            0xFF,
-            0x100,
-            0xFFF,
-            0x1000,
-            0x1001,
-            0xFFFF,
-            0x1_0000,
-            0x1_0001,
-            0x7FFF_FFFF,
-            0x8000_0000,
-            0xFFFF_FFFF,
-            0xFFFF_FFFE,
-            0xFFFF_FFFC,
-            0xFFFF_F000,
-            0x4000_0000,
-            0x7000_0000,
-            0xBF80_0000,
-            0xBF7F_FFFF,
-            0xBFF0_0000,
-            0xBFFF_FFFF,
-            0xBFFF_FFFC,
-            0xC000_0000,
-            0xC000_0001,
-            0xC010_0000,
-            0xDEAD_BEEF,
-            0xFFFF_FFF0,
-        ];
         let img = self.img;
         match self.below(4) {
-            0 | 1 => FIXED[self.below(FIXED.len())],
+            0 | 1 => EDGE_VALUES[self.below(EDGE_VALUES.len())],
             2 => {
                 let pick = self.below(20);
                 let v = match pick {

@@ -6,6 +6,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use uapps::kill_args::{self, KillArgsError, KillRequest};
 use ulib::prelude::*;
 use ulib::signal;
 
@@ -116,6 +117,10 @@ fn jobs_builtin(sh: &mut Shell) -> i32 {
         let mark = sh.jobs.mark(id);
         let Some(job) = sh.jobs.get(id) else { continue };
         let state = job.state();
+        // A stop listed here: the prompt need not report it again.
+        if matches!(state, JobState::Stopped(_)) {
+            job.stop_reported = true;
+        }
         println!("[{id}]{mark}  {}  {}", jobs::describe(state), job.text);
         if matches!(state, JobState::Done(_)) {
             sh.jobs.remove(id);
@@ -152,27 +157,27 @@ fn job_arg(sh: &Shell, arg: Option<&str>, who: &str) -> Result<usize, i32> {
 /// Sends `sig` to job `id`: to its process group under job control; else (the job shares
 /// the shell's group) to each of its processes still running, a process already gone being
 /// no failure.
-fn signal_job(sh: &mut Shell, id: usize, sig: Signal) -> Result<(), Errno> {
+fn signal_job(sh: &mut Shell, id: usize, sig: Option<Signal>) -> Result<(), Errno> {
     let job_control = sh.job_control;
     let Some(job) = sh.jobs.get(id) else {
         return Err(Errno::ESRCH);
     };
     // A stopped job takes nothing but SIGKILL until it is continued: continue it after the
-    // signal, as other shells do, so that `kill %1` ends a stopped job.
+    // signal, as other shells do, so that `kill %1` ends a stopped job. Signal 0 (a check)
+    // changes nothing.
     let stopped = matches!(job.state(), jobs::JobState::Stopped(_));
-    let mut signals = [Some(sig), None];
-    if stopped && sig != Signal::SIGCONT && sig != Signal::SIGKILL {
-        signals[1] = Some(Signal::SIGCONT);
-    }
-    for sig in signals.into_iter().flatten() {
+    let continue_after = (stopped
+        && sig.is_some_and(|s| s != Signal::SIGCONT && s != Signal::SIGKILL))
+    .then_some(Some(Signal::SIGCONT));
+    for sig in core::iter::once(sig).chain(continue_after) {
         if job_control {
-            signal::killpg(job.pgid, Some(sig))?;
+            signal::killpg(job.pgid, sig)?;
             continue;
         }
         job.procs
             .iter()
             .filter(|p| !matches!(p.state, jobs::ProcState::Done(_)))
-            .try_for_each(|p| match signal::kill(p.pid, Some(sig)) {
+            .try_for_each(|p| match signal::kill(p.pid, sig) {
                 Err(Errno::ESRCH) => Ok(()),
                 other => other,
             })?;
@@ -192,7 +197,7 @@ fn fg(sh: &mut Shell, args: &[&str]) -> i32 {
     if sh.job_control {
         let _ = ulib::tty::tcsetpgrp(ulib::io::STDIN, pgid);
     }
-    let _ = signal_job(sh, id, Signal::SIGCONT);
+    let _ = signal_job(sh, id, Some(Signal::SIGCONT));
     if let Some(job) = sh.jobs.get(id) {
         job.mark_continued();
     }
@@ -209,7 +214,7 @@ fn bg(sh: &mut Shell, args: &[&str]) -> i32 {
     let Some(job) = sh.jobs.get(id) else { return 1 };
     job.background = true;
     println!("[{id}]{mark} {} &", job.text);
-    match signal_job(sh, id, Signal::SIGCONT) {
+    match signal_job(sh, id, Some(Signal::SIGCONT)) {
         Ok(()) => {
             if let Some(job) = sh.jobs.get(id) {
                 job.mark_continued();
@@ -260,6 +265,14 @@ fn wait_builtin(sh: &mut Shell, args: &[&str]) -> i32 {
     }
     let mut status = 0;
     for arg in args {
+        // A pid whose job ended and was forgotten: its kept status.
+        if let Ok(pid) = arg.parse::<i32>()
+            && sh.jobs.job_of_pid(Pid::from_raw(pid)).is_none()
+            && let Some(kept) = sh.jobs.finished_status(Pid::from_raw(pid))
+        {
+            status = kept;
+            continue;
+        }
         let id = match job_arg(sh, Some(arg), "wait") {
             Ok(id) => id,
             Err(_) => {
@@ -293,47 +306,39 @@ fn wait_builtin(sh: &mut Shell, args: &[&str]) -> i32 {
     status
 }
 
-/// The signal a `kill` option names: `-9`, `-KILL`, `-SIGKILL`.
-fn parse_signal(s: &str) -> Option<Signal> {
-    if let Ok(n) = s.parse::<i32>() {
-        return Signal::from_raw(n);
-    }
-    let upper = s.to_ascii_uppercase();
-    let name = upper.strip_prefix("SIG").unwrap_or(&upper);
-    Signal::ALL
-        .iter()
-        .copied()
-        .find(|sig| sig.name().strip_prefix("SIG") == Some(name))
-}
-
+/// `kill`: the arguments as `/bin/kill` reads them ([`uapps::kill_args`]), and a target may
+/// also be a job (`%n`), whose process group gets the signal.
 fn kill(sh: &mut Shell, args: &[&str]) -> i32 {
-    let mut sig = Signal::SIGTERM;
-    let mut rest = args;
-    match rest.first() {
-        Some(&"-s") => {
-            let Some(parsed) = rest.get(1).and_then(|s| parse_signal(s)) else {
-                eprintln!("sh: kill: bad signal");
-                return 1;
-            };
-            sig = parsed;
-            rest = &rest[2..];
+    let (sig, targets) = match kill_args::parse(args) {
+        Ok(KillRequest::Help) => {
+            println!("usage: kill [-s SIG | -SIG | -n NUM] %job|pid... | -l [SIG]");
+            return 0;
         }
-        Some(opt) if opt.starts_with('-') && opt.len() > 1 => {
-            let Some(parsed) = parse_signal(&opt[1..]) else {
-                eprintln!("sh: kill: {}: invalid signal", &opt[1..]);
-                return 1;
+        Ok(KillRequest::List(names)) => {
+            let mut text = String::new();
+            let listed = kill_args::list(names, &mut text);
+            print!("{text}");
+            return match listed {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("sh: kill: {e}");
+                    1
+                }
             };
-            sig = parsed;
-            rest = &rest[1..];
         }
-        _ => {}
-    }
-    if rest.is_empty() {
-        eprintln!("sh: kill: usage: kill [-SIG] %job|pid ...");
-        return 2;
-    }
+        Ok(KillRequest::Send { signal, targets }) => (signal, targets),
+        Err(e @ KillArgsError::InvalidSignal(_)) => {
+            eprintln!("sh: kill: {e}");
+            return 1;
+        }
+        Err(e) => {
+            eprintln!("sh: kill: {e}");
+            eprintln!("sh: kill: usage: kill [-s SIG | -SIG | -n NUM] %job|pid... | -l [SIG]");
+            return 2;
+        }
+    };
     let mut status = 0;
-    for target in rest {
+    for &target in targets {
         let result = if target.starts_with('%') {
             match job_arg(sh, Some(target), "kill") {
                 Ok(id) => signal_job(sh, id, sig),
@@ -344,7 +349,7 @@ fn kill(sh: &mut Shell, args: &[&str]) -> i32 {
             }
         } else {
             match target.parse::<i32>() {
-                Ok(pid) => signal::kill(Pid::from_raw(pid), Some(sig)),
+                Ok(pid) => signal::kill(Pid::from_raw(pid), sig),
                 Err(_) => {
                     eprintln!("sh: kill: {target}: arguments must be process or job IDs");
                     status = 1;

@@ -4,6 +4,7 @@
 //! The shell reaps every child through [`Jobs::record`], whichever job it belongs to, so a
 //! background job that ends while a foreground one runs is noted, not lost.
 
+use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -110,7 +111,14 @@ pub struct Jobs {
     pub list: Vec<Job>,
     /// The current job (`%+`, the default of `fg` and `bg`): the last one started or stopped.
     pub current: Option<usize>,
+    /// The statuses of the processes of background jobs already forgotten, oldest first (at
+    /// most [`FINISHED_KEPT`]): `wait $!` after the job's `Done` was reported still gives
+    /// its status, as in other shells.
+    finished: VecDeque<(Pid, i32)>,
 }
+
+/// How many statuses of forgotten background processes the table keeps.
+pub const FINISHED_KEPT: usize = 256;
 
 impl Jobs {
     /// Adds a job with the given processes and returns its number (the lowest free one
@@ -153,7 +161,26 @@ impl Jobs {
         if self.current.is_none() {
             self.current = self.list.last().map(|j| j.id);
         }
+        if job.background {
+            for p in &job.procs {
+                if let ProcState::Done(status) = p.state {
+                    if self.finished.len() == FINISHED_KEPT {
+                        self.finished.pop_front();
+                    }
+                    self.finished.push_back((p.pid, status));
+                }
+            }
+        }
         Some(job)
+    }
+
+    /// The status of process `pid` of a background job already forgotten, if kept.
+    pub fn finished_status(&self, pid: Pid) -> Option<i32> {
+        self.finished
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == pid)
+            .map(|&(_, status)| status)
     }
 
     /// Notes a wait status; returns the number of the job the process belongs to (`None`
@@ -162,13 +189,19 @@ impl Jobs {
         let pid = ws.pid()?;
         let state = status_of(ws)?;
         for job in &mut self.list {
-            if let Some(p) = job.procs.iter_mut().find(|p| p.pid == pid) {
-                p.state = state;
-                if let WaitStatus::Signaled(_, sig) = ws {
-                    p.killed_by = Some(sig);
-                }
-                return Some(job.id);
+            let was_stopped = matches!(job.state(), JobState::Stopped(_));
+            let Some(p) = job.procs.iter_mut().find(|p| p.pid == pid) else {
+                continue;
+            };
+            p.state = state;
+            if let WaitStatus::Signaled(_, sig) = ws {
+                p.killed_by = Some(sig);
             }
+            // A new stop of the job (after a SIGCONT from anywhere) is reported anew.
+            if !was_stopped && matches!(job.state(), JobState::Stopped(_)) {
+                job.stop_reported = false;
+            }
+            return Some(job.id);
         }
         None
     }

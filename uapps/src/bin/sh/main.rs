@@ -13,13 +13,17 @@
 //! `jobs`, `fg`, `bg`, `wait`, `kill`, `true`, `false`. Other commands are looked up in
 //! `PATH` (default `/bin`) and run with the exported variables as their environment.
 //!
+//! Standard input and scripts are read and run a line at a time ([`input`]), never taking
+//! more of a shared input than the line being run.
+//!
 //! With a terminal on standard input whose foreground group can be set, the shell does job
 //! control: each pipeline in its own process group, the terminal handed to the foreground
-//! one, ^Z stops it (`fg`, `bg` continue it). Without one (a pipe, a file, or a console
-//! that does not yet support `TIOCSPGRP`) everything runs in the shell's own group.
+//! one, ^Z stops it (`fg`, `bg` continue it). Started in the background, it waits, stopped,
+//! to be brought to the foreground. Without a terminal (a pipe, a file) everything runs in
+//! the shell's own group.
 //!
-//! Exit status: that of the last command; 2 for a syntax error in a script or `-c` text;
-//! 127 when the script cannot be opened.
+//! Exit status: that of the last command; 2 for a syntax error in a script (after the lines
+//! before it ran) or `-c` text; 127 when the script cannot be opened.
 
 #![no_std]
 #![no_main]
@@ -30,17 +34,21 @@ extern crate alloc;
 mod builtins;
 mod exec;
 mod expand;
+mod input;
 mod jobs;
 mod syntax;
 
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use ulib::prelude::*;
 use ulib::signal::{self, SigHandler};
 
+use input::LineInput;
 use jobs::Jobs;
+use ulib::fs::OFlag;
 
 ulib::entry!(main);
 
@@ -182,7 +190,9 @@ impl Shell {
             if self.exit_requested.is_some() {
                 break;
             }
-            self.reap_finished();
+            // Collected, not reported: changes are reported before a prompt (and `jobs`
+            // lists them), so a job reported here would be reported twice.
+            self.reap_quietly();
             exec::run_item(self, item);
         }
         Ok(())
@@ -252,6 +262,7 @@ fn init_interactive(sh: &mut Shell) {
     if !sh.interactive {
         return;
     }
+    wait_for_the_foreground(sh);
     for sig in INTERACTIVE_IGNORED {
         // SAFETY: ignoring a signal installs no handler code.
         #[allow(unsafe_code)]
@@ -266,7 +277,7 @@ fn init_interactive(sh: &mut Shell) {
         let _ = unsafe { signal::signal(sig, SigHandler::SigIgn) };
     }
     // Become a group leader if we are not, then take the terminal. If the terminal does not
-    // let us (an older console without TIOCSPGRP), run without job control.
+    // let us, run without job control.
     if sh.pgid != sh.pid && ulib::process::setpgid(Pid::from_raw(0), Pid::from_raw(0)).is_ok() {
         sh.pgid = sh.pid;
     }
@@ -275,6 +286,26 @@ fn init_interactive(sh: &mut Shell) {
     {
         sh.tty_modes = ulib::tty::Termios::get(ulib::io::STDIN).ok();
         enable_job_control(sh);
+    }
+}
+
+/// Times an interactive shell started in the background stops itself waiting to be brought
+/// to the foreground before it gives up and goes on (its reads will then fail).
+const BACKGROUND_STOPS: u32 = 100;
+
+/// An interactive shell started in the background (`sh &`) must not take the terminal from
+/// the shell that started it: as long as its group is not the terminal's foreground group it
+/// stops itself with SIGTTIN (the signal a background read would bring), so that it waits,
+/// stopped, until `fg` continues it with the terminal. Done before SIGTTIN is ignored.
+fn wait_for_the_foreground(sh: &Shell) {
+    for _ in 0..BACKGROUND_STOPS {
+        match ulib::tty::tcgetpgrp(ulib::io::STDIN) {
+            // 0: the terminal has no foreground group; nobody to wait for.
+            Ok(foreground) if foreground.as_raw() > 0 && foreground != sh.pgid => {
+                let _ = signal::killpg(sh.pgid, Some(Signal::SIGTTIN));
+            }
+            _ => return,
+        }
     }
 }
 
@@ -299,54 +330,94 @@ fn enable_job_control(sh: &mut Shell) {
     let _ = unsafe { signal::sigaction(Signal::SIGINT, &act) };
 }
 
-/// SIGINT at the prompt: nothing to do here; the interrupted read says EINTR.
-extern "C" fn interrupted(_: i32) {}
+/// Set by SIGINT (^C while the shell holds the terminal), cleared once a command has run.
+/// A ^C that comes while the shell is between reads (printing the prompt) interrupts no read;
+/// the input loop sees this instead.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Reads standard input in chunks, splitting lines; runs each complete command (a line, or
-/// several when a quote or a trailing `|`/`&&`/`||` continues it).
-fn run_stdin(sh: &mut Shell) -> i32 {
-    let mut pending: Vec<u8> = Vec::new();
+/// SIGINT at the prompt: a read it cuts short says EINTR; the flag covers the moments
+/// outside a read.
+extern "C" fn interrupted(_: i32) {
+    INTERRUPTED.store(true, Ordering::Relaxed);
+}
+
+/// Consecutive `EIO` errors reading the terminal the shell tolerates (taking the terminal
+/// back after each) before it takes the input as ended.
+const EIO_RETRIES: u32 = 10;
+
+/// Reads `input` a line at a time (see [`input`]) and runs each complete command (a line,
+/// or several when a quote or a trailing `|`/`&&`/`||` continues it) before reading more.
+/// When not interactive, a syntax error ends the run with status 2 (the lines before it
+/// have run).
+fn run_input(sh: &mut Shell, input: &mut LineInput) -> i32 {
     let mut command = String::new();
-    let mut chunk = alloc::vec![0u8; 4096];
     let mut eof = false;
+    // A prompt is due: at the start and after each line taken, not while a partial line
+    // (read without its newline) waits for the rest.
+    let mut prompt_due = true;
+    let mut eio_in_a_row = 0;
     loop {
         if sh.exit_requested.is_some() {
             break;
         }
-        // A complete line in the buffer?
-        let line = match pending.iter().position(|&b| b == b'\n') {
-            Some(at) => {
-                let rest = pending.split_off(at + 1);
-                Some(core::mem::replace(&mut pending, rest))
-            }
-            None if eof => {
-                if pending.is_empty() && command.is_empty() {
-                    break;
+        let line = match input.take_line(eof) {
+            Some(line) => line,
+            // At the end, a command still open (an unterminated quote) is parsed once more:
+            // its syntax error is reported.
+            None if eof && !command.is_empty() => Vec::new(),
+            None if eof => break,
+            None => {
+                if sh.interactive && prompt_due && !input.has_partial_line() {
+                    sh.reap_finished();
+                    eprint!("{}", if command.is_empty() { "$ " } else { "> " });
+                    prompt_due = false;
                 }
-                Some(core::mem::take(&mut pending))
-            }
-            None => None,
-        };
-        let Some(line) = line else {
-            if sh.interactive {
-                sh.reap_finished();
-                eprint!("{}", if command.is_empty() { "$ " } else { "> " });
-            }
-            match ulib::io::read(ulib::io::STDIN, &mut chunk) {
-                Ok(0) => {
-                    eof = true;
-                    if sh.interactive {
-                        // Leave the prompt's line, as other shells do at ^D.
-                        eprintln!();
+                let read = if INTERRUPTED.swap(false, Ordering::Relaxed) {
+                    Err(Errno::EINTR)
+                } else {
+                    input.fill()
+                };
+                match read {
+                    Ok(0) => {
+                        eof = true;
+                        if sh.interactive {
+                            // Leave the prompt's line, as other shells do at ^D.
+                            eprintln!();
+                        }
                     }
+                    Ok(n) => {
+                        eio_in_a_row = 0;
+                        // The ^C handler ran on the way out of this read rather than cutting
+                        // an earlier one short (the signal and the input came together): what
+                        // was typed before the ^C goes, what this read brought stays.
+                        if INTERRUPTED.swap(false, Ordering::Relaxed) {
+                            command.clear();
+                            input.discard_before_last(n);
+                            sh.last_status = 128 + Signal::SIGINT as i32;
+                        }
+                    }
+                    // ^C at the prompt: forget the command typed so far, prompt again; `$?` says
+                    // the line was interrupted, as in other shells.
+                    Err(Errno::EINTR) => {
+                        INTERRUPTED.store(false, Ordering::Relaxed);
+                        command.clear();
+                        input.discard();
+                        sh.last_status = 128 + Signal::SIGINT as i32;
+                        prompt_due = true;
+                    }
+                    // A read of the terminal from outside its foreground group, with SIGTTIN
+                    // ignored: another process took the terminal (a job that set its group
+                    // itself). Take it back and read again, a few times, rather than exit.
+                    Err(Errno::EIO) if sh.job_control && eio_in_a_row < EIO_RETRIES => {
+                        eio_in_a_row += 1;
+                        let _ = ulib::tty::tcsetpgrp(ulib::io::STDIN, sh.pgid);
+                    }
+                    Err(_) => eof = true,
                 }
-                Ok(n) => pending.extend_from_slice(&chunk[..n]),
-                // ^C at the prompt: forget the command typed so far, prompt again.
-                Err(Errno::EINTR) => command.clear(),
-                Err(_) => eof = true,
+                continue;
             }
-            continue;
         };
+        prompt_due = true;
         command.push_str(&String::from_utf8_lossy(&line));
         match syntax::parse(&command) {
             Err(e) if e.is_incomplete() && !eof => continue,
@@ -361,6 +432,8 @@ fn run_stdin(sh: &mut Shell) -> i32 {
             Ok(_) => {
                 let text = core::mem::take(&mut command);
                 let _ = sh.run_text(&text);
+                // A ^C while the command ran (one that ended `wait`) is done with.
+                INTERRUPTED.store(false, Ordering::Relaxed);
             }
         }
     }
@@ -397,8 +470,9 @@ fn main() -> i32 {
             sh.exit_requested.unwrap_or(sh.last_status)
         }
         Some(path) => {
-            let bytes = match ulib::fs::read(path) {
-                Ok(b) => b,
+            // Close-on-exec: the commands of the script do not get (or read) the script.
+            let fd = match ulib::fs::open(path, OFlag::O_RDONLY | OFlag::O_CLOEXEC, 0) {
+                Ok(fd) => fd,
                 Err(e) => {
                     eprintln!("sh: {path}: {e}");
                     return 127;
@@ -406,28 +480,36 @@ fn main() -> i32 {
             };
             sh.args[0] = String::from(path);
             sh.args.extend(args[2..].iter().map(|s| String::from(*s)));
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let _ = sh.run_text(&text);
-            sh.exit_requested.unwrap_or(sh.last_status)
+            let status = run_input(&mut sh, &mut LineInput::new(fd, true));
+            let _ = ulib::io::close(fd);
+            status
         }
         None => {
             init_interactive(&mut sh);
-            let status = run_stdin(&mut sh);
-            hang_up_stopped_jobs(&sh);
+            let status = run_input(&mut sh, &mut LineInput::new(ulib::io::STDIN, false));
+            hang_up_jobs(&mut sh);
             status
         }
     }
 }
 
-/// Leaving with jobs stopped: nobody could continue them (their parent becomes init, whose
-/// group keeps theirs from counting as orphaned), so each gets SIGHUP and then SIGCONT, and
-/// ends, as a login shell's jobs do when it exits.
-fn hang_up_stopped_jobs(sh: &Shell) {
+/// Leaving the shell: a stopped job could be continued by nobody (its parent becomes init,
+/// whose group keeps the job's from counting as orphaned), and an interactive shell's running
+/// jobs would outlive the session (init, which waits for every process before it powers off,
+/// would wait for them). Each such job's group gets SIGHUP, then SIGCONT so that a stopped one
+/// takes it: what a terminal hangup does to a login shell's jobs.
+fn hang_up_jobs(sh: &mut Shell) {
     if !sh.job_control {
         return;
     }
+    sh.reap_quietly();
     for job in &sh.jobs.list {
-        if matches!(job.state(), jobs::JobState::Stopped(_)) {
+        let hang_up = match job.state() {
+            jobs::JobState::Stopped(_) => true,
+            jobs::JobState::Running => sh.interactive,
+            jobs::JobState::Done(_) => false,
+        };
+        if hang_up {
             let _ = signal::killpg(job.pgid, Some(Signal::SIGHUP));
             let _ = signal::killpg(job.pgid, Some(Signal::SIGCONT));
         }

@@ -512,10 +512,21 @@ pub fn parse(src: &str) -> Result<Vec<Item>, SyntaxError> {
         items.push(Item {
             and_or,
             background,
-            text: String::from(src[start..end].trim()),
+            text: span_text(&src[start..end]),
         });
     }
     Ok(items)
+}
+
+/// The source text of an item or pipeline, from its first token's start to its last one's
+/// end, without the line continuations (a `\` and a newline) its last word may end with.
+/// Nothing else is trimmed: a blank there is an escaped one (`a\ `), and other white space
+/// (a form feed, say) is part of the word.
+fn span_text(mut text: &str) -> String {
+    while let Some(rest) = text.strip_suffix("\\\n") {
+        text = rest;
+    }
+    String::from(text)
 }
 
 struct Parser<'a> {
@@ -567,7 +578,7 @@ impl Parser<'_> {
         let end = self.tokens[self.pos - 1].end;
         Ok(Pipeline {
             commands,
-            text: String::from(self.src[start..end].trim()),
+            text: span_text(&self.src[start..end]),
         })
     }
 
