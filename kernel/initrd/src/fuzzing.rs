@@ -338,33 +338,8 @@ fn check_executable(exe: &Executable<'_>, data: &[u8], range: UserRange) {
 #[cfg(test)]
 mod tests {
     //! Replays the committed corpora and regressions: fast, and part of `cargo test`.
+    use fuzz_replay::replay;
     extern crate std;
-    use std::path::PathBuf;
-    use std::vec::Vec;
-
-    fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-        let mut out = Vec::new();
-        for dir in ["corpus", "regressions"] {
-            let Ok(listing) = std::fs::read_dir(root.join(dir).join(target)) else {
-                continue;
-            };
-            for file in listing {
-                let path = file.unwrap().path();
-                let bytes = std::fs::read(&path).unwrap();
-                out.push((path, bytes));
-            }
-        }
-        assert!(!out.is_empty(), "no committed corpus for {target}");
-        out
-    }
-
-    fn replay(target: &str, check: fn(&[u8])) {
-        for (path, bytes) in inputs(target) {
-            let outcome = std::panic::catch_unwind(|| check(&bytes));
-            assert!(outcome.is_ok(), "{} fails", path.display());
-        }
-    }
 
     #[test]
     fn cpio_archive_corpus_replays() {

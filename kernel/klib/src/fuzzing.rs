@@ -188,32 +188,12 @@ pub fn tty(data: &[u8]) {
 #[cfg(test)]
 mod tests {
     //! Replays the committed corpora and regressions: fast, and part of `cargo test`.
+    use fuzz_replay::replay;
     extern crate std;
-    use std::path::PathBuf;
-    use std::vec::Vec;
-
-    fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-        let mut out = Vec::new();
-        for dir in ["corpus", "regressions"] {
-            let Ok(listing) = std::fs::read_dir(root.join(dir).join(target)) else {
-                continue;
-            };
-            for file in listing {
-                let path = file.unwrap().path();
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-        assert!(!out.is_empty(), "no committed corpus for {target}");
-        out
-    }
 
     #[test]
     fn tty_corpus_replays() {
-        for (path, bytes) in inputs("tty") {
-            let outcome = std::panic::catch_unwind(|| super::tty(&bytes));
-            assert!(outcome.is_ok(), "{} fails", path.display());
-        }
+        replay("tty", super::tty);
     }
 
     /// Found by `tty`: a byte typed before `VEOL` was set to it is an ordinary byte of its
@@ -227,9 +207,6 @@ mod tests {
 
     #[test]
     fn cmdline_corpus_replays() {
-        for (path, bytes) in inputs("cmdline") {
-            let outcome = std::panic::catch_unwind(|| super::cmdline(&bytes));
-            assert!(outcome.is_ok(), "{} fails", path.display());
-        }
+        replay("cmdline", super::cmdline);
     }
 }

@@ -361,34 +361,10 @@ pub fn fill(data: &[u8]) {
 #[cfg(test)]
 mod tests {
     //! Replays the committed corpora and regressions: fast, and part of `cargo test`.
+    use fuzz_replay::replay;
     extern crate std;
     use crate::{OpenOptions, RamFs, VecStore, ROOT_INO};
     use abi::errno::Errno;
-    use std::path::PathBuf;
-    use std::vec::Vec;
-
-    fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-        let mut out = Vec::new();
-        for dir in ["corpus", "regressions"] {
-            let Ok(listing) = std::fs::read_dir(root.join(dir).join(target)) else {
-                continue;
-            };
-            for file in listing {
-                let path = file.unwrap().path();
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-        assert!(!out.is_empty(), "no committed corpus for {target}");
-        out
-    }
-
-    fn replay(target: &str, check: fn(&[u8])) {
-        for (path, bytes) in inputs(target) {
-            let outcome = std::panic::catch_unwind(|| check(&bytes));
-            assert!(outcome.is_ok(), "{} fails", path.display());
-        }
-    }
 
     #[test]
     fn ramfs_ops_corpus_replays() {

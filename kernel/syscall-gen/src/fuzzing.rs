@@ -73,29 +73,10 @@ fn write_table(table: &Table) -> String {
 #[cfg(test)]
 mod tests {
     //! Replays the committed corpora and regressions: fast, and part of `cargo test`.
-    use std::path::PathBuf;
-
-    fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-        let mut out = Vec::new();
-        for dir in ["corpus", "regressions"] {
-            let Ok(listing) = std::fs::read_dir(root.join(dir).join(target)) else {
-                continue;
-            };
-            for file in listing {
-                let path = file.unwrap().path();
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-        assert!(!out.is_empty(), "no committed corpus for {target}");
-        out
-    }
+    use fuzz_replay::replay;
 
     #[test]
     fn syscall_table_corpus_replays() {
-        for (path, bytes) in inputs("syscall_table") {
-            let outcome = std::panic::catch_unwind(|| super::table(&bytes));
-            assert!(outcome.is_ok(), "{} fails", path.display());
-        }
+        replay("syscall_table", super::table);
     }
 }
