@@ -14,26 +14,17 @@ cd "$repo" || exit 1
 calls="${FUZZ_CALLS:-1000000}"
 procs="${FUZZ_PROCS:-4}"
 memory="${FUZZ_MEMORY:-128M}"
-qemu="${QEMU:-qemu-system-i386}"
 log="build/fuzz.log"
 args="--calls $calls --procs $procs${FUZZ_SEED:+ --seed $FUZZ_SEED}"
 limit=$(( 300 + calls / 1000 ))
 
-flags=$(sed -e 's/#.*//' scripts/qemu-flags | tr '\n' ' ')
+# shellcheck source=scripts/guest-check.sh
+. scripts/guest-check.sh
 echo "fuzz: sysfuzz $args at -m $memory (timeout ${limit} s), log in $log"
 start=$(date +%s)
-timeout "$limit" "$qemu" $flags -m "$memory" -kernel build/kernel.elf -initrd build/initrd.cpio \
-    -append "init=/bin/sysfuzz -- $args" 2>&1 | tee "$log" | grep --line-buffered -E '^(sysfuzz: (seed|worker|free|PASS|FAILED|[0-9])|FAIL)|panic'
-status=${PIPESTATUS[0]}
+guest_check fuzz "sysfuzz: PASS" "$memory" "$limit" "$log" /bin/sysfuzz "$args" \
+    '^(sysfuzz: (seed|worker|free|PASS|FAILED|[0-9])|FAIL)|panic'
+passed=$?
 echo "fuzz: $(( $(date +%s) - start )) s wall clock"
-
-problems=()
-(( status == 124 )) && problems+=("QEMU did not end within ${limit} s (hung?)")
-grep -qi 'panic' "$log" && problems+=("a line mentions a panic")
-grep -q '^sysfuzz: PASS' "$log" || problems+=("no 'sysfuzz: PASS' line")
-grep -q '^init exited with status 0' "$log" || problems+=("pid 1 did not exit 0")
-if (( ${#problems[@]} > 0 )); then
-    printf 'fuzz: FAILED: %s\n' "${problems[@]}"
-    exit 1
-fi
+(( passed == 0 )) || exit 1
 echo "fuzz: passed"

@@ -15,25 +15,14 @@ cd "$repo" || exit 1
 
 minutes="${SOAK_MINUTES:-30}"
 memory="${SOAK_MEMORY:-64M}"
-qemu="${QEMU:-qemu-system-i386}"
 log="build/soak.log"
 args="$minutes${SOAK_SEED:+ $SOAK_SEED}"
 # Each minute is 60 s of guest time; allow for a slow host.
 limit=$(( minutes * 60 * 2 + 120 ))
 
-flags=$(sed -e 's/#.*//' scripts/qemu-flags | tr '\n' ' ')
+# shellcheck source=scripts/guest-check.sh
+. scripts/guest-check.sh
 echo "soak: $minutes minute(s) at -m $memory (timeout ${limit} s), log in $log"
-timeout "$limit" "$qemu" $flags -m "$memory" -kernel build/kernel.elf -initrd build/initrd.cpio \
-    -append "init=/bin/soak -- $args" 2>&1 | tee "$log" | grep --line-buffered -E '^(soak|FAIL|sysfuzz: worker .* killed|fault: .*out of memory)|panic'
-status=${PIPESTATUS[0]}
-
-problems=()
-(( status == 124 )) && problems+=("QEMU did not end within ${limit} s (hung?)")
-grep -qi 'panic' "$log" && problems+=("a line mentions a panic")
-grep -q '^soak: PASS' "$log" || problems+=("no 'soak: PASS' line")
-grep -q '^init exited with status 0' "$log" || problems+=("pid 1 did not exit 0")
-if (( ${#problems[@]} > 0 )); then
-    printf 'soak: FAILED: %s\n' "${problems[@]}"
-    exit 1
-fi
+guest_check soak "soak: PASS" "$memory" "$limit" "$log" /bin/soak "$args" \
+    '^(soak|FAIL|sysfuzz: worker .* killed|fault: .*out of memory)|panic' || exit 1
 echo "soak: passed ($minutes minute(s))"
