@@ -32,7 +32,7 @@ use klib::cmdline::{self, CrashTest, LogLevel, Problem};
 use mm::frames::ModuleError;
 
 use arch::x86::multiboot::{self, BootInfo, Module};
-use arch::x86::{boot, cpu, gdt, idt, pic, pit};
+use arch::x86::{boot, cpu, gdt, idt, machine_check, pic, pit};
 
 /// Where `_start` (arch/x86/boot.rs) lands once paging is on.
 // `_start` calls this by its unmangled name.
@@ -78,6 +78,8 @@ extern "C" fn kmain(magic: u32, multiboot_info: u32) -> ! {
 
     gdt::init(idt::double_fault_task);
     idt::init();
+    let machine_checks = machine_check::enable();
+    log::debug!("machine checks: {machine_checks:?}");
     pic::init();
     pit::init();
     cpu::forbid_fpu();

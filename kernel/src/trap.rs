@@ -9,6 +9,7 @@
 use abi::signal;
 
 use crate::arch::x86::idt::{exception_name, DOUBLE_FAULT_VECTOR, IRQ_BASE};
+use crate::arch::x86::machine_check::MachineCheck;
 use crate::arch::x86::paging::fault;
 use crate::arch::x86::{cpu, gdt, pic, TrapFrame};
 use crate::{mm, proc, sched, syscall};
@@ -73,10 +74,59 @@ fn nmi(frame: &TrapFrame) {
     );
 }
 
-/// A machine check reports a hardware error: the machine's state can no
-/// longer be trusted, whoever was running.
-fn machine_check(frame: &TrapFrame) -> ! {
-    report_kernel_fault("machine check (#MC): hardware error", frame);
+/// A machine check reports a hardware error, which is not the interrupted
+/// program's fault. When it interrupted user mode and the CPU says that
+/// context can be resumed (MCG_STATUS.RIPV, no bank with PCC), the kernel
+/// reports it and the program goes on; otherwise nothing can be trusted
+/// (the kernel was interrupted, or the CPU cannot resume): a kernel panic
+/// with the banks' contents. See docs/architecture.md.
+fn machine_check(frame: &TrapFrame) {
+    let check = MachineCheck::read();
+    let (mode, blocker) = if frame.is_from_user() {
+        ("user", check.why_not_resumable())
+    } else {
+        ("kernel", Some("it interrupted the kernel"))
+    };
+    crate::kprintln!(
+        "MCE: machine check at eip {:#010x} (pid {}, {} mode), mcg_status={}{}",
+        frame.eip,
+        sched::current_pid(),
+        mode,
+        OptionalHex(check.global_status),
+        if blocker.is_none() {
+            "; continuing"
+        } else {
+            ""
+        }
+    );
+    for bank in check.banks() {
+        crate::kprintln!(
+            "  bank {}: status={:#018x} addr={} misc={}",
+            bank.index,
+            bank.status,
+            OptionalHex(bank.address),
+            OptionalHex(bank.misc)
+        );
+    }
+    match blocker {
+        None => check.acknowledge(),
+        Some(why) => report_kernel_fault(
+            &alloc::format!("machine check (#MC): hardware error; {why}"),
+            frame,
+        ),
+    }
+}
+
+/// A register that may be missing, in hex, or `-`.
+struct OptionalHex(Option<u64>);
+
+impl core::fmt::Display for OptionalHex {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0 {
+            Some(value) => write!(f, "{value:#x}"),
+            None => f.write_str("-"),
+        }
+    }
 }
 
 /// A double fault runs as its own task (arch/x86/gdt.rs), with `frame`

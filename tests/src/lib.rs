@@ -91,6 +91,7 @@ pub struct Boot {
     timeout: Duration,
     monitor_command: Option<MonitorCommand>,
     typing: Vec<process::TypeStep>,
+    cpu: Option<String>,
 }
 
 /// A QEMU monitor command sent once the serial output contains a line (see
@@ -123,6 +124,7 @@ impl Boot {
             timeout: DEFAULT_TIMEOUT,
             monitor_command: None,
             typing: Vec::new(),
+            cpu: None,
         }
     }
 
@@ -247,6 +249,14 @@ impl Boot {
         }
     }
 
+    /// Boots on CPU model `model` (QEMU's `-cpu`) instead of QEMU's default (`qemu32`), for
+    /// a test that needs a feature the default lacks: `qemu32,+mca` has the machine-check
+    /// architecture, without which QEMU cannot inject a machine check.
+    pub fn cpu(mut self, model: &str) -> Self {
+        self.cpu = Some(model.to_owned());
+        self
+    }
+
     /// Sends `command` (for example `nmi`) to QEMU's human monitor as soon as the serial output
     /// contains `after`, once. The monitor listens on a Unix socket in a scratch directory for
     /// this boot only (instead of `-monitor none`); whether the command was sent is in
@@ -281,10 +291,15 @@ impl Boot {
         self
     }
 
-    /// The full QEMU argument list (without the binary): [`qemu_flags`], then the memory size,
+    /// The full QEMU argument list (without the binary): [`qemu_flags`], then the CPU model if
+    /// one was chosen, the memory size,
     /// the kernel, the initrd and the command line.
     pub fn qemu_args(&self) -> Vec<String> {
         let mut args: Vec<String> = qemu_flags().iter().map(|s| s.to_string()).collect();
+        if let Some(model) = &self.cpu {
+            args.push("-cpu".into());
+            args.push(model.clone());
+        }
         args.push("-m".into());
         args.push(format!("{}M", self.memory_mb));
         args.push("-kernel".into());

@@ -398,3 +398,69 @@ fn nmi_while_a_program_runs_is_reported_and_survived() {
     }
     run.expect_all_frames_returned();
 }
+
+/// QEMU's CPU with the machine-check architecture (the default `qemu32` has only the #MC
+/// exception, and QEMU injects machine checks only into CPUs with MCA).
+const CPU_WITH_MCA: &str = "qemu32,+mca";
+
+/// `mce <cpu> <bank> <status> <mcg_status> <addr> <misc>`: an uncorrected error (bank 0's
+/// STATUS VAL | UC | EN) with `mcg_status`.
+fn inject_machine_check(mcg_status: u64) -> String {
+    format!("mce 0 0 0xb000000000000000 {mcg_status:#x} 0 0")
+}
+
+/// A machine check is the hardware's, not the running program's fault: injected while
+/// `/bin/spin 2` runs in user mode, with MCG_STATUS saying the context can resume (RIPV |
+/// MCIP), the kernel reports it with the bank's status and the program runs on to its end
+/// (no kill, exit status 0). Before the kernel set CR4.MCE, QEMU turned this into a triple
+/// fault; before the handler read MCG_STATUS, it was a kernel panic.
+#[test]
+fn machine_check_while_a_program_runs_is_reported_and_survived() {
+    let run = Boot::new()
+        .cpu(CPU_WITH_MCA)
+        .init("/bin/spin", &["2"])
+        .monitor_command_after("spinning for 2 s", &inject_machine_check(0x5))
+        .run();
+    run.expect_init_exit(0);
+    if !run.monitor_log.starts_with("sent `mce") || run.monitor_log.contains("not supported") {
+        run.fail(&["the machine check was not injected".to_owned()]);
+    }
+    let lines: Vec<&str> = run.lines().collect();
+    let reports: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("MCE: machine check at eip "))
+        .collect();
+    let report_ok = |&i: &usize| {
+        lines[i].ends_with("(pid 1, user mode), mcg_status=0x5; continuing")
+            && lines.get(i + 1) == Some(&"  bank 0: status=0xb000000000000000 addr=- misc=-")
+            && lines[i + 1..].contains(&"spin: done")
+    };
+    if reports.len() != 1 || !reports.iter().all(report_ok) {
+        run.fail(&[format!(
+            "expected one \"MCE: ... (pid 1, user mode), mcg_status=0x5; continuing\" report, \
+             then bank 0's status, then \"spin: done\"; found reports at lines {reports:?}"
+        )]);
+    }
+    run.expect_no_panic_word();
+    if !kill_lines(&run, "spin").is_empty() {
+        run.fail(&["the machine check killed a process".to_owned()]);
+    }
+    run.expect_all_frames_returned();
+}
+
+/// A machine check the CPU says the interrupted context cannot resume from (MCG_STATUS.RIPV
+/// clear) stops the machine with a report of why and of the bank, whoever was running.
+#[test]
+fn machine_check_that_cannot_resume_is_a_kernel_panic() {
+    let run = Boot::new()
+        .cpu(CPU_WITH_MCA)
+        .init("/bin/spin", &["2"])
+        .monitor_command_after("spinning for 2 s", &inject_machine_check(0x4))
+        .timeout(Duration::from_secs(30))
+        .run();
+    run.expect_kernel_panic(&[
+        "machine check (#MC): hardware error; the CPU cannot resume the interrupted context \
+         (RIPV clear)",
+    ]);
+    run.expect_line("  bank 0: status=0xb000000000000000 addr=- misc=-");
+    run.expect_no_line("spin: done");
+}

@@ -9,6 +9,7 @@ pub mod cpu;
 pub mod gdt;
 pub mod idt;
 pub mod lock;
+pub mod machine_check;
 pub mod multiboot;
 pub mod paging;
 pub mod pic;
