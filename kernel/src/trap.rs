@@ -20,10 +20,16 @@ const MACHINE_CHECK: u32 = 18;
 const TIMER_IRQ: u32 = 0;
 
 /// Called by `trap_common` in arch/x86/idt.rs with interrupts off.
-// The entry stub calls this by its unmangled name.
+// The entry stub calls this by its unmangled name; `#[no_mangle]` counts as
+// unsafe code, so the exemption covers this one call (and `trap` stays checked).
 #[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
+    trap(frame)
+}
+
+#[inline(always)]
+fn trap(frame: &mut TrapFrame) {
     match frame.vector {
         DOUBLE_FAULT_VECTOR => double_fault(frame),
         NMI => nmi(frame),
@@ -45,10 +51,15 @@ pub extern "C" fn trap_entry(frame: &mut TrapFrame) {
 /// Called by the system-call stub in arch/x86/idt.rs (`int 0x21`) with
 /// interrupts off: runs the call, then takes signals or leaves for good when
 /// the task needs it (one flag pair read on the way out).
-// The entry stub calls this by its unmangled name.
+// The entry stub calls this by its unmangled name (see `trap_entry`).
 #[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn syscall_entry(frame: &mut TrapFrame) {
+    system_call(frame)
+}
+
+#[inline(always)]
+fn system_call(frame: &mut TrapFrame) {
     let nr = frame.eax;
     syscall::handle(frame);
     if sched::current_needs_attention() {

@@ -3,6 +3,7 @@
 //! timer queue, the kernel command-line parser, a process's signal state, its
 //! descriptor table and a pipe's buffer.
 #![cfg_attr(not(test), no_std)]
+#![forbid(unsafe_code)]
 // `Box::try_new`: a record that cannot be allocated is an error, not an abort.
 #![feature(allocator_api)]
 
