@@ -1,7 +1,7 @@
 //! The kernel and its initrd (`docs/initrd.md`): an image made by GNU cpio boots; a broken
 //! image, a missing or non-ELF first program make the kernel fail loudly (a `KERNEL PANIC`
 //! line and QEMU's panic status, never a hang); a non-ELF program started by init gives
-//! `ENOEXEC`.
+//! `ENOEXEC`; a program whose bss cannot fit gives `ENOMEM`, one whose large bss fits runs.
 
 use integration_tests::host::{clean_command, run_command, ScratchDir};
 use integration_tests::{build_dir, Boot, Run};
@@ -304,5 +304,100 @@ fn program_without_execute_bit_gives_eacces() {
         "init: /bin/plain exited with status 127",
     ]);
     run.expect_no_line("hello, world");
+    run.expect_all_frames_returned();
+}
+
+/// `program` (an ELF32 executable of the build) with its highest loadable segment, which must
+/// be the writable one holding `.bss`, grown in memory (not in the file) to `memory_size`
+/// bytes: a valid program with a large bss, as a linker makes it for a large static array.
+fn with_bss_of(mut program: Vec<u8>, memory_size: u32) -> Vec<u8> {
+    let u16_at = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]) as usize;
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    const PT_LOAD: u32 = 1;
+    const PF_W: u32 = 2;
+    let (phoff, phentsize, phnum) = (
+        u32_at(&program, 0x1c) as usize,
+        u16_at(&program, 0x2a),
+        u16_at(&program, 0x2c),
+    );
+    let last = (0..phnum)
+        .map(|i| phoff + i * phentsize)
+        .filter(|&ph| u32_at(&program, ph) == PT_LOAD)
+        .max_by_key(|&ph| u32_at(&program, ph + 8))
+        .expect("a loadable segment");
+    assert!(
+        u32_at(&program, last + 24) & PF_W != 0,
+        "the highest segment is not the writable one"
+    );
+    program[last + 20..last + 24].copy_from_slice(&memory_size.to_le_bytes());
+    program
+}
+
+/// A valid program whose bss cannot fit (3 GiB on a 256 MiB machine) fails with ENOMEM before
+/// anything is mapped for it, and the caller goes on; every frame comes back. (The bss is
+/// mapped on first touch, so without the loader's check up front the execve would succeed.)
+#[test]
+fn program_whose_bss_cannot_fit_gives_enomem() {
+    let scratch = ScratchDir::new("huge-bss");
+    let mut writer = initrd::cpio::Writer::new();
+    writer
+        .add_file("/bin/init", 0o755, &built_program("init"))
+        .unwrap();
+    writer
+        .add_file(
+            "/bin/huge",
+            0o755,
+            &with_bss_of(built_program("hello"), 0xBF00_0000 - 0x0040_3000),
+        )
+        .unwrap();
+    let image = scratch.join("huge.cpio");
+    fs::write(&image, writer.finish()).unwrap();
+    let run = Boot::new()
+        .initrd(&image)
+        .init("/bin/init", &["/bin/huge"])
+        .run();
+    run.expect_init_status(127);
+    run.expect_lines_in_order(&[
+        "init: starting /bin/huge",
+        "/bin/huge: execve failed: ENOMEM",
+        "init: /bin/huge exited with status 127",
+    ]);
+    run.expect_no_line("hello, world");
+    run.expect_all_frames_returned();
+}
+
+/// A large bss that fits (128 MiB on a 256 MiB machine) loads without being zeroed up front:
+/// the program runs, and its pages in memory are a few dozen, not the 32 768 of its bss
+/// (zeroing them at exec held the CPU with interrupts off for seconds).
+#[test]
+fn large_bss_that_fits_is_mapped_on_first_touch() {
+    const BSS: u32 = 128 << 20;
+    let scratch = ScratchDir::new("large-bss");
+    let mut writer = initrd::cpio::Writer::new();
+    writer
+        .add_file(
+            "/bin/bigcat",
+            0o755,
+            &with_bss_of(built_program("cat"), BSS),
+        )
+        .unwrap();
+    let image = scratch.join("large.cpio");
+    fs::write(&image, writer.finish()).unwrap();
+    let run = Boot::new()
+        .initrd(&image)
+        .init("/bin/bigcat", &["/proc/self/status"])
+        .run();
+    run.expect_init_exit(0);
+    let holes = run.scan_one_line("VmRSS:\t{} kB");
+    let resident_kib: u32 = holes[0]
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| run.fail(&[format!("bad VmRSS {:?}", holes[0])]));
+    if resident_kib >= 4096 {
+        run.fail(&[format!(
+            "{resident_kib} KiB resident with a {} MiB bss: the bss was mapped at exec",
+            BSS >> 20
+        )]);
+    }
     run.expect_all_frames_returned();
 }
