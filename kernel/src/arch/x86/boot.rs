@@ -37,6 +37,15 @@ const IDENTITY_FLAGS: u32 = 0x083;
 const CR4_PSE_PGE: u32 = (1 << 4) | (1 << 7);
 /// CR0.PG | CR0.WP.
 const CR0_PG_WP: u32 = (1 << 31) | (1 << 16);
+/// The Multiboot header's magic (what a loader searches the image for).
+const MULTIBOOT_HEADER_MAGIC: u32 = 0x1BAD_B002;
+/// The header's flags: modules page-aligned (bit 0), a memory map (bit 1).
+const MULTIBOOT_HEADER_FLAGS: u32 = (1 << 0) | (1 << 1);
+/// What makes magic + flags + checksum zero.
+const MULTIBOOT_HEADER_CHECKSUM: u32 =
+    0u32.wrapping_sub(MULTIBOOT_HEADER_MAGIC.wrapping_add(MULTIBOOT_HEADER_FLAGS));
+/// The second identity entry's physical address: 4 MiB (one large page each).
+const SECOND_LARGE_PAGE: u32 = 4 << 20;
 
 /// The boot page directory; `kmain` keeps using it as the kernel's master
 /// directory whose upper quarter every address space copies.
@@ -56,9 +65,9 @@ global_asm!(
     r#"
     .section .multiboot, "a"
     .align 4
-    .long 0x1BADB002            /* magic */
-    .long 0x00000003            /* flags: page-align modules, give memory map */
-    .long -(0x1BADB002 + 0x00000003)
+    .long {multiboot_magic}
+    .long {multiboot_flags}
+    .long {multiboot_checksum}
 
     .section .text.boot, "ax"
     .global _start
@@ -75,7 +84,7 @@ _start:
     cmpl ${direct_entries}, %ecx
     jne 1b
     movl ${identity_flags}, 0(%edi)              /* identity 0..4 MiB for the jump */
-    movl $(0x400000 | {identity_flags}), 4(%edi) /* identity 4..8 MiB */
+    movl $({second_large_page} | {identity_flags}), 4(%edi) /* identity 4..8 MiB */
     movl %cr4, %eax
     orl ${cr4_bits}, %eax
     movl %eax, %cr4
@@ -94,6 +103,10 @@ _start:
     hlt
     jmp 3b
     "#,
+    multiboot_magic = const MULTIBOOT_HEADER_MAGIC,
+    multiboot_flags = const MULTIBOOT_HEADER_FLAGS,
+    multiboot_checksum = const MULTIBOOT_HEADER_CHECKSUM,
+    second_large_page = const SECOND_LARGE_PAGE,
     stack_size = const BOOT_STACK_SIZE,
     kernel_base = const KERNEL_BASE,
     kernel_slot_offset = const (KERNEL_BASE >> 22) * 4,
