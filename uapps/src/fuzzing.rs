@@ -2,6 +2,8 @@
 //! reproducible random-number generator, the pool of argument values at the edges that
 //! kernels get wrong, and the decoding of a raw result.
 
+use ulib::layout::{KERNEL_BASE, USER_STACK_LIMIT, USER_STACK_TOP};
+
 /// splitmix64: a tiny, fast generator whose whole state is one `u64`, so a run is reproduced
 /// from the seed it prints.
 #[derive(Clone, Copy, Debug)]
@@ -58,7 +60,8 @@ const fn mix(mut z: u64) -> u64 {
 
 /// Argument values at the edges: zero and small numbers, -1 and its neighbours, page sizes
 /// and their neighbours, the signed limits, and addresses around the user/kernel boundary
-/// (0xC0000000), the top of the stack and the bottom of its region (0xBF800000).
+/// (`KERNEL_BASE`, and the kernel image 1 MiB above it), the top of the stack and the bottom
+/// of its region (from `ulib::layout`).
 pub const EDGE_VALUES: [u32; 32] = [
     0,
     1,
@@ -82,14 +85,14 @@ pub const EDGE_VALUES: [u32; 32] = [
     0xFFFF_F000,
     0x4000_0000,
     0x7000_0000,
-    0xBF80_0000,
-    0xBF7F_FFFF,
-    0xBFF0_0000,
-    0xBFFF_FFFF,
-    0xBFFF_FFFC,
-    0xC000_0000,
-    0xC000_0001,
-    0xC010_0000,
+    USER_STACK_LIMIT,
+    USER_STACK_LIMIT - 1,
+    USER_STACK_TOP - (1 << 20),
+    USER_STACK_TOP - 1,
+    USER_STACK_TOP - 4,
+    KERNEL_BASE,
+    KERNEL_BASE + 1,
+    KERNEL_BASE + (1 << 20),
     0xDEAD_BEEF,
     0xFFFF_FFF0,
 ];

@@ -489,8 +489,8 @@ impl Worker {
             0 => 0,
             1 => 1,
             2 => 0xFFF,
-            3 => 0xC000_0000,
-            4 => 0xC000_0001,
+            3 => USER_END,
+            4 => USER_END + 1,
             5 => 0xFFFF_F000,
             6 => 0xFFFF_FFFF,
             7 => img.text_start,
@@ -543,7 +543,7 @@ impl Worker {
             8 => self.long_string(),
             _ => self
                 .rng
-                .pick(&[0u32, 1, 0xFFF, 0xC000_0000, 0xFFFF_FFFF, 0x7000_0000]),
+                .pick(&[0u32, 1, 0xFFF, USER_END as u32, 0xFFFF_FFFF, 0x7000_0000]),
         }
     }
 
@@ -920,7 +920,7 @@ impl Worker {
             // addresses are kept.
             let p = a[0] as usize;
             if (PAGE..USER_END).contains(&p) {
-                a[0] = 0xC000_0000;
+                a[0] = USER_END as u32;
             }
         }
         a[1] = self.out_ptr(8);
@@ -1161,7 +1161,7 @@ impl Worker {
                 a[0] = TRUE_PATH.as_ptr() as u32;
                 a[1] = self.rng.pick(&[
                     bad_argv.as_ptr() as u32,
-                    0xC000_0000,
+                    USER_END as u32,
                     0xFFFF_FFFF,
                     self.brk as u32 - 4,
                 ]);
@@ -1170,7 +1170,7 @@ impl Worker {
                 a[0] = self.rng.pick(&[
                     0,
                     1,
-                    0xC000_0000,
+                    USER_END as u32,
                     c"/".as_ptr() as u32,
                     c"/bin".as_ptr() as u32,
                     c"/nonexistent".as_ptr() as u32,
@@ -1184,7 +1184,7 @@ impl Worker {
                     // A file of its own directory may hold anything (even an ELF header):
                     // arguments that must be refused keep the call failing.
                     a[0] = self.mutable_path();
-                    a[1] = 0xC000_0000;
+                    a[1] = USER_END as u32;
                 }
             }
         }
@@ -1310,7 +1310,8 @@ impl Worker {
         poke(at + 12, &base.restorer.to_le_bytes());
         a[1] = if self.rng.chance(4) {
             // Only look (NULL) or a refused address.
-            self.rng.pick(&[0, 0xC000_0000, 1, (self.brk - 8) as u32])
+            self.rng
+                .pick(&[0, USER_END as u32, 1, (self.brk - 8) as u32])
         } else {
             at as u32
         };
@@ -1376,7 +1377,7 @@ impl Worker {
         let refused = self.rng.chance(4);
         a[0] = if refused {
             self.rng
-                .pick(&[0, 0xC000_0000, 0xFFFF_FFFF, self.brk as u32 - 2])
+                .pick(&[0, USER_END as u32, 0xFFFF_FFFF, self.brk as u32 - 2])
         } else {
             mask as u32
         };
@@ -1470,7 +1471,7 @@ impl Worker {
                 _ => {
                     a[1] = self
                         .rng
-                        .pick(&[0, 1, 0xC000_0000, 0xFFFF_F000, 0x7000_0000]);
+                        .pick(&[0, 1, USER_END as u32, 0xFFFF_F000, 0x7000_0000]);
                 }
             }
         }
@@ -1599,7 +1600,7 @@ impl Worker {
                 a[2] = if self.rng.chance(2) {
                     self.termios.as_ptr() as u32
                 } else {
-                    self.rng.pick(&[0, 0xC000_0000, self.brk as u32 - 4])
+                    self.rng.pick(&[0, USER_END as u32, self.brk as u32 - 4])
                 };
             }
             // The window size: the one it has (read just before), or a refused address.
@@ -1610,7 +1611,7 @@ impl Worker {
                 );
                 a[2] = self
                     .rng
-                    .pick(&[scratch as u32, 0, 0xC000_0000, self.brk as u32 - 4]);
+                    .pick(&[scratch as u32, 0, USER_END as u32, self.brk as u32 - 4]);
             }
             // The foreground group: no group that exists besides the one in front now.
             tty::TIOCSPGRP => {
@@ -1621,7 +1622,7 @@ impl Worker {
                 let current = peek_u32(scratch);
                 let value = self.rng.pick(&[current, 0, u32::MAX, 0x7FFF_FFFF]);
                 poke(scratch, &value.to_le_bytes());
-                a[2] = self.rng.pick(&[scratch as u32, 0, 0xC000_0000]);
+                a[2] = self.rng.pick(&[scratch as u32, 0, USER_END as u32]);
             }
             // A value, not a pointer: queues to flush, a break's length (0: a real break).
             tty::TCFLSH | tty::TCSBRK => a[2] = self.rng.pick(&[0, 1, 2, 3, a[2]]),
@@ -1629,7 +1630,7 @@ impl Worker {
                 a[2] = self.out_ptr(64)
             }
             // Unknown requests must not touch memory at all: give them nothing to hurt.
-            _ => a[2] = self.rng.pick(&[0, 0xC000_0000, scratch as u32]),
+            _ => a[2] = self.rng.pick(&[0, USER_END as u32, scratch as u32]),
         }
         let r = self.call(nr::IOCTL as u32, a);
         let size = match a[1] {
