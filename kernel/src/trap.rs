@@ -93,11 +93,14 @@ fn nmi(frame: &TrapFrame) {
 /// with the banks' contents. See docs/architecture.md.
 fn machine_check(frame: &TrapFrame) {
     let check = MachineCheck::read();
-    let (mode, blocker) = if frame.is_from_user() {
-        ("user", check.why_not_resumable())
+    let mode = if frame.is_from_user() {
+        "user"
     } else {
-        ("kernel", Some("it interrupted the kernel"))
+        "kernel"
     };
+    let blocker = check
+        .why_not_resumable()
+        .or((!frame.is_from_user()).then_some("it interrupted the kernel"));
     crate::kprintln!(
         "MCE: machine check at eip {:#010x} (pid {}, {} mode), mcg_status={}{}",
         frame.eip,

@@ -99,6 +99,7 @@ pub struct Boot {
 #[derive(Debug, Clone)]
 struct MonitorCommand {
     after: String,
+    pause: Duration,
     command: String,
 }
 
@@ -261,9 +262,17 @@ impl Boot {
     /// contains `after`, once. The monitor listens on a Unix socket in a scratch directory for
     /// this boot only (instead of `-monitor none`); whether the command was sent is in
     /// [`Run::monitor_log`].
-    pub fn monitor_command_after(mut self, after: &str, command: &str) -> Self {
+    pub fn monitor_command_after(self, after: &str, command: &str) -> Self {
+        self.monitor_after_pause(after, Duration::ZERO, command)
+    }
+
+    /// [`Boot::monitor_command_after`], waiting `pause` after `after` shows before sending: for
+    /// an event meant to land while a program runs on, not while the kernel is still returning
+    /// from the `write` that printed the line.
+    pub fn monitor_after_pause(mut self, after: &str, pause: Duration, command: &str) -> Self {
         self.monitor_command = Some(MonitorCommand {
             after: after.to_owned(),
+            pause,
             command: command.to_owned(),
         });
         self
@@ -347,6 +356,7 @@ impl Boot {
             args[at + 1] = format!("unix:{},server=on,wait=off", socket.display());
             watcher = Some(monitor::send_after(
                 mc.after.clone(),
+                mc.pause,
                 mc.command.clone(),
                 socket,
                 Arc::clone(&monitor_log),

@@ -18,11 +18,12 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 const PROMPT: &str = "(qemu) ";
 
 /// A stdout watcher that, the first time the serial output holds a whole line containing
-/// `after`, connects to the
-/// monitor at `socket`, sends `command` and waits for the monitor to prompt again (so the
-/// command has run before the guest goes on much further). What happened goes to `log`.
+/// `after`, waits `pause` (the guest goes on meanwhile; its output waits in the pipe), connects
+/// to the monitor at `socket`, sends `command` and waits for the monitor to prompt again (so
+/// the command has run before the guest goes on much further). What happened goes to `log`.
 pub fn send_after(
     after: String,
+    pause: Duration,
     command: String,
     socket: PathBuf,
     log: Arc<Mutex<String>>,
@@ -33,6 +34,7 @@ pub fn send_after(
             return;
         }
         sent = true;
+        thread::sleep(pause);
         let outcome = match send(&socket, &command) {
             Ok(answer) => format!("sent `{command}` after `{after}`; monitor said: {answer:?}"),
             Err(e) => format!("could not send `{command}` to {}: {e}", socket.display()),
@@ -59,7 +61,14 @@ fn send(socket: &Path, command: &str) -> std::io::Result<String> {
     read_until_prompts(&mut stream, 1)?;
     stream.write_all(command.as_bytes())?;
     stream.write_all(b"\n")?;
-    read_until_prompts(&mut stream, 1)
+    read_until_prompts(&mut stream, 1).map(|raw| answer_of(&raw))
+}
+
+/// What the monitor printed for a command, without its echo of the command as typed (redrawn
+/// with terminal escapes after every key) and the next prompt: `""` when it printed nothing.
+fn answer_of(raw: &str) -> String {
+    let after_echo = raw.split_once("\r\n").map_or(raw, |(_, rest)| rest);
+    after_echo.trim_end_matches(PROMPT).trim().to_owned()
 }
 
 /// Reads until `count` more prompts have arrived, or fails after [`ANSWER_TIMEOUT`].
@@ -98,7 +107,16 @@ fn read_until_prompts(stream: &mut UnixStream, count: usize) -> std::io::Result<
 
 #[cfg(test)]
 mod tests {
-    use super::has_complete_line_with;
+    use super::{answer_of, has_complete_line_with};
+
+    #[test]
+    fn the_answer_leaves_out_the_echo_and_the_prompt() {
+        assert_eq!(answer_of("n\u{1b}[K\u{1b}[Dnmi\u{1b}[K\r\n(qemu) "), "");
+        assert_eq!(
+            answer_of("mce 0 0 1\u{1b}[K\r\nMCE injection not supported\r\n(qemu) "),
+            "MCE injection not supported"
+        );
+    }
 
     #[test]
     fn a_line_counts_once_its_newline_has_arrived() {
