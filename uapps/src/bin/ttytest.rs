@@ -15,6 +15,8 @@
 //!   cannot stop);
 //! - `pgrp`: `TIOCGPGRP` gives pid 1's group; `TIOCSPGRP` to a group of the session works, to
 //!   one that does not exist is ESRCH; `TIOCGWINSZ` is 80x24;
+//! - `modes`: turns echo off, says `ready`, waits until it is stopped and continued, and says
+//!   whether echo is still off (a shell's `fg` gives a job the settings it stopped with);
 //! - `ctty`: the controlling terminal. A child that calls `setsid` has none (`ENOTTY` for the
 //!   foreground group and the session, `ENXIO` for `/dev/tty`, no `SIGTTOU` for a change), takes
 //!   it from pid 1's session with `TIOCSCTTY` (only as a session leader, only with steal), and
@@ -283,6 +285,31 @@ fn pgrp() -> i32 {
     0
 }
 
+/// Set by the `SIGCONT` handler of `modes`.
+static CONTINUED: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn on_continue(_: i32) {
+    CONTINUED.store(true, core::sync::atomic::Ordering::SeqCst);
+}
+
+fn modes() -> i32 {
+    use ulib::signal::{SigHandler, Signal, pause, signal};
+    let saved = ulib::tty::Termios::get(0).expect("TCGETS");
+    let mut quiet = saved;
+    quiet.set_lflag(saved.lflag() & !ECHO);
+    quiet.set(0).expect("TCSETS");
+    // SAFETY: the handler only stores to an atomic.
+    unsafe { signal(Signal::SIGCONT, SigHandler::Handler(on_continue)) }.expect("signal");
+    println!("ttytest: echo off, ready");
+    while !CONTINUED.load(core::sync::atomic::Ordering::SeqCst) {
+        pause();
+    }
+    let now = ulib::tty::Termios::get(0).expect("TCGETS");
+    println!("ttytest: continued, echo off: {}", now.lflag() & ECHO == 0);
+    saved.set(0).expect("TCSETS back");
+    0
+}
+
 /// Prints what `what` gave as `ttytest: <label>: <result>`.
 fn show<T: core::fmt::Debug>(label: &str, what: Result<T, Errno>) {
     println!("ttytest: {label}: {what:?}");
@@ -384,9 +411,10 @@ fn main() -> i32 {
         "pgrp" => pgrp(),
         "ignore_tstp" => ignore_tstp(),
         "ctty" => ctty(),
+        "modes" => modes(),
         _ => {
             println!(
-                "usage: ttytest lines|ctrl_c|background|background_change|raw|timed|pgrp|ignore_tstp|ctty"
+                "usage: ttytest lines|ctrl_c|background|background_change|raw|timed|pgrp|ignore_tstp|ctty|modes"
             );
             return 2;
         }
