@@ -117,6 +117,38 @@ fn foreground_group_and_window_size_ioctls() {
 }
 
 #[test]
+fn the_controlling_terminal_belongs_to_one_session() {
+    let run = Boot::new().init(TTYTEST, &["ctty"]).run();
+    finished(&run, "ctty");
+    run.expect_lines_in_order(&[
+        "ttytest: init's session: Ok(1)",
+        "ttytest: after setsid, tcgetpgrp: Err(ENOTTY)",
+        "ttytest: after setsid, tcgetsid: Err(ENOTTY)",
+        "ttytest: after setsid, tcsetpgrp: Err(ENOTTY)",
+        "ttytest: after setsid, open /dev/tty: Err(ENXIO)",
+        "ttytest: after opening /dev/console, tcgetpgrp: Err(ENOTTY)",
+        "ttytest: after setsid, TCSETS: Ok(())",
+        "ttytest: TIOCSCTTY without steal: Err(EPERM)",
+        "ttytest: TIOCSCTTY by a non-leader: Err(EPERM)",
+        "ttytest: TIOCSCTTY with steal: Ok(())",
+        "ttytest: session is mine: true",
+        "ttytest: foreground is mine: true",
+        "ttytest: open /dev/tty: Ok(())",
+        "ttytest: tcsetpgrp to the member: Ok(())",
+        "ttytest: the foreground member got SIGHUP",
+        "ttytest: init after the steal, tcgetpgrp: Err(ENOTTY)",
+        "ttytest: init after the steal, open /dev/tty: Err(ENXIO)",
+        "ttytest: init takes it back: Ok(())",
+        "ttytest: foreground is init's: true",
+        "ttytest: TIOCNOTTY by a non-leader: Ok(())",
+        "ttytest: then tcgetpgrp: Err(ENOTTY)",
+        "ttytest: TIOCNOTTY again: Err(ENOTTY)",
+        "ttytest: init keeps it, tcgetsid: Ok(1)",
+    ]);
+    run.expect_no_line("child ended with");
+}
+
+#[test]
 fn without_console_input_the_console_reads_end_of_file() {
     let run = Boot::new().init(TTYTEST, &["lines"]).run();
     finished(&run, "lines");

@@ -170,6 +170,21 @@ fn garbage_nul_bytes_a_flood_of_ctrl_c_and_an_overlong_line_leave_the_shell_aliv
 }
 
 #[test]
+fn fg_gives_a_stopped_job_its_own_terminal_settings_back() {
+    let run = session(
+        Boot::new()
+            .type_after("$ ", "ttytest modes\r")
+            .type_after_pause("ttytest: echo off, ready", SETTLE, "\x1a")
+            // The shell reads with its own settings (echo on) while the job is stopped.
+            .type_after("$ ", "echo sh''ell echoes\r")
+            .type_after("shell echoes", "fg\r")
+            .type_after("ttytest: modes done", "\x04"),
+    );
+    run.expect_line("$ echo sh''ell echoes");
+    run.expect_exact_line("ttytest: continued, echo off: true");
+}
+
+#[test]
 fn ctrl_z_to_a_job_that_ignores_it_changes_nothing() {
     let run = session(
         Boot::new()

@@ -505,8 +505,9 @@ static void test_tty(int want_tty)
         CHECK(tty == 1);
         struct termios t;
         CHECK(tcgetattr(1, &t) == 0 && (t.c_lflag & ICANON) != 0);
-        /* Our group holds the terminal. */
+        /* Our group holds the terminal, our session controls it. */
         CHECK(tcgetpgrp(1) == getpgrp());
+        CHECK(tcgetsid(1) == getsid(0));
         struct winsize ws;
         CHECK(ioctl(1, TIOCGWINSZ, &ws) == 0);
         cfmakeraw(&t);
@@ -522,6 +523,7 @@ static void test_tty(int want_tty)
     CHECK_ERR(tcgetattr(fd, &t), ENOTTY);
     CHECK_ERR(ioctl(fd, TCGETS, &t), ENOTTY);
     CHECK_ERR(tcgetpgrp(fd), ENOTTY);
+    CHECK_ERR(tcgetsid(fd), ENOTTY);
     close(fd);
     errno = 0;
     CHECK(isatty(99) == 0 && errno == EBADF);

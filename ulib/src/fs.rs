@@ -91,6 +91,9 @@ bitflags::bitflags! {
         const O_DIRECTORY = abi::fs::O_DIRECTORY;
         /// Close the descriptor on `execve`.
         const O_CLOEXEC = abi::fs::O_CLOEXEC;
+        /// Never make a terminal the controlling terminal on open (`open` never does here:
+        /// accepted for portable programs).
+        const O_NOCTTY = abi::fs::O_NOCTTY;
     }
 }
 

@@ -1,7 +1,11 @@
 //! Terminals: [`isatty()`], the foreground process group ([`tcgetpgrp()`],
-//! [`tcsetpgrp()`]) and the settings ([`Termios`]).
+//! [`tcsetpgrp()`]), the controlling terminal ([`tcgetsid()`], [`set_controlling()`],
+//! [`give_up_controlling()`]) and the settings ([`Termios`]).
 //!
-//! The console is the one terminal. Its foreground process group is the group that may read
+//! The console is the one terminal. It is the controlling terminal of pid 1's session from
+//! boot, and of every process forked from one that has it; `setsid` leaves it behind, and a
+//! process without it is not subject to job control (no `SIGTTIN`/`SIGTTOU`) but cannot ask
+//! for or change the foreground group (`ENOTTY`), nor open `/dev/tty` (`ENXIO`). Its foreground process group is the group that may read
 //! it and that gets `SIGINT` (^C), `SIGQUIT` (^\) and `SIGTSTP` (^Z); a shell with job
 //! control hands the terminal to each foreground job with [`tcsetpgrp()`] and takes it back
 //! when the job ends or stops. Every call here is an `ioctl` on a descriptor open on the
@@ -46,7 +50,8 @@ pub fn isatty(fd: i32) -> bool {
 ///
 /// # Errors
 ///
-/// `EBADF` if `fd` is not open, `ENOTTY` if it is not a terminal.
+/// `EBADF` if `fd` is not open, `ENOTTY` if it is not a terminal or not the caller's
+/// controlling terminal.
 pub fn tcgetpgrp(fd: i32) -> Result<Pid, Errno> {
     let mut pgrp: i32 = 0;
     // SAFETY: `pgrp` is a live, exclusively borrowed i32 for the whole call: the only memory
@@ -63,14 +68,55 @@ pub fn tcgetpgrp(fd: i32) -> Result<Pid, Errno> {
 ///
 /// # Errors
 ///
-/// `EBADF` if `fd` is not open, `ENOTTY` if it is not a terminal (or the caller's group is
-/// an orphaned background group), `ESRCH` if no process is in group `pgid`, `EPERM` if
+/// `EBADF` if `fd` is not open, `ENOTTY` if it is not a terminal, not the caller's
+/// controlling terminal, or the caller's group is an orphaned background group, `ESRCH` if no process is in group `pgid`, `EPERM` if
 /// `pgid` is a group of another session, `EINVAL` for a negative group number.
 pub fn tcsetpgrp(fd: i32, pgid: Pid) -> Result<(), Errno> {
     let pgrp: i32 = pgid.as_raw();
     // SAFETY: `pgrp` is a live i32 for the whole call; TIOCSPGRP only reads it.
     decode_result(unsafe { raw::sys_ioctl(fd, abi::tty::TIOCSPGRP, &raw const pgrp as usize) })
         .map(drop)
+}
+
+/// The session whose controlling terminal `fd` is (`ioctl(TIOCGSID)`, POSIX's `tcgetsid`).
+///
+/// # Errors
+///
+/// `EBADF` if `fd` is not open, `ENOTTY` if it is not a terminal or not the caller's
+/// controlling terminal.
+pub fn tcgetsid(fd: i32) -> Result<Pid, Errno> {
+    let mut sid: i32 = 0;
+    // SAFETY: `sid` is a live, exclusively borrowed i32 for the whole call: the only memory
+    // TIOCGSID stores into.
+    decode_result(unsafe { raw::sys_ioctl(fd, abi::tty::TIOCGSID, &raw mut sid as usize) })?;
+    Ok(Pid::from_raw(sid))
+}
+
+/// Makes the terminal `fd` is open on the caller's controlling terminal
+/// (`ioctl(TIOCSCTTY)`); the caller's group becomes its foreground group. With `steal`, a
+/// terminal another session controls is taken from it (that session's processes lose it,
+/// without a signal).
+///
+/// # Errors
+///
+/// `EBADF`, `ENOTTY` (not a terminal); `EPERM` if the caller does not lead its session, has
+/// another controlling terminal, or the terminal is another session's and `steal` is false.
+/// A session leader that already controls it gets `Ok`.
+pub fn set_controlling(fd: i32, steal: bool) -> Result<(), Errno> {
+    // SAFETY: TIOCSCTTY takes a number, not a pointer: no memory is read or written.
+    decode_result(unsafe { raw::sys_ioctl(fd, abi::tty::TIOCSCTTY, usize::from(steal)) }).map(drop)
+}
+
+/// Gives up the controlling terminal `fd` is open on (`ioctl(TIOCNOTTY)`). When the caller
+/// leads its session, every process of the session loses it, and its foreground group gets
+/// `SIGHUP` and `SIGCONT`.
+///
+/// # Errors
+///
+/// `EBADF`, `ENOTTY` (not a terminal, or not the caller's controlling terminal).
+pub fn give_up_controlling(fd: i32) -> Result<(), Errno> {
+    // SAFETY: TIOCNOTTY takes no argument: no memory is read or written.
+    decode_result(unsafe { raw::sys_ioctl(fd, abi::tty::TIOCNOTTY, 0) }).map(drop)
 }
 
 /// Which input or output [`tcflush`] discards.

@@ -22,6 +22,9 @@ pub const O_APPEND: u32 = 0o2000;
 pub const O_NONBLOCK: u32 = 0o4000;
 /// Fail with ENOTDIR unless the path names a directory.
 pub const O_DIRECTORY: u32 = 0o200000;
+/// Do not make a terminal the caller's controlling terminal on open (the console never is
+/// made one by `open`, so the flag changes nothing; accepted for portable programs).
+pub const O_NOCTTY: u32 = 0o400;
 /// Close the descriptor on `execve`.
 pub const O_CLOEXEC: u32 = 0o2000000;
 

@@ -26,6 +26,15 @@ pub const TIOCGWINSZ: u32 = 0x5413;
 pub const TIOCSWINSZ: u32 = 0x5414;
 /// `ioctl`: store how many bytes a `read` could take now (an `int`).
 pub const FIONREAD: u32 = 0x541b;
+/// `ioctl`: make the terminal the caller's controlling terminal; the caller must lead a
+/// session that has none. Argument 1 takes it from the session that has it (Linux allows
+/// that to the superuser, which every process is here).
+pub const TIOCSCTTY: u32 = 0x540e;
+/// `ioctl`: give up the controlling terminal; for a session leader the whole session loses
+/// it and the foreground group gets `SIGHUP` and `SIGCONT`.
+pub const TIOCNOTTY: u32 = 0x5422;
+/// `ioctl`: store the session the terminal controls (`tcgetsid`, a `pid_t`).
+pub const TIOCGSID: u32 = 0x5429;
 
 /// [`TCFLSH`]'s argument: discard unread input.
 pub const TCIFLUSH: u32 = 0;

@@ -6,8 +6,9 @@
 //! cminflt majflt cmajflt utime stime cutime cstime priority nice
 //! num_threads itrealvalue starttime vsize rss`. Fields this kernel does not
 //! track (fault counts, CPU times, the start time) read 0, as they would
-//! for a process that never ran; there is no controlling terminal yet, so
-//! `tty_nr` is 0 and `tpgid` -1. Tools parse from the last `)`, because
+//! for a process that never ran. `tty_nr` is the controlling terminal's
+//! device number (0 without one) and `tpgid` its foreground group (-1 without
+//! one). Tools parse from the last `)`, because
 //! `comm` may hold spaces and parentheses.
 
 use alloc::string::String;
@@ -31,6 +32,10 @@ pub struct ProcessFacts<'a> {
     pub pgrp: i32,
     /// Its session.
     pub session: i32,
+    /// Its controlling terminal's device number (`major << 8 | minor`), 0 for none.
+    pub tty_nr: u32,
+    /// That terminal's foreground process group, -1 for none.
+    pub tpgid: i32,
     /// Bytes of user memory it maps (`vsize`).
     pub vsize: u64,
     /// Pages of user memory present (`rss`).
@@ -63,13 +68,15 @@ pub fn state_name(state: char) -> &'static str {
 pub fn stat_line(f: &ProcessFacts<'_>, out: &mut String) {
     let _ = writeln!(
         out,
-        "{} ({}) {} {} {} {} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 {} {}",
+        "{} ({}) {} {} {} {} {} {} 0 0 0 0 0 0 0 0 0 20 0 1 0 0 {} {}",
         f.pid,
         comm(f.comm),
         f.state,
         f.ppid,
         f.pgrp,
         f.session,
+        f.tty_nr,
+        f.tpgid,
         f.vsize,
         f.rss
     );
@@ -107,6 +114,8 @@ mod tests {
             ppid: 1,
             pgrp: 7,
             session: 1,
+            tty_nr: 0,
+            tpgid: -1,
             vsize: 90112,
             rss: 12,
             signals: [0, 1 << 9, 0, 1 << 16],
@@ -124,6 +133,15 @@ mod tests {
         assert_eq!((fields[6], fields[7]), ("0", "-1")); // tty_nr, tpgid
         assert_eq!((fields[17], fields[19]), ("20", "1")); // priority, num_threads
         assert_eq!((fields[22], fields[23]), ("90112", "12")); // vsize, rss
+        let mut out = String::new();
+        let on_console = ProcessFacts {
+            tty_nr: 5 << 8 | 1,
+            tpgid: 7,
+            ..facts("sh")
+        };
+        stat_line(&on_console, &mut out);
+        let fields: alloc::vec::Vec<&str> = out.trim_end().split(' ').collect();
+        assert_eq!((fields[6], fields[7]), ("1281", "7"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub enum Device {
     /// `/dev/console`: the serial console.
     Console,
     /// `/dev/tty`: the caller's controlling terminal, which is the console
-    /// (the only terminal).
+    /// (the only terminal); ENXIO for a process without one.
     Tty,
     /// `/dev/null`: reads end at once, writes vanish.
     Null,

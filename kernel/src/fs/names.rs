@@ -64,6 +64,10 @@ pub fn open(process: &Process, path: &str, flags: u32, mode: u32) -> Result<Arc<
             let kind = if let Some(tag) = tag? {
                 let device = Device::from_tag(tag).ok_or(Errno::ENXIO)?;
                 drop(node); // a device needs no inode
+                if device == Device::Tty && !crate::tty::is_controlling_terminal_of(process) {
+                    // `/dev/tty` is the caller's controlling terminal: it has none.
+                    return Err(Errno::ENXIO);
+                }
                 FileKind::Device { device, ino }
             } else if st.is_dir() {
                 FileKind::Dir {

@@ -314,6 +314,16 @@ fn facts_of<'a>(view: &ProcView, name: &'a str) -> ProcessFacts<'a> {
         ppid: view.ppid,
         pgrp: view.pgid,
         session: view.sid,
+        tty_nr: if view.has_terminal {
+            super::dev::Device::Console.tag()
+        } else {
+            0
+        },
+        tpgid: if view.has_terminal {
+            crate::tty::foreground().unwrap_or(-1)
+        } else {
+            -1
+        },
         vsize: rss * 4096,
         rss,
         signals,

@@ -137,6 +137,10 @@ pub fn exit_current(process: &Process, status: i32) {
         // a group with stopped members orphaned (the check scans the table).
         let at_stake = (crate::signal::any_stopped() && process.pid != INIT_PID)
             .then(|| r.groups_at_stake::<8>(process.pid));
+        if process.pid != INIT_PID {
+            // The controlling process hangs its terminal up as it goes.
+            crate::tty::on_exit(r, process.pid);
+        }
         let outcome = r.exit(process.pid, status);
         match at_stake {
             None => {}

@@ -55,6 +55,10 @@ struct Entry {
     /// A stop (`stopped_status`) or continue (`CONTINUED_STATUS`) not yet
     /// reported to the parent's `waitpid`.
     change: Option<i32>,
+    /// Whether the console is its controlling terminal (the only terminal
+    /// there is). Per process, as Linux keeps it: fork passes it on, setsid
+    /// drops it, `TIOCSCTTY` and `TIOCNOTTY` set and clear it (tty/).
+    has_terminal: bool,
 }
 
 impl Entry {
@@ -76,6 +80,8 @@ pub struct ProcView {
     pub sid: Pid,
     /// Whether it has exited (a zombie).
     pub exited: bool,
+    /// Whether the console is its controlling terminal.
+    pub has_terminal: bool,
 }
 
 /// Which children a wait is for.
@@ -145,9 +151,11 @@ impl Registry {
     /// (`NONE` = 0 for init). ENOMEM when its record cannot be allocated.
     pub fn install(&mut self, process: Arc<Process>, parent: Pid) -> Result<(), Errno> {
         let pid = process.pid;
-        // A child starts in its parent's group and session; init in group
-        // and session 1.
+        // A child starts in its parent's group and session, with its
+        // controlling terminal; init in group and session 1, whose
+        // controlling terminal the console is from boot (tty/).
         let (pgid, sid) = self.table.ids(parent).unwrap_or((pid, pid));
+        let has_terminal = self.entry(parent).is_none_or(|p| p.has_terminal);
         let entry = Entry {
             process,
             parent: NONE,
@@ -158,6 +166,7 @@ impl Registry {
             exit_status: None,
             did_exec: false,
             change: None,
+            has_terminal,
         };
         self.table
             .install(pid, entry, pgid, sid)
@@ -183,6 +192,7 @@ impl Registry {
             pgid,
             sid,
             exited: e.exit_status.is_some(),
+            has_terminal: e.has_terminal,
         })
     }
 
@@ -358,9 +368,36 @@ impl Registry {
         if self.table.group_exists(pid) {
             return Err(Errno::EPERM);
         }
-        self.entry(pid).ok_or(Errno::ESRCH)?;
+        let entry = self.entry_mut(pid).ok_or(Errno::ESRCH)?;
+        // A new session starts without a controlling terminal.
+        entry.has_terminal = false;
         self.table.set_ids(pid, pid, pid);
         Ok(pid)
+    }
+
+    /// Whether the console is `pid`'s controlling terminal.
+    pub fn has_terminal(&self, pid: Pid) -> bool {
+        self.entry(pid).is_some_and(|e| e.has_terminal)
+    }
+
+    /// Gives `pid` the console as its controlling terminal, or takes it
+    /// away.
+    pub fn set_terminal(&mut self, pid: Pid, has: bool) {
+        if let Some(e) = self.entry_mut(pid) {
+            e.has_terminal = has;
+        }
+    }
+
+    /// Takes the controlling terminal away from every process of session
+    /// `sid` (the terminal left the session); O(processes), rare.
+    pub fn drop_terminal_of_session(&mut self, sid: Pid) {
+        let mut at = self.table.first();
+        while let Some(pid) = at {
+            at = self.table.next(pid);
+            if self.table.ids(pid).is_some_and(|(_, s)| s == sid) {
+                self.set_terminal(pid, false);
+            }
+        }
     }
 
     /// Notes that `pid` ran execve.

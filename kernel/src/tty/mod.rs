@@ -5,6 +5,16 @@
 //! signals typed at it, and a process of another group that reads it gets
 //! `SIGTTIN` (one that changes its settings or foreground group, `SIGTTOU`).
 //!
+//! The console is the controlling terminal of one session at a time: pid 1's
+//! from boot. Each process knows whether it is its controlling terminal (the
+//! registry keeps the flag: fork passes it on, `setsid` drops it). Only for
+//! those processes does job control apply, and only they may ask for or change
+//! the foreground group (ENOTTY otherwise, as on Linux) or open `/dev/tty`. A
+//! session leader without one takes it with `TIOCSCTTY` and gives it up with
+//! `TIOCNOTTY`; when the controlling process (the leader of the session it
+//! controls) exits, the terminal is hung up: the foreground group gets `SIGHUP`
+//! and `SIGCONT`, and no session controls it any more.
+//!
 //! Input is on only with `console=input` on the command line (`make run`
 //! adds it when its own input is a terminal). Without it the console reads
 //! end of file at once, as a terminal whose input is closed: a shell booted
@@ -20,22 +30,24 @@ use abi::errno::Errno;
 use abi::signal::Signal;
 use abi::tty::{
     Termios, WinSize, FIONREAD, TCFLSH, TCGETS, TCIFLUSH, TCIOFLUSH, TCOFLUSH, TCSBRK, TCSETS,
-    TCSETSF, TCSETSW, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP, TIOCSWINSZ,
+    TCSETSF, TCSETSW, TIOCGPGRP, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ,
 };
 use klib::tty::{LineDiscipline, ReadOutcome};
 use spin::Once;
 
 use crate::arch::x86::lock::IrqMutex;
 use crate::mm::{Out, UserAddr, UserSlice};
-use crate::proc::{self, Pid, Process};
+use crate::proc::{self, Pid, Process, Registry};
 use crate::sched::{self, block_on, WaitQueue};
 use crate::time;
 
 /// The console terminal.
 struct Tty {
     discipline: LineDiscipline,
-    /// The foreground process group (0: none yet).
+    /// The foreground process group (0: none).
     foreground: Pid,
+    /// The session it is the controlling terminal of (0: none).
+    session: Pid,
     /// The size `TIOCSWINSZ` left.
     window: WinSize,
 }
@@ -48,12 +60,14 @@ static READERS: Once<WaitQueue> = Once::new();
 /// Bytes moved per step from the line discipline to user memory.
 const STEP: usize = 512;
 
-/// Sets the terminal up: Linux's default settings, pid 1's group in the
-/// foreground. Input stays off until [`enable_input`].
+/// Sets the terminal up: Linux's default settings, the controlling terminal
+/// of pid 1's session with pid 1's group in the foreground. Input stays off
+/// until [`enable_input`].
 pub fn init() {
     *TTY.lock() = Some(Tty {
         discipline: LineDiscipline::new(),
         foreground: proc::INIT_PID,
+        session: proc::INIT_PID,
         window: WinSize::CONSOLE,
     });
 }
@@ -177,8 +191,8 @@ enum Access {
     Change,
 }
 
-/// Lets a process of the foreground group (or any process while the terminal has none) go
-/// ahead. Another process's group gets `SIGTTIN` (a read) or `SIGTTOU` (a change), which
+/// Lets a process of the foreground group, one whose controlling terminal it is not, or any
+/// process while the terminal has no foreground group go ahead. Another process's group gets `SIGTTIN` (a read) or `SIGTTOU` (a change), which
 /// stops it by default, and the call is interrupted, to run again once the group is
 /// continued in the foreground. As on Linux, when the signal would not stop it (ignored or
 /// blocked), a read fails with EIO but a change goes ahead; an orphaned group, which nobody
@@ -188,10 +202,16 @@ fn check_foreground(process: &Arc<Process>, access: Access) -> Result<(), Errno>
     if foreground == 0 {
         return Ok(());
     }
-    let (group, orphaned) = proc::with_registry(|r| {
-        let group = r.group_of(process.pid).unwrap_or(0);
-        (group, r.is_orphaned_group(group))
+    let checked = proc::with_registry(|r| {
+        // Job control is for the processes it is the controlling terminal of.
+        r.has_terminal(process.pid).then(|| {
+            let group = r.group_of(process.pid).unwrap_or(0);
+            (group, r.is_orphaned_group(group))
+        })
     });
+    let Some((group, orphaned)) = checked else {
+        return Ok(());
+    };
     if group == foreground {
         return Ok(());
     }
@@ -219,7 +239,8 @@ fn check_foreground(process: &Arc<Process>, access: Access) -> Result<(), Errno>
 
 /// The console's `ioctl` requests: the settings (`TCGETS`, `TCSETS`), the
 /// foreground group (`TIOCGPGRP`, `TIOCSPGRP`: a group of the caller's
-/// session), the window size (`TIOCGWINSZ`: 80x24). ENOTTY for others.
+/// session), the window size (`TIOCGWINSZ`: 80x24), the controlling terminal
+/// (`TIOCSCTTY`, `TIOCNOTTY`, `TIOCGSID`). ENOTTY for others.
 pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usize, Errno> {
     match request {
         TCGETS => {
@@ -271,6 +292,9 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
             Ok(0)
         }
         TIOCGPGRP => {
+            if !is_controlling_terminal_of(process) {
+                return Err(Errno::ENOTTY);
+            }
             let foreground = TTY.lock().as_ref().map_or(0, |tty| tty.foreground);
             arg.typed::<i32>()
                 .write(process.lock().space()?, foreground)?;
@@ -278,8 +302,9 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
         }
         TIOCSPGRP => {
             // Linux's order: the background check (an orphaned group's change is ENOTTY
-            // here), then the argument; a negative group is EINVAL, one with no process
-            // (0 included) ESRCH.
+            // here), then the argument; a negative group is EINVAL, then ENOTTY when it is
+            // not the caller's controlling terminal; a group with no process (0 included)
+            // is ESRCH.
             check_foreground(process, Access::Change).map_err(|e| match e {
                 Errno::EIO => Errno::ENOTTY,
                 e => e,
@@ -289,6 +314,9 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
                 return Err(Errno::EINVAL);
             }
             let allowed = proc::with_registry(|r| {
+                if !r.has_terminal(process.pid) {
+                    return Err(Errno::ENOTTY);
+                }
                 let session = r.session_of(process.pid)?;
                 // As Linux: ESRCH when no process is in the group, EPERM when it
                 // is another session's.
@@ -325,7 +353,102 @@ pub fn ioctl(process: &Arc<Process>, request: u32, arg: UserAddr) -> Result<usiz
             }
             Ok(0)
         }
+        TIOCGSID => {
+            let session = TTY.lock().as_ref().map_or(0, |tty| tty.session);
+            if !is_controlling_terminal_of(process) || session == 0 {
+                return Err(Errno::ENOTTY);
+            }
+            arg.typed::<i32>().write(process.lock().space()?, session)?;
+            Ok(0)
+        }
+        TIOCSCTTY => {
+            let steal = arg.as_number() == 1;
+            proc::with_registry(|r| take_as_controlling(r, process.pid, steal))?;
+            Ok(0)
+        }
+        TIOCNOTTY => {
+            let hung_up = proc::with_registry(|r| {
+                if !r.has_terminal(process.pid) {
+                    return Err(Errno::ENOTTY);
+                }
+                r.set_terminal(process.pid, false);
+                if r.session_of(process.pid)? == process.pid {
+                    hang_up(r, process.pid);
+                }
+                Ok(())
+            });
+            hung_up?;
+            Ok(0)
+        }
         _ => Err(Errno::ENOTTY),
+    }
+}
+
+/// The terminal's foreground process group, if it has one.
+pub fn foreground() -> Option<Pid> {
+    TTY.lock()
+        .as_ref()
+        .map(|tty| tty.foreground)
+        .filter(|&group| group > 0)
+}
+
+/// Whether the console is `process`'s controlling terminal.
+pub fn is_controlling_terminal_of(process: &Process) -> bool {
+    proc::with_registry(|r| r.has_terminal(process.pid))
+}
+
+/// `TIOCSCTTY` by `pid`: it must lead its session and have no controlling
+/// terminal (EPERM), and the terminal must control no other session unless
+/// `steal` (then that session loses it, without a signal, as on Linux).
+fn take_as_controlling(r: &mut Registry, pid: Pid, steal: bool) -> Result<(), Errno> {
+    let session = r.session_of(pid)?;
+    let group = r.group_of(pid)?;
+    let mut tty = TTY.lock();
+    let tty = tty.as_mut().ok_or(Errno::ENOTTY)?;
+    if session == pid && tty.session == session && r.has_terminal(pid) {
+        return Ok(()); // it already is
+    }
+    if session != pid || r.has_terminal(pid) {
+        return Err(Errno::EPERM);
+    }
+    if tty.session != 0 {
+        if !steal {
+            return Err(Errno::EPERM);
+        }
+        r.drop_terminal_of_session(tty.session);
+    }
+    tty.session = session;
+    tty.foreground = group;
+    r.set_terminal(pid, true);
+    Ok(())
+}
+
+/// The leader of the session the terminal controls lets it go (`TIOCNOTTY`,
+/// or its exit): the session loses it, the foreground group gets `SIGHUP` and
+/// `SIGCONT`, and it controls no session. Nothing happens when `leader`'s
+/// session is not the one it controls.
+fn hang_up(r: &mut Registry, leader: Pid) {
+    let foreground = {
+        let mut tty = TTY.lock();
+        let Some(tty) = tty.as_mut().filter(|tty| tty.session == leader) else {
+            return;
+        };
+        tty.session = 0;
+        core::mem::take(&mut tty.foreground)
+    };
+    r.drop_terminal_of_session(leader);
+    if foreground > 0 {
+        for signal in [Signal::SIGHUP, Signal::SIGCONT] {
+            r.for_each_in_group(foreground, |r, p| crate::signal::post(r, p, signal));
+        }
+    }
+}
+
+/// `pid` exits: when it is the controlling process (the leader of the session
+/// the terminal controls), the terminal is hung up (POSIX `_exit`).
+pub fn on_exit(r: &mut Registry, pid: Pid) {
+    if r.session_of(pid) == Ok(pid) {
+        hang_up(r, pid);
     }
 }
 

@@ -844,7 +844,7 @@ pub fn sys_wait_h() -> String {
 }
 
 /// The `O_*` flags of `fcntl.h`: name, value (from [`abi::fs`]) and what it does.
-pub const O_FLAGS: [(&str, u32, &str); 11] = [
+pub const O_FLAGS: [(&str, u32, &str); 12] = [
     ("O_RDONLY", abi::fs::O_RDONLY, "open for reading only"),
     ("O_WRONLY", abi::fs::O_WRONLY, "open for writing only"),
     ("O_RDWR", abi::fs::O_RDWR, "open for reading and writing"),
@@ -880,6 +880,11 @@ pub const O_FLAGS: [(&str, u32, &str); 11] = [
         "ENOTDIR unless a directory",
     ),
     ("O_CLOEXEC", abi::fs::O_CLOEXEC, "close on execve"),
+    (
+        "O_NOCTTY",
+        abi::fs::O_NOCTTY,
+        "never become the controlling terminal (open never makes one)",
+    ),
 ];
 
 /// The `fcntl` commands of `fcntl.h`: name, value (from [`abi::fs`]) and what it does.

@@ -1103,7 +1103,8 @@ fn fcntl_h_defines_each_flag_and_command_once_with_abis_value() {
             "O_APPEND",
             "O_NONBLOCK",
             "O_DIRECTORY",
-            "O_CLOEXEC"
+            "O_CLOEXEC",
+            "O_NOCTTY"
         ]
     );
     let names: Vec<&str> = F_COMMANDS.iter().map(|f| f.0).collect();
@@ -1276,6 +1277,9 @@ fn generated_c_agrees_with_abi_when_compiled() {
             ("TCFLSH", TCFLSH),
             ("TIOCSWINSZ", TIOCSWINSZ),
             ("FIONREAD", FIONREAD),
+            ("TIOCSCTTY", TIOCSCTTY),
+            ("TIOCNOTTY", TIOCNOTTY),
+            ("TIOCGSID", TIOCGSID),
             ("TCIFLUSH", TCIFLUSH),
             ("TCOFLUSH", TCOFLUSH),
             ("TCIOFLUSH", TCIOFLUSH),

@@ -14,7 +14,14 @@
 //! - `ignore_tstp`: ignores `SIGTSTP`, says `ready`, sleeps 2 s, says `finished` (a job ^Z
 //!   cannot stop);
 //! - `pgrp`: `TIOCGPGRP` gives pid 1's group; `TIOCSPGRP` to a group of the session works, to
-//!   one that does not exist is ESRCH; `TIOCGWINSZ` is 80x24.
+//!   one that does not exist is ESRCH; `TIOCGWINSZ` is 80x24;
+//! - `modes`: turns echo off, says `ready`, waits until it is stopped and continued, and says
+//!   whether echo is still off (a shell's `fg` gives a job the settings it stopped with);
+//! - `ctty`: the controlling terminal. A child that calls `setsid` has none (`ENOTTY` for the
+//!   foreground group and the session, `ENXIO` for `/dev/tty`, no `SIGTTOU` for a change), takes
+//!   it from pid 1's session with `TIOCSCTTY` (only as a session leader, only with steal), and
+//!   its exit hangs the terminal up (`SIGHUP` to its foreground group); pid 1 takes it back;
+//!   `TIOCNOTTY` by a process that is not a leader drops only its own.
 
 #![no_std]
 #![no_main]
@@ -278,6 +285,120 @@ fn pgrp() -> i32 {
     0
 }
 
+/// Set by the `SIGCONT` handler of `modes`.
+static CONTINUED: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn on_continue(_: i32) {
+    CONTINUED.store(true, core::sync::atomic::Ordering::SeqCst);
+}
+
+fn modes() -> i32 {
+    use ulib::signal::{SigHandler, Signal, pause, signal};
+    let saved = ulib::tty::Termios::get(0).expect("TCGETS");
+    let mut quiet = saved;
+    quiet.set_lflag(saved.lflag() & !ECHO);
+    quiet.set(0).expect("TCSETS");
+    // SAFETY: the handler only stores to an atomic.
+    unsafe { signal(Signal::SIGCONT, SigHandler::Handler(on_continue)) }.expect("signal");
+    println!("ttytest: echo off, ready");
+    while !CONTINUED.load(core::sync::atomic::Ordering::SeqCst) {
+        pause();
+    }
+    let now = ulib::tty::Termios::get(0).expect("TCGETS");
+    println!("ttytest: continued, echo off: {}", now.lflag() & ECHO == 0);
+    saved.set(0).expect("TCSETS back");
+    0
+}
+
+/// Prints what `what` gave as `ttytest: <label>: <result>`.
+fn show<T: core::fmt::Debug>(label: &str, what: Result<T, Errno>) {
+    println!("ttytest: {label}: {what:?}");
+}
+
+/// Runs `body` in a child and waits for it; returns the child's pid.
+fn in_child(body: impl FnOnce() -> i32) -> ulib::process::Pid {
+    match fork().expect("fork") {
+        ForkResult::Child => ulib::process::exit(body()),
+        ForkResult::Parent { child } => {
+            let status = child_status(child, WaitFlags::empty());
+            if status != WaitStatus::Exited(child, 0) {
+                println!("ttytest: child ended with {status:?}");
+            }
+            child
+        }
+    }
+}
+
+fn open_tty() -> Result<(), Errno> {
+    ulib::fs::open("/dev/tty", ulib::fs::OFlag::O_RDWR, 0).and_then(ulib::io::close)
+}
+
+fn ctty() -> i32 {
+    use ulib::process::{Pid, getpid, setsid};
+    use ulib::tty::{give_up_controlling, set_controlling, tcgetpgrp, tcgetsid};
+    show("init's session", tcgetsid(0).map(Pid::as_raw));
+    // A new session has no controlling terminal.
+    in_child(|| {
+        let me = setsid().expect("setsid");
+        show("after setsid, tcgetpgrp", tcgetpgrp(0));
+        show("after setsid, tcgetsid", tcgetsid(0));
+        show("after setsid, tcsetpgrp", ulib::tty::tcsetpgrp(0, me));
+        show("after setsid, open /dev/tty", open_tty());
+        // Opening the console does not make it the controlling terminal (as on Linux).
+        let console = ulib::fs::open("/dev/console", ulib::fs::OFlag::O_RDWR, 0).expect("open");
+        show("after opening /dev/console, tcgetpgrp", tcgetpgrp(console));
+        let _ = ulib::io::close(console);
+        // A group of its own is a background group of no terminal: no SIGTTOU.
+        let settings = ulib::tty::Termios::get(0).expect("TCGETS");
+        show("after setsid, TCSETS", settings.set(0));
+        show("TIOCSCTTY without steal", set_controlling(0, false));
+        in_child(|| {
+            show("TIOCSCTTY by a non-leader", set_controlling(0, true));
+            0
+        });
+        show("TIOCSCTTY with steal", set_controlling(0, true));
+        println!("ttytest: session is mine: {}", tcgetsid(0) == Ok(me));
+        println!("ttytest: foreground is mine: {}", tcgetpgrp(0) == Ok(me));
+        show("open /dev/tty", open_tty());
+        // A member of the session in the foreground: hung up when this leader exits.
+        match fork().expect("fork") {
+            ForkResult::Child => {
+                let _ = setpgid(Pid::from_raw(0), Pid::from_raw(0));
+                loop {
+                    ulib::signal::pause();
+                }
+            }
+            ForkResult::Parent { child } => {
+                let _ = setpgid(child, child);
+                show("tcsetpgrp to the member", ulib::tty::tcsetpgrp(0, child));
+            }
+        }
+        0
+    });
+    // The member was handed to init when the leader exited.
+    match waitpid(None, WaitFlags::empty()) {
+        Ok(WaitStatus::Signaled(_, sig)) => println!("ttytest: the foreground member got {sig:?}"),
+        other => println!("ttytest: the foreground member: {other:?}"),
+    }
+    // The terminal was taken from init's session and then hung up: nobody has it.
+    show("init after the steal, tcgetpgrp", tcgetpgrp(0));
+    show("init after the steal, open /dev/tty", open_tty());
+    show("init takes it back", set_controlling(0, false));
+    println!(
+        "ttytest: foreground is init's: {}",
+        tcgetpgrp(0) == Ok(getpid())
+    );
+    // One that does not lead its session gives up only its own.
+    in_child(|| {
+        show("TIOCNOTTY by a non-leader", give_up_controlling(0));
+        show("then tcgetpgrp", tcgetpgrp(0));
+        show("TIOCNOTTY again", give_up_controlling(0));
+        0
+    });
+    show("init keeps it, tcgetsid", tcgetsid(0).map(Pid::as_raw));
+    0
+}
+
 fn main() -> i32 {
     let case = ulib::env::args().nth(1).unwrap_or("");
     let status = match case {
@@ -289,9 +410,11 @@ fn main() -> i32 {
         "timed" => timed(),
         "pgrp" => pgrp(),
         "ignore_tstp" => ignore_tstp(),
+        "ctty" => ctty(),
+        "modes" => modes(),
         _ => {
             println!(
-                "usage: ttytest lines|ctrl_c|background|background_change|raw|timed|pgrp|ignore_tstp"
+                "usage: ttytest lines|ctrl_c|background|background_change|raw|timed|pgrp|ignore_tstp|ctty|modes"
             );
             return 2;
         }

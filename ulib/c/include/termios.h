@@ -151,5 +151,8 @@ speed_t cfgetispeed(const struct termios *t);
 int cfsetospeed(struct termios *t, speed_t speed);
 int cfsetispeed(struct termios *t, speed_t speed);
 int cfsetspeed(struct termios *t, speed_t speed);
+/* The session whose controlling terminal fd is (TIOCGSID), or -1 with errno set: EBADF,
+ * ENOTTY (not a terminal, or not the caller's controlling terminal). */
+pid_t tcgetsid(int fd);
 
 #endif /* _TERMIOS_H */

@@ -19,11 +19,11 @@ extern char **environ;
  * comes out once, not once from each process. */
 pid_t fork(void);
 /* The foreground process group of the terminal fd (TIOCGPGRP), or -1 with errno set: EBADF,
- * ENOTTY. */
+ * ENOTTY (not a terminal, or not the caller's controlling terminal). */
 pid_t tcgetpgrp(int fd);
 /* Make the process group pgrp of the caller's session the foreground group of the terminal fd
- * (TIOCSPGRP). 0, or -1 with errno set: EBADF, ENOTTY, EINVAL, ESRCH (no such group), EPERM
- * (another session's group). */
+ * (TIOCSPGRP). 0, or -1 with errno set: EBADF, ENOTTY (not the caller's controlling terminal),
+ * EINVAL, ESRCH (no such group), EPERM (another session's group). */
 int tcsetpgrp(int fd, pid_t pgrp);
 pid_t getpid(void);
 /* The parent's pid; 0 for the first process. */

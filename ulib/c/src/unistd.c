@@ -100,6 +100,14 @@ int tcsetpgrp(int fd, pid_t pgrp)
     return ioctl(fd, TIOCSPGRP, &group);
 }
 
+pid_t tcgetsid(int fd)
+{
+    int sid;
+    if (ioctl(fd, TIOCGSID, &sid) < 0)
+        return -1;
+    return sid;
+}
+
 int isatty(int fd)
 {
     struct termios t;

@@ -4,7 +4,8 @@ use super::*;
 use ulib::process::{getpgrp, setpgid};
 use ulib::signal::kill;
 
-/// The fields of `/proc/<pid>/stat` this kernel fills: `pid (comm) state ppid pgrp session`.
+/// The fields of `/proc/<pid>/stat` this kernel fills: `pid (comm) state ppid pgrp session
+/// tty_nr tpgid`.
 #[derive(Debug, PartialEq, Eq)]
 struct ProcStat {
     pid: i32,
@@ -13,6 +14,10 @@ struct ProcStat {
     ppid: i32,
     pgrp: i32,
     session: i32,
+    /// The controlling terminal's device number (0: none).
+    tty_nr: i32,
+    /// Its foreground group (-1: no controlling terminal).
+    tpgid: i32,
 }
 
 /// Parses a `/proc/<pid>/stat` line as `ps` does: the command is everything between the first
@@ -48,6 +53,8 @@ fn parse_stat(text: &str) -> Result<ProcStat, String> {
         ppid: field("ppid")?,
         pgrp: field("pgrp")?,
         session: field("session")?,
+        tty_nr: field("tty_nr")?,
+        tpgid: field("tpgid")?,
     })
 }
 
@@ -107,6 +114,23 @@ pub fn proc_stat() -> Verdict {
             && own.comm == COMM,
         "/proc/self/stat of pid {me}: {own:?}"
     );
+    // The console (5:1) is its controlling terminal, and its foreground group is
+    // tcgetpgrp's; a new session has none.
+    let foreground = ulib::tty::tcgetpgrp(0).or_fail("tcgetpgrp")?;
+    ensure!(
+        own.tty_nr == 5 << 8 | 1 && own.tpgid == foreground.as_raw(),
+        "the controlling terminal in /proc/self/stat: {own:?}"
+    );
+    let detached = spawn_check("proc_stat", || {
+        ulib::process::setsid().or_fail("setsid")?;
+        let st = stat_of("self")?;
+        ensure!(
+            st.tty_nr == 0 && st.tpgid == -1,
+            "/proc/self/stat after setsid: {st:?}"
+        );
+        Ok(())
+    })?;
+    expect_exit(detached, 0, "the child in a new session")?;
     let by_pid = stat_of(&num(me))?;
     ensure!(
         by_pid.pid == me.as_raw() && by_pid.ppid == own.ppid,

@@ -194,7 +194,12 @@ fn fg(sh: &mut Shell, args: &[&str]) -> i32 {
     println!("{}", job.text);
     job.background = false;
     let pgid = job.pgid;
+    let modes = job.tty_modes.take();
     if sh.job_control {
+        // The settings it stopped with, then the terminal (the shell ignores SIGTTOU).
+        if let Some(modes) = modes {
+            let _ = modes.set(ulib::io::STDIN);
+        }
         let _ = ulib::tty::tcsetpgrp(ulib::io::STDIN, pgid);
     }
     let _ = signal_job(sh, id, Some(Signal::SIGCONT));

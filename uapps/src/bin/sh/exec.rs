@@ -358,6 +358,11 @@ pub fn wait_foreground(sh: &mut Shell, id: usize) {
         }
     }
     if sh.job_control {
+        if let Some(job) = sh.jobs.get(id)
+            && let JobState::Stopped(_) = job.state()
+        {
+            job.tty_modes = ulib::tty::Termios::get(io::STDIN).ok();
+        }
         let _ = ulib::tty::tcsetpgrp(io::STDIN, sh.pgid);
         if let Some(modes) = &sh.tty_modes {
             let _ = modes.set(io::STDIN);

@@ -47,6 +47,9 @@ pub struct Job {
     pub background: bool,
     /// Whether its current stop was reported already.
     pub stop_reported: bool,
+    /// The terminal's settings when it stopped in the foreground, given back by `fg` (an
+    /// editor stopped in raw mode resumes in raw mode, while the shell reads with its own).
+    pub tty_modes: Option<ulib::tty::Termios>,
 }
 
 /// The job's overall state.
@@ -139,6 +142,7 @@ impl Jobs {
             text: String::from(text),
             background,
             stop_reported: false,
+            tty_modes: None,
         });
         if background {
             self.current = Some(id);

@@ -1,6 +1,6 @@
 /* sys/ioctl.h - device requests. The requests are Linux's i386 numbers (kernel/abi/src/tty.rs),
- * all on the console: settings, draining, flushing, the foreground group, the window size and the
- * bytes waiting to be read. */
+ * all on the console: settings, draining, flushing, the foreground group, the window size, the
+ * bytes waiting to be read, and the controlling terminal (TIOCSCTTY, TIOCNOTTY, TIOCGSID). */
 #ifndef _SYS_IOCTL_H
 #define _SYS_IOCTL_H
 
@@ -15,6 +15,11 @@
 #define TIOCGWINSZ 0x5413 /* store the terminal's struct winsize at arg */
 #define TIOCSWINSZ 0x5414 /* set it from arg; the foreground group gets SIGWINCH on a change */
 #define FIONREAD   0x541b /* store the number of bytes a read could take now (int) at arg */
+#define TIOCSCTTY  0x540e /* make it the caller's controlling terminal (caller leads a session
+                             without one; arg 1 takes it from another session) */
+#define TIOCNOTTY  0x5422 /* give up the controlling terminal (a session leader: the session
+                             loses it, the foreground group gets SIGHUP and SIGCONT) */
+#define TIOCGSID   0x5429 /* store the session the terminal controls (pid_t) at arg */
 
 /* The terminal's size (TIOCGWINSZ): the console says 24 rows of 80 columns until TIOCSWINSZ. */
 struct winsize {
