@@ -117,6 +117,18 @@ fn foreground_group_and_window_size_ioctls() {
 }
 
 #[test]
+fn one_read_takes_a_whole_long_line() {
+    let line = format!("{}\r", "x".repeat(1500));
+    let run = Boot::new()
+        .init(TTYTEST, &["long_line"])
+        .option("console=input")
+        .type_after("ttytest: ready", &line)
+        .run();
+    finished(&run, "long_line");
+    run.expect_exact_line("ttytest: one read gave 1501 bytes, one line of x: true");
+}
+
+#[test]
 fn the_controlling_terminal_belongs_to_one_session() {
     let run = Boot::new().init(TTYTEST, &["ctty"]).run();
     finished(&run, "ctty");

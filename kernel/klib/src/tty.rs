@@ -88,6 +88,9 @@ pub struct LineDiscipline {
     line_ends: VecDeque<usize>,
     /// Bytes taken out of `ready` since the start.
     consumed: usize,
+    /// In canonical mode: the last read stopped inside a line (its buffer was
+    /// full), so [`LineDiscipline::read_more`] may go on with the same line.
+    mid_line: bool,
     /// Bytes dropped because input was full.
     dropped: usize,
     /// Bytes received so far (wrapping): a read waiting with a `VTIME` timer
@@ -110,6 +113,7 @@ impl LineDiscipline {
             ready: VecDeque::new(),
             line_ends: VecDeque::new(),
             consumed: 0,
+            mid_line: false,
             dropped: 0,
             arrivals: 0,
         }
@@ -154,6 +158,7 @@ impl LineDiscipline {
         self.consumed += self.ready.len();
         self.ready.clear();
         self.line_ends.clear();
+        self.mid_line = false;
     }
 
     /// How many bytes a `read` could take now (`FIONREAD`): in canonical mode
@@ -383,7 +388,8 @@ impl LineDiscipline {
                 *slot = self.ready.pop_front().unwrap_or(0);
             }
             self.consumed += n;
-            if self.consumed == end {
+            self.mid_line = self.consumed != end;
+            if !self.mid_line {
                 self.line_ends.pop_front();
             }
             return ReadOutcome::Read(n);
@@ -395,6 +401,23 @@ impl LineDiscipline {
             return ReadOutcome::WouldBlock;
         }
         ReadOutcome::Read(self.read_now(buf))
+    }
+
+    /// The same `read` going on after it filled a buffer, never waiting: in
+    /// canonical mode the rest of the line it stopped in (0 once the line is
+    /// done: a read returns at most one line), otherwise what is there. The
+    /// kernel moves input in steps, and a read is not cut short at a step.
+    pub fn read_more(&mut self, buf: &mut [u8]) -> usize {
+        if !self.canonical() {
+            return self.read_now(buf);
+        }
+        if !self.mid_line {
+            return 0;
+        }
+        match self.read(buf) {
+            ReadOutcome::Read(n) => n,
+            ReadOutcome::WouldBlock => 0,
+        }
     }
 
     /// A read whose `VTIME` timer ran out: what is there, perhaps nothing.
@@ -459,6 +482,43 @@ mod tests {
         assert_eq!(read_all(&mut ld, 2).unwrap(), b"tw");
         assert_eq!(read_all(&mut ld, 100).unwrap(), b"o\n");
         assert_eq!(read_all(&mut ld, 100), None);
+    }
+
+    #[test]
+    fn read_more_goes_on_with_the_line_a_full_buffer_stopped_in_and_no_further() {
+        let mut ld = LineDiscipline::new();
+        feed(
+            &mut ld,
+            b"abcdefg
+next
+",
+        );
+        let mut buf = [0u8; 3];
+        assert_eq!(ld.read(&mut buf), ReadOutcome::Read(3));
+        assert_eq!(ld.read_more(&mut buf), 3);
+        assert_eq!(&buf, b"def");
+        assert_eq!(ld.read_more(&mut buf), 2);
+        assert_eq!(&buf[..2], b"g\n");
+        // The line is done: the next one is for the next read.
+        assert_eq!(ld.read_more(&mut buf), 0);
+        assert_eq!(read_all(&mut ld, 100).unwrap(), b"next\n");
+        // A read that took a whole line leaves nothing to go on with.
+        feed(&mut ld, b"ab\ncd\n");
+        assert_eq!(read_all(&mut ld, 3).unwrap(), b"ab\n");
+        assert_eq!(ld.read_more(&mut buf), 0);
+        // A flush ends the line being read.
+        feed(&mut ld, b"xyz\n");
+        assert_eq!(read_all(&mut ld, 1).unwrap(), b"c");
+        ld.flush_input();
+        assert_eq!(ld.read_more(&mut buf), 0);
+        // Raw mode: whatever is there.
+        let mut raw = ld.termios();
+        raw.c_lflag &= !ICANON;
+        ld.set_termios(raw);
+        feed(&mut ld, b"12345");
+        assert_eq!(ld.read_more(&mut buf), 3);
+        assert_eq!(ld.read_more(&mut buf), 2);
+        assert_eq!(ld.read_more(&mut buf), 0);
     }
 
     #[test]

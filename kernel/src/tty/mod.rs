@@ -57,7 +57,8 @@ static TTY: IrqMutex<Option<Tty>> = IrqMutex::new(None);
 /// Where readers wait for input.
 static READERS: Once<WaitQueue> = Once::new();
 
-/// Bytes moved per step from the line discipline to user memory.
+/// Bytes moved per step from the line discipline to user memory (a read
+/// takes as many steps as its line, or the input there, needs).
 const STEP: usize = 512;
 
 /// Sets the terminal up: Linux's default settings, the controlling terminal
@@ -140,12 +141,38 @@ pub fn read(
         match outcome {
             ReadOutcome::Read(n) => {
                 buf.write_from(process.lock().space()?, &chunk[..n])?;
-                return Ok(n);
+                return read_rest(process, buf, n, want, &mut chunk);
             }
             ReadOutcome::WouldBlock if nonblocking => return Err(Errno::EAGAIN),
             ReadOutcome::WouldBlock => timer_ran_out = wait_for_input(process, readers)?,
         }
     }
+}
+
+/// A read that filled its first step goes on without waiting: the rest of
+/// its line (canonical mode) or of the input there, up to the buffer's size.
+fn read_rest(
+    process: &Arc<Process>,
+    buf: UserSlice<Out>,
+    mut total: usize,
+    mut asked: usize,
+    chunk: &mut [u8; STEP],
+) -> Result<usize, Errno> {
+    let mut last = total;
+    while last == asked && total < buf.len() {
+        asked = (buf.len() - total).min(STEP);
+        last = TTY
+            .lock()
+            .as_mut()
+            .map_or(0, |tty| tty.discipline.read_more(&mut chunk[..asked]));
+        if last == 0 {
+            break;
+        }
+        buf.sub(total, last)
+            .write_from(process.lock().space()?, &chunk[..last])?;
+        total += last;
+    }
+    Ok(total)
 }
 
 /// Blocks a reader until input is readable; with a `VTIME` timer running

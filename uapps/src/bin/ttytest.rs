@@ -15,6 +15,8 @@
 //!   cannot stop);
 //! - `pgrp`: `TIOCGPGRP` gives pid 1's group; `TIOCSPGRP` to a group of the session works, to
 //!   one that does not exist is ESRCH; `TIOCGWINSZ` is 80x24;
+//! - `long_line`: says `ready`, then one read with a 4 KiB buffer takes a whole typed line
+//!   of 1500 bytes (the kernel moves input in 512-byte steps: a read is not cut at a step);
 //! - `modes`: turns echo off, says `ready`, waits until it is stopped and continued, and says
 //!   whether echo is still off (a shell's `fg` gives a job the settings it stopped with);
 //! - `ctty`: the controlling terminal. A child that calls `setsid` has none (`ENOTTY` for the
@@ -285,6 +287,22 @@ fn pgrp() -> i32 {
     0
 }
 
+fn long_line() -> i32 {
+    println!("ttytest: ready");
+    let mut buf = alloc::vec![0u8; 4096];
+    match read_some(&mut buf) {
+        Ok(n) => {
+            let whole = n > 1 && buf[..n - 1].iter().all(|&b| b == b'x') && buf[n - 1] == b'\n';
+            println!("ttytest: one read gave {n} bytes, one line of x: {whole}");
+            0
+        }
+        Err(e) => {
+            println!("ttytest: read failed: {}", e.name());
+            1
+        }
+    }
+}
+
 /// Set by the `SIGCONT` handler of `modes`.
 static CONTINUED: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
@@ -412,9 +430,10 @@ fn main() -> i32 {
         "ignore_tstp" => ignore_tstp(),
         "ctty" => ctty(),
         "modes" => modes(),
+        "long_line" => long_line(),
         _ => {
             println!(
-                "usage: ttytest lines|ctrl_c|background|background_change|raw|timed|pgrp|ignore_tstp|ctty|modes"
+                "usage: ttytest lines|ctrl_c|background|background_change|raw|timed|pgrp|ignore_tstp|ctty|modes|long_line"
             );
             return 2;
         }
